@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Outside validators used by optional test tiers (each tier skips with a message when its tool is
+# absent). Installed from Debian's packages when we are root and apt is there; never fatal.
+set -u
+want=()
+command -v python3 >/dev/null && ! python3 -c 'import onnx' 2>/dev/null && want+=(python3-onnx)
+command -v chromium >/dev/null || want+=(chromium)
+command -v umoci >/dev/null || want+=(umoci)
+command -v skopeo >/dev/null || want+=(skopeo)
+[ ${#want[@]} -eq 0 ] && { echo "tools present"; exit 0; }
+if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+  timeout 300 apt-get update -qq >/dev/null 2>&1 || true
+  for p in "${want[@]}"; do
+    if timeout 300 env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$p" >/dev/null 2>&1; then
+      echo "installed $p"
+    else
+      echo "could not install $p"
+    fi
+  done
+fi
+exit 0

@@ -1,0 +1,28 @@
+import { Args, Flags } from '@oclif/core';
+import { DlpackCommand } from '../src/cli/base-command.js';
+import { inspectModel } from '../src/index.js';
+import { renderInspectReport, type InspectReport } from '../src/report/inspect-report.js';
+
+export default class Inspect extends DlpackCommand {
+  static summary = 'Show what a model is made of: inputs, outputs, weights, ops and bytes on disk.';
+  static description =
+    'Reads an ONNX model (with external data) or a TF.js model (graph or layers, any *.json name, with its weight shards) and reports format, producer, opsets, inputs/outputs with symbolic dims, parameter count, weight bytes per dtype, an op histogram and total bytes on disk. Paths inside the model must stay in its folder.';
+  static examples = [
+    '<%= config.bin %> <%= command.id %> model.onnx',
+    '<%= config.bin %> <%= command.id %> web_model/model.json --json',
+    '<%= config.bin %> <%= command.id %> fixtures/models/mlp.onnx --ops 10',
+  ];
+  static args = {
+    model: Args.string({ description: 'model file: .onnx or a TF.js model .json', required: true }),
+  };
+  static flags = {
+    ops: Flags.integer({ description: 'how many op types to list', default: 25, min: 1 }),
+  };
+
+  async run(): Promise<InspectReport> {
+    const { args, flags } = await this.parse(Inspect);
+    const report = await inspectModel(args.model);
+    if (!this.jsonEnabled()) this.log(renderInspectReport(report, { maxOps: flags.ops }));
+    return report;
+  }
+}

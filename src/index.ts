@@ -1,0 +1,19 @@
+/**
+ * dlpack as a library: everything the CLI does is a typed function here.
+ */
+import { describeModel } from './formats/load-model.js';
+import { buildInspectReport, type InspectReport } from './report/inspect-report.js';
+
+export { DlpackError, isDlpackError } from './errors/dlpack-error.js';
+export type { ErrorCode } from './errors/dlpack-error.js';
+export * from './model/model-description.js';
+export type { InferenceSessionLike, TensorData, Feeds, OpenSessionOptions } from './runtimes/runtime.js';
+export { describeModel, detectModelFile } from './formats/load-model.js';
+export { buildInspectReport, renderInspectReport } from './report/inspect-report.js';
+export type { InspectReport } from './report/inspect-report.js';
+export { parseBytes, parseDuration, formatBytes, formatMs } from './report/units.js';
+
+/** `dlpack inspect`: read a model and build its report. */
+export async function inspectModel(path: string): Promise<InspectReport> {
+  return buildInspectReport(await describeModel(path));
+}
