@@ -1,0 +1,63 @@
+/**
+ * The shape of a platform profile: every platform fact is data with the address it came from next
+ * to it (and a `verify` note with the date where the figure is uncertain). The figures themselves
+ * live in src/platforms/profiles/ (one file per platform); ../shared/platforms.md has the research.
+ */
+
+export type PlatformId = 'aws-lambda' | 'gcp-functions' | 'azure-functions' | 'cloudflare-workers' | 'vercel';
+export type Arch = 'x64' | 'arm64';
+
+/** A number (or other fact) with its source address; `verify` marks a figure seen only in a secondary source. */
+export interface Sourced<T> {
+  value: T;
+  source: string;
+  verify?: string;
+}
+
+/** vCPU as a function of memory: linear (Lambda: memory / 1,769 MB, capped) or fixed tiers. */
+export type VcpuRule =
+  | { kind: 'linear'; mbPerVcpu: Sourced<number>; maxVcpu: Sourced<number>; minVcpu?: number }
+  | { kind: 'tiers'; tiers: Sourced<{ memoryMb: number; vcpu: number }[]> }
+  | { kind: 'fixed'; vcpu: Sourced<number> };
+
+export interface PlatformProfile {
+  id: PlatformId;
+  name: string;
+  /** Allowed memory sizes: a range with a step, or a fixed list of sizes (tiers, instance sizes). */
+  memory: {
+    minMb: Sourced<number>;
+    maxMb: Sourced<number>;
+    stepMb?: Sourced<number>;
+    sizesMb?: Sourced<number[]>;
+    defaultMb: Sourced<number>;
+  };
+  vcpu: VcpuRule;
+  /** Deployment package limits in bytes (absent when the platform has none of that kind). */
+  package: {
+    zippedBytes?: Sourced<number>;
+    unzippedBytes?: Sourced<number>;
+    /** Workers: script size after gzip. */
+    gzipBytes?: Sourced<number>;
+    imageBytes?: Sourced<number>;
+  };
+  timeoutMs: Sourced<number>;
+  /** Limit on the INIT phase (Lambda 10 s; Workers start-up 1 s). */
+  initTimeoutMs?: Sourced<number>;
+  payload: { requestBytes: Sourced<number>; responseBytes: Sourced<number> };
+  billing: {
+    granularityMs: Sourced<number>;
+    /** Price per GB-second of configured memory, per architecture, USD. */
+    pricePerGbSecond: Partial<Record<Arch, Sourced<number>>>;
+    pricePerMillionRequests: Sourced<number>;
+    /** Whether the INIT phase is billed. */
+    initBilled: Sourced<boolean>;
+  };
+  runtime: {
+    /** Node.js major version the platform runs by default (esbuild target). */
+    node: Sourced<string>;
+    /** Whether native addons (.node) can load (false on Workers). */
+    nativeAddons: Sourced<boolean>;
+    /** Requests in flight per instance. */
+    maxConcurrency: Sourced<number>;
+  };
+}

@@ -1,0 +1,136 @@
+/**
+ * The versioned JSON reports dlpack writes (`--json`) and reads back (`dlpack check --from`,
+ * `dlpack report`). One interface per report; bump the schema string on a breaking change.
+ * Producers: transform (quantize/convert) → src/transforms, bundle → src/bundle, bench → src/sim.
+ */
+import type { Arch, PlatformId } from '../platforms/platform-profile.js';
+
+export interface Percentiles {
+  p50: number;
+  p90: number;
+  p95?: number;
+  p99?: number;
+  min?: number;
+  max?: number;
+  mean?: number;
+}
+
+// ---------------------------------------------------------------- transform (quantize / convert)
+
+export interface OutputAccuracy {
+  name: string;
+  maxAbsError: number;
+  meanAbsError: number;
+  cosine: number;
+  /** Share of rows whose arg-max agrees, when the output looks like class scores. */
+  top1Agreement?: number;
+}
+
+export interface AccuracyReport {
+  /** Which runtime/backend ran both models, e.g. "onnxruntime-node (cpu)", "tfjs (wasm)". */
+  backend: string;
+  samples: number;
+  outputs: OutputAccuracy[];
+  /** Gates from --max-error / --min-cosine and whether they held. */
+  gates?: { maxError?: number; minCosine?: number; pass: boolean };
+}
+
+export interface TransformReport {
+  schema: 'dlpack.transform/1';
+  kind: 'quantize' | 'convert';
+  input: string;
+  output: string;
+  /** int8-weights | int8-dynamic | fp16 | uint8 | uint16 | float16 | optimize-basic | keras-to-tfjs ... */
+  mode: string;
+  bytesBefore: number;
+  bytesAfter: number;
+  ratio: number;
+  weightBytesByDtype: { before: Record<string, number>; after: Record<string, number> };
+  latency?: { runs: number; before: Percentiles; after: Percentiles; ratio: number };
+  accuracy?: AccuracyReport;
+  changed: { name: string; what: string }[];
+  skipped: { name: string; reason: string }[];
+  notes?: string[];
+}
+
+// ---------------------------------------------------------------- bundle
+
+export interface BundleFile {
+  path: string;
+  bytes: number;
+  sha256: string;
+}
+
+export interface LimitCheck {
+  /** e.g. "zipped", "unzipped", "gzip script" */
+  limit: string;
+  limitBytes: number;
+  actualBytes: number;
+  pass: boolean;
+  source: string;
+}
+
+export interface BundleReport {
+  schema: 'dlpack.bundle/1';
+  target: PlatformId;
+  runtime: string;
+  arch: Arch;
+  format: 'zip' | 'image';
+  outDir: string;
+  zipPath?: string;
+  zipBytes?: number;
+  unzippedBytes: number;
+  sha256?: string;
+  entry: string;
+  model: string;
+  files: BundleFile[];
+  /** Bytes per input module in the JS bundle (esbuild metafile). */
+  bundleInputs: { path: string; bytes: number }[];
+  limits: LimitCheck[];
+  pass: boolean;
+}
+
+// ---------------------------------------------------------------- bench
+
+export interface BenchConfigResult {
+  target: PlatformId;
+  memoryMb: number;
+  vcpu: number;
+  arch: Arch;
+  /** How CPU share and memory limits were applied for this configuration. */
+  cpuMode: 'cgroup' | 'scale' | 'off';
+  memoryLimitMode: 'cgroup' | 'watchdog';
+  coldStarts: number;
+  warmInvocations: number;
+  concurrency: number;
+  initMs: Percentiles;
+  coldTotalMs: Percentiles;
+  warmMs: Percentiles;
+  peakMemoryMb: number;
+  billedMs: number;
+  costPerMillion: number;
+  errors: { oom: number; timeout: number; error: number; messages: string[] };
+  memoryGrowthKbPerInvoke: number;
+  leakWarning: boolean;
+  /** Raw samples, for charts. */
+  samples: { initMs: number[]; coldTotalMs: number[]; warmMs: number[] };
+}
+
+export interface Recommendation {
+  strategy: 'cheapest' | 'fastest' | 'balanced' | 'cheapest-within-latency';
+  target: PlatformId;
+  memoryMb: number;
+  costPerMillion: number;
+  warmP50Ms: number;
+  reason: string;
+}
+
+export interface BenchReport {
+  schema: 'dlpack.bench/1';
+  createdAt: string;
+  input: string;
+  /** Runtime/backend the handler used, as the handler reported it. */
+  backend?: string;
+  configurations: BenchConfigResult[];
+  recommendations: Recommendation[];
+}
