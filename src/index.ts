@@ -17,3 +17,4 @@ export { parseBytes, parseDuration, formatBytes, formatMs } from './report/units
 export async function inspectModel(path: string): Promise<InspectReport> {
   return buildInspectReport(await describeModel(path));
 }
+export * from './platforms/index.js';

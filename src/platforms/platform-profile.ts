@@ -49,6 +49,10 @@ export interface PlatformProfile {
     /** Price per GB-second of configured memory, per architecture, USD. */
     pricePerGbSecond: Partial<Record<Arch, Sourced<number>>>;
     pricePerMillionRequests: Sourced<number>;
+    /** Price per vCPU-second of allocated CPU (Cloud Run functions bill memory and CPU separately). */
+    pricePerVcpuSecond?: Partial<Record<Arch, Sourced<number>>>;
+    /** Price per second of CPU time actually used (Workers: CPU ms; Vercel: active CPU). */
+    pricePerCpuSecond?: Sourced<number>;
     /** Whether the INIT phase is billed. */
     initBilled: Sourced<boolean>;
   };
@@ -60,4 +64,14 @@ export interface PlatformProfile {
     /** Requests in flight per instance. */
     maxConcurrency: Sourced<number>;
   };
+  /** How the platform's runtime starts Node for a memory size: its flags and environment. */
+  launch?: RuntimeLaunch;
+}
+
+/** The Node flags and environment variables a platform's runtime starts the process with. */
+export interface RuntimeLaunch {
+  source: string;
+  verify?: string;
+  nodeFlags(memoryMb: number): string[];
+  env(memoryMb: number, functionName: string): Record<string, string>;
 }
