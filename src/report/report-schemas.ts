@@ -134,3 +134,50 @@ export interface BenchReport {
   configurations: BenchConfigResult[];
   recommendations: Recommendation[];
 }
+
+// ---------------------------------------------------------------- check (budgets)
+
+export interface BudgetResult {
+  /** Stable id of this budget row: "<model> <target> <memory> MB <key>", used to match baselines. */
+  id: string;
+  model: string;
+  target?: PlatformId;
+  memoryMb?: number;
+  /** Config key: zipped, unzipped, initP50 … warmP99, peakMemory, costPer1M, minCosine, maxAbsError. */
+  budget: string;
+  label: string;
+  /** bytes | ms | MB (platform memory) | usd | number */
+  unit: 'bytes' | 'ms' | 'MB' | 'usd' | 'number';
+  direction: 'max' | 'min';
+  level: 'error' | 'warn';
+  /** Limit as written in the config ("45 MB", "80%") and resolved to the unit. */
+  limitText: string;
+  limit: number;
+  actual?: number;
+  /** actual − limit, in the unit (positive = over a max budget). */
+  delta?: number;
+  /** Relative slack applied (timing and cost budgets). */
+  tolerance: number;
+  baseline?: { actual: number; change: number; regression: boolean; source: string };
+  status: 'pass' | 'fail' | 'warn' | 'missing';
+  /** Why it failed, warned or is missing. */
+  reason?: string;
+  /** The report file (or run) the actual came from. */
+  source?: string;
+}
+
+export interface CheckReport {
+  schema: 'dlpack.check/1';
+  createdAt: string;
+  config?: string;
+  /** Reports read (--from) or produced by this run. */
+  sources: string[];
+  baselines: string[];
+  tolerance: number;
+  maxRegression: number;
+  results: BudgetResult[];
+  summary: { total: number; passed: number; failed: number; warned: number; missing: number; regressions: number };
+  pass: boolean;
+}
+
+export type AnyReport = TransformReport | BundleReport | BenchReport | CheckReport;
