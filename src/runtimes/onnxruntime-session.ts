@@ -1,0 +1,119 @@
+/**
+ * onnxruntime-node behind the one runtime interface (InferenceSessionLike). onnxruntime-node is
+ * imported lazily, on the first session, never at CLI start-up.
+ */
+import { DlpackError } from '../errors/dlpack-error.js';
+import type { DType, Dim, TensorInfo } from '../model/model-description.js';
+import type { Feeds, InferenceSessionLike, TensorData, TypedArray } from './runtime.js';
+import type { InferenceSession, Tensor } from 'onnxruntime-common';
+
+export interface OnnxSessionOptions {
+  /** Intra-op threads (default: ORT's own, one per core). */
+  threads?: number;
+  /** Graph optimization level (default 'all', as ORT's own default). */
+  graphOptimizationLevel?: 'disabled' | 'basic' | 'extended' | 'all';
+  /** Write the optimized graph here (ORT's offline optimization). */
+  optimizedModelFilePath?: string;
+  /** Collect per-node profiling into a file with this prefix. */
+  profileFilePrefix?: string;
+  /** The file name used in error messages when `model` is bytes. */
+  label?: string;
+}
+
+type OrtModule = typeof import('onnxruntime-node');
+
+let ortPromise: Promise<OrtModule> | undefined;
+
+/** Loads onnxruntime-node once (lazily). */
+export async function loadOrt(): Promise<OrtModule> {
+  ortPromise ??= import('onnxruntime-node').catch((err: unknown) => {
+    ortPromise = undefined;
+    throw new DlpackError('RUNTIME', `onnxruntime-node failed to load: ${(err as Error).message}`, { cause: err });
+  });
+  return ortPromise;
+}
+
+const ORT_TYPES: Partial<Record<DType, Tensor.Type>> = {
+  float32: 'float32',
+  float16: 'float16',
+  float64: 'float64',
+  int8: 'int8',
+  uint8: 'uint8',
+  int16: 'int16',
+  uint16: 'uint16',
+  int32: 'int32',
+  uint32: 'uint32',
+  int64: 'int64',
+  uint64: 'uint64',
+  bool: 'bool',
+};
+
+function toDim(d: number | string): Dim {
+  if (typeof d === 'number') return d >= 0 ? d : null;
+  return d === '' ? null : d;
+}
+
+function toInfo(meta: InferenceSession.ValueMetadata): TensorInfo {
+  if (!meta.isTensor) return { name: meta.name, dtype: 'unknown', shape: null };
+  return { name: meta.name, dtype: meta.type as DType, shape: meta.shape.map(toDim) };
+}
+
+function firstLine(err: unknown): string {
+  return String((err as Error)?.message ?? err).split('\n')[0].slice(0, 400);
+}
+
+/** Opens an ONNX model (file path or bytes) in onnxruntime-node's CPU provider. */
+export async function openOnnxSession(model: string | Uint8Array, options: OnnxSessionOptions = {}): Promise<InferenceSessionLike> {
+  const ort = await loadOrt();
+  const label = typeof model === 'string' ? model : options.label;
+  const sessionOptions: InferenceSession.SessionOptions = {
+    executionProviders: ['cpu'],
+    graphOptimizationLevel: options.graphOptimizationLevel ?? 'all',
+    interOpNumThreads: 1,
+    logSeverityLevel: 3,
+  };
+  if (options.threads) sessionOptions.intraOpNumThreads = options.threads;
+  if (options.optimizedModelFilePath) sessionOptions.optimizedModelFilePath = options.optimizedModelFilePath;
+  if (options.profileFilePrefix) {
+    sessionOptions.enableProfiling = true;
+    sessionOptions.profileFilePrefix = options.profileFilePrefix;
+  }
+  let session: InferenceSession;
+  try {
+    session = typeof model === 'string'
+      ? await ort.InferenceSession.create(model, sessionOptions)
+      : await ort.InferenceSession.create(model, sessionOptions);
+  } catch (err) {
+    throw new DlpackError('RUNTIME', `onnxruntime-node cannot load the model: ${firstLine(err)}`, { file: label, cause: err });
+  }
+  const inputs = session.inputMetadata.map(toInfo);
+  const outputs = session.outputMetadata.map(toInfo);
+  return {
+    backend: 'onnxruntime-node (cpu)',
+    inputs,
+    outputs,
+    async run(feeds: Feeds): Promise<Record<string, TensorData>> {
+      const ortFeeds: Record<string, Tensor> = {};
+      for (const [name, t] of Object.entries(feeds)) {
+        const type = ORT_TYPES[t.dtype];
+        if (!type) throw new DlpackError('UNSUPPORTED', `input "${name}" has dtype ${t.dtype}, which dlpack cannot feed to onnxruntime`, { file: label });
+        ortFeeds[name] = new ort.Tensor(type as 'float32', t.data as Float32Array, t.shape);
+      }
+      let result: InferenceSession.ReturnType;
+      try {
+        result = await session.run(ortFeeds);
+      } catch (err) {
+        throw new DlpackError('RUNTIME', `onnxruntime-node failed to run the model: ${firstLine(err)}`, { file: label, cause: err });
+      }
+      const out: Record<string, TensorData> = {};
+      for (const [name, value] of Object.entries(result)) {
+        const t = value as Tensor;
+        out[name] = { dtype: t.type as DType, shape: [...t.dims], data: t.data as TypedArray };
+      }
+      return out;
+    },
+    async dispose() {
+      await session.release();
+    },
+  };
+}
