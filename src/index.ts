@@ -7,6 +7,7 @@ import { buildInspectReport, type InspectReport } from './report/inspect-report.
 export { DlpackError, isDlpackError } from './errors/dlpack-error.js';
 export type { ErrorCode } from './errors/dlpack-error.js';
 export * from './model/model-description.js';
+export * from './formats/tfjs/index.js';
 export type { InferenceSessionLike, TensorData, Feeds, OpenSessionOptions } from './runtimes/runtime.js';
 export { describeModel, detectModelFile } from './formats/load-model.js';
 export { buildInspectReport, renderInspectReport } from './report/inspect-report.js';
