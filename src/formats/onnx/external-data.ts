@@ -1,0 +1,117 @@
+/**
+ * ONNX external data (TensorProto.data_location = EXTERNAL): parsing the location/offset/length
+ * entries of each tensor, checking them against the folder and the file sizes, and reading the
+ * bytes. Every location goes through resolveContained: absolute paths, `..`, symbolic links and
+ * hard links are refused before anything is opened.
+ */
+import { promises as fs, statSync } from 'node:fs';
+import { DlpackError } from '../../errors/dlpack-error.js';
+import { resolveContained } from '../../io/contained-path.js';
+import { onnxStoredBytes } from './onnx-dtypes.js';
+import type { TensorProto } from './onnx-proto-types.js';
+import { tensorElementCount } from './onnx-tensor.js';
+
+export interface ExternalDataRef {
+  /** The tensor (in the decoded model) whose data this is. */
+  tensor: TensorProto;
+  /** The location as written in the model (relative to the model folder). */
+  location: string;
+  /** The resolved absolute path (checked to be inside the model folder). */
+  path: string;
+  offset: number;
+  length: number;
+  checksum?: string;
+}
+
+const INTEGER = /^[0-9]{1,16}$/;
+
+function parseCount(value: string | undefined, what: string, tensorName: string, modelFile: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = INTEGER.test(value) ? Number(value) : NaN;
+  if (!Number.isSafeInteger(n)) {
+    throw new DlpackError('CORRUPT_MODEL', `tensor "${tensorName}": external data ${what} "${value}" is not a non-negative integer`, {
+      file: modelFile,
+    });
+  }
+  return n;
+}
+
+/**
+ * Checks one external tensor's entries and returns where its bytes are. `fileSize` caches file
+ * sizes by resolved path.
+ */
+export function resolveExternalData(
+  tensor: TensorProto,
+  modelFile: string,
+  modelDir: string,
+  fileSize: Map<string, number>,
+): ExternalDataRef {
+  const name = tensor.name ?? '(unnamed)';
+  const entries = new Map<string, string>();
+  for (const e of tensor.external_data ?? []) {
+    const key = e.key ?? '';
+    if (entries.has(key)) {
+      throw new DlpackError('CORRUPT_MODEL', `tensor "${name}": external data key "${key}" appears twice`, { file: modelFile });
+    }
+    entries.set(key, e.value ?? '');
+  }
+  const location = entries.get('location');
+  if (location === undefined || location === '') {
+    throw new DlpackError('CORRUPT_MODEL', `tensor "${name}": external data has no location`, { file: modelFile });
+  }
+  const path = resolveContained(modelDir, location, { file: modelFile, what: `external data location of tensor "${name}"` });
+  let size = fileSize.get(path);
+  if (size === undefined) {
+    size = statSync(path).size;
+    fileSize.set(path, size);
+  }
+  const offset = parseCount(entries.get('offset'), 'offset', name, modelFile) ?? 0;
+  const givenLength = parseCount(entries.get('length'), 'length', name, modelFile);
+  const expected = onnxStoredBytes(tensor.data_type ?? 0, tensorElementCount(tensor));
+  const length = givenLength ?? expected;
+  if (offset > size || length > size - offset) {
+    throw new DlpackError(
+      'CORRUPT_MODEL',
+      `tensor "${name}": external data ${location} is ${size} bytes, shorter than offset ${offset} + length ${length}`,
+      { file: modelFile },
+    );
+  }
+  if (length !== expected) {
+    throw new DlpackError(
+      'CORRUPT_MODEL',
+      `tensor "${name}": external data length ${length} does not match its dtype and shape (${expected} bytes)`,
+      { file: modelFile },
+    );
+  }
+  return { tensor, location, path, offset, length, checksum: entries.get('checksum') };
+}
+
+/** Reads the bytes of external tensors, opening each file once. */
+export async function readExternalData(refs: ExternalDataRef[], modelFile: string): Promise<Map<ExternalDataRef, Uint8Array>> {
+  const out = new Map<ExternalDataRef, Uint8Array>();
+  const byPath = new Map<string, ExternalDataRef[]>();
+  for (const r of refs) byPath.set(r.path, [...(byPath.get(r.path) ?? []), r]);
+  for (const [path, list] of byPath) {
+    const fh = await fs.open(path, 'r');
+    try {
+      for (const r of list) {
+        const buf = Buffer.alloc(r.length);
+        let got = 0;
+        while (got < r.length) {
+          const { bytesRead } = await fh.read(buf, got, r.length - got, r.offset + got);
+          if (bytesRead === 0) break;
+          got += bytesRead;
+        }
+        if (got !== r.length) {
+          throw new DlpackError('CORRUPT_MODEL', `tensor "${r.tensor.name}": external data ${r.location} ended early`, {
+            file: modelFile,
+          });
+        }
+        out.set(r, buf);
+      }
+    } finally {
+      await fh.close();
+    }
+  }
+  return out;
+}
