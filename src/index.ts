@@ -10,6 +10,7 @@ export * from './model/model-description.js';
 export * from './formats/tfjs/index.js';
 export type { InferenceSessionLike, TensorData, Feeds, OpenSessionOptions } from './runtimes/runtime.js';
 export { describeModel, detectModelFile } from './formats/load-model.js';
+export * from './formats/onnx/index.js';
 export { buildInspectReport, renderInspectReport } from './report/inspect-report.js';
 export type { InspectReport } from './report/inspect-report.js';
 export { parseBytes, parseDuration, formatBytes, formatMs } from './report/units.js';

@@ -28,7 +28,7 @@ export async function detectModelFile(path: string): Promise<FileKind> {
   const ext = extname(path).toLowerCase();
   if (head.subarray(0, 8).equals(Buffer.from([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]))) return 'keras-h5';
   if (ext === '.keras' || (head[0] === 0x50 && head[1] === 0x4b && ext !== '.onnx')) return 'keras-v3';
-  if (ext === '.json' || head[0] === 0x7b /* { */) return 'tfjs';
+  if (ext === '.json' || (head[0] === 0x7b /* { */ && ext !== '.onnx')) return 'tfjs';
   if (ext === '.onnx' || ext === '.ort' || ext === '.pb' || ext === '') return 'onnx';
   throw new DlpackError('NOT_A_MODEL', `unrecognised model file type "${ext}" (expected .onnx, .json, .h5 or .keras)`, {
     file: path,
