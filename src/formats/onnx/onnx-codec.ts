@@ -16,7 +16,7 @@ interface LongLike {
 }
 
 const INT64_TYPES = new Set(['int64', 'uint64', 'sint64', 'fixed64', 'sfixed64']);
-const TENSOR_TYPE = 'onnx.TensorProto';
+const TENSOR_TYPE = '.onnx.TensorProto';
 
 let modelType: Promise<Type> | undefined;
 
