@@ -63,8 +63,10 @@ class TfjsSessionImpl implements TfjsSession {
   ) {
     this.backend = runtime.label;
     this.attempts = runtime.attempts;
-    this.inputs = model.inputs.map((i) => ({ name: i.name, dtype: (i.dtype ?? 'float32') as DType, shape: shapeOf(i.shape) }));
-    this.outputs = model.outputs.map((o) => ({ name: o.name, dtype: (o.dtype ?? 'float32') as DType, shape: shapeOf(o.shape) }));
+    // Layers models: name tensors by their layers (inputNames/outputNames), as describeTfjsFile does.
+    const layers = format === 'layers-model' ? (model as LayersModel) : undefined;
+    this.inputs = model.inputs.map((i, k) => ({ name: layers?.inputNames[k] ?? i.name, dtype: (i.dtype ?? 'float32') as DType, shape: shapeOf(i.shape) }));
+    this.outputs = model.outputs.map((o, k) => ({ name: layers?.outputNames[k] ?? o.name, dtype: (o.dtype ?? 'float32') as DType, shape: shapeOf(o.shape) }));
   }
 
   async run(feeds: Feeds): Promise<Record<string, TensorData>> {
