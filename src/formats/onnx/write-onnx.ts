@@ -16,7 +16,7 @@ import { MAX_ONNX_BYTES, type OnnxModel } from './read-onnx.js';
 import { forEachTensor } from './walk-graphs.js';
 
 export type ExternalDataOption =
-  /** Move initializers of at least `thresholdBytes` (default 1024) into `file` (relative to the output folder). */
+  /** Move main-graph initializers of at least `thresholdBytes` (default 1024) into `file` (relative to the output folder). */
   | { file: string; thresholdBytes?: number }
   /** Tensors that were external stay external, in files of the same names beside the output. */
   | 'keep'
@@ -112,7 +112,8 @@ export async function writeOnnx(model: OnnxModel | ModelProto, outPath: string, 
   } else if (mode !== 'inline') {
     const threshold = mode.thresholdBytes ?? 1024;
     forEachTensor(proto, (t, visit) => {
-      if (visit.role !== 'initializer' || t.data_type === OnnxDataType.STRING || t.segment) return;
+      // Main-graph initializers only: onnxruntime cannot infer shapes through external tensors inside subgraphs.
+      if (visit.role !== 'initializer' || visit.inSubgraph || t.data_type === OnnxDataType.STRING || t.segment) return;
       if (dataOf(t, loaded).length >= threshold) place(t, mode.file);
     });
   }
