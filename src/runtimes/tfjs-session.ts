@@ -7,6 +7,7 @@ import type { GraphModel } from '@tensorflow/tfjs-converter';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import type { Tensor } from '@tensorflow/tfjs-core';
 import { DlpackError } from '../errors/dlpack-error.js';
+import { describeLayersTopology } from '../formats/tfjs/layers-topology.js';
 import { readTfjs } from '../formats/tfjs/read-tfjs.js';
 import type { TfjsModel } from '../formats/tfjs/tfjs-model.js';
 import type { DType, TensorInfo } from '../model/model-description.js';
@@ -60,13 +61,17 @@ class TfjsSessionImpl implements TfjsSession {
     private readonly model: GraphModel | LayersModel,
     readonly format: TfjsModel['format'],
     private readonly file: string,
+    jsonNames: { inputs: TensorInfo[]; outputs: TensorInfo[] },
   ) {
     this.backend = runtime.label;
     this.attempts = runtime.attempts;
-    // Layers models: name tensors by their layers (inputNames/outputNames), as describeTfjsFile does.
-    const layers = format === 'layers-model' ? (model as LayersModel) : undefined;
-    this.inputs = model.inputs.map((i, k) => ({ name: layers?.inputNames[k] ?? i.name, dtype: (i.dtype ?? 'float32') as DType, shape: shapeOf(i.shape) }));
-    this.outputs = model.outputs.map((o, k) => ({ name: layers?.outputNames[k] ?? o.name, dtype: (o.dtype ?? 'float32') as DType, shape: shapeOf(o.shape) }));
+    // Layers models: tfjs makes tensor names unique per process ("conv_input_1" on a second load),
+    // so name inputs and outputs by the model JSON's layers, as describeTfjsFile does.
+    const names = (list: TensorInfo[], n: number) => (list.length === n ? list.map((t) => t.name) : undefined);
+    const inNames = names(jsonNames.inputs, model.inputs.length);
+    const outNames = names(jsonNames.outputs, model.outputs.length);
+    this.inputs = model.inputs.map((i, k) => ({ name: inNames?.[k] ?? i.name, dtype: (i.dtype ?? 'float32') as DType, shape: shapeOf(i.shape) }));
+    this.outputs = model.outputs.map((o, k) => ({ name: outNames?.[k] ?? o.name, dtype: (o.dtype ?? 'float32') as DType, shape: shapeOf(o.shape) }));
   }
 
   async run(feeds: Feeds): Promise<Record<string, TensorData>> {
@@ -146,5 +151,6 @@ export async function openTfjsSession(path: string, options: OpenSessionOptions 
     if (err instanceof DlpackError) throw err;
     throw new DlpackError('RUNTIME', `${runtime.label} could not load the model: ${(err as Error).message.split('\n')[0]}`, { file: path, cause: err });
   }
-  return new TfjsSessionImpl(runtime, loaded, model.format, path);
+  const jsonNames = model.format === 'layers-model' ? describeLayersTopology(model.json.modelTopology) : { inputs: [], outputs: [] };
+  return new TfjsSessionImpl(runtime, loaded, model.format, path, jsonNames);
 }
