@@ -1,0 +1,58 @@
+import { Errors, Flags } from '@oclif/core';
+import { DlpackCommand } from '../src/cli/base-command.js';
+import { createProgress } from '../src/cli/progress.js';
+import { runCheck } from '../src/budgets/run-check.js';
+import { emitReport, TEXT_FORMATS } from '../src/report/formats/emit-report.js';
+import type { CheckReport } from '../src/report/report-schemas.js';
+
+export default class Check extends DlpackCommand {
+  static summary = 'Check size, latency, memory, cost and accuracy budgets; exit 1 when one is broken.';
+  static description =
+    'Reads budgets from dlpack.config.json (or the "dlpack" key of package.json), measures what they need (bundle and bench) or reads existing reports (--from), and prints budget / actual / delta / status for each. Exit codes: 0 all met (warn-level breaches are shown), 1 an error-level budget broken or a measurement missing, 2 a usage or config error. Timing and cost budgets are judged on medians with --tolerance; --baseline compares with an earlier run and fails on regressions over --max-regression even within budget. In GitHub Actions the Markdown goes to the step summary and breaches become ::error/::warning annotations.';
+  static examples = [
+    '<%= config.bin %> <%= command.id %>',
+    '<%= config.bin %> <%= command.id %> --from bundle.json --from bench.json',
+    '<%= config.bin %> <%= command.id %> --baseline main-check.json --max-regression 10%',
+    '<%= config.bin %> <%= command.id %> --format junit -o dlpack-junit.xml',
+    '<%= config.bin %> <%= command.id %> --format markdown --tolerance 5%',
+  ];
+  static flags = {
+    config: Flags.string({ char: 'c', description: 'config file (default: ./dlpack.config.json, else package.json "dlpack")' }),
+    from: Flags.string({ description: 'read this JSON report (bundle, bench, transform) instead of measuring; repeatable', multiple: true }),
+    baseline: Flags.string({ description: 'earlier report(s) to compare with (a check report, or bundle/bench/transform reports); repeatable', multiple: true }),
+    tolerance: Flags.string({ description: 'slack on timing and cost budgets, e.g. 5% (default: config "tolerance", else 0%)' }),
+    'max-regression': Flags.string({ description: 'largest change for the worse against --baseline, e.g. 10% (default: config, else 10%)' }),
+    format: Flags.string({ char: 'f', description: 'output format', options: [...TEXT_FORMATS], default: 'table' }),
+    output: Flags.string({ char: 'o', description: 'write the formatted output to this file (atomic) and print the table' }),
+    cold: Flags.integer({ description: 'cold starts per configuration when measuring', min: 1 }),
+    warm: Flags.integer({ description: 'warm invocations per configuration when measuring', min: 1 }),
+  };
+
+  async run(): Promise<CheckReport | undefined> {
+    const { flags } = await this.parse(Check);
+    const progress = createProgress({ enabled: this.showProgress() });
+    const { report, configFile } = await runCheck({
+      config: flags.config,
+      from: flags.from,
+      baseline: flags.baseline,
+      tolerance: flags.tolerance,
+      maxRegression: flags['max-regression'],
+      cold: flags.cold,
+      warm: flags.warm,
+      progress: (m) => progress.update(m),
+    }).finally(() => progress.done());
+    await emitReport(
+      { kind: 'check', file: configFile, report },
+      { format: flags.format as (typeof TEXT_FORMATS)[number], output: flags.output, json: this.jsonEnabled(), log: (t) => this.log(t), annotationFile: configFile },
+    );
+    if (report.pass) return report;
+    if (this.jsonEnabled()) this.logJson(report);
+    this.exit(1);
+  }
+
+  protected async catch(err: Error & { exitCode?: number }): Promise<unknown> {
+    // A failed check has already printed its report: leave with code 1, nothing more to say.
+    if (err instanceof Errors.ExitError) throw err;
+    return super.catch(err);
+  }
+}

@@ -1,0 +1,158 @@
+/**
+ * Finds, for each budget of a model, the measured value(s) in a set of reports: one row per
+ * target for size budgets, one per target × memory size for bench budgets, one per model for
+ * accuracy budgets. Several bench reports of the same configuration (repeated runs) are combined
+ * by their median. A row with no measurement carries the reason it is missing.
+ */
+import { basename, resolve } from 'node:path';
+import type { PlatformId } from '../platforms/platform-profile.js';
+import type { BenchConfigResult, Percentiles } from '../report/report-schemas.js';
+import type { LoadedReport } from '../report/formats/read-report.js';
+import type { BudgetKey } from './budget-keys.js';
+import type { ResolvedBudget, ResolvedModel } from './resolve-budgets.js';
+
+export interface Measurement {
+  id: string;
+  target?: PlatformId;
+  memoryMb?: number;
+  actual?: number;
+  /** Why there is no actual value. */
+  missing?: string;
+  source?: string;
+}
+
+export function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+}
+
+/** Nearest-rank percentile of raw samples (used when a report lacks p95/p99). */
+export function percentile(values: number[], p: number): number {
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))];
+}
+
+function stem(p: string): string {
+  return basename(p).replace(/\.(onnx|json|zip)$/i, '').toLowerCase();
+}
+
+/** Paths a report names for the model it is about. */
+function reportPaths(r: LoadedReport): string[] {
+  switch (r.kind) {
+    case 'bundle':
+      return [r.report.model, r.report.outDir, r.report.zipPath ?? ''];
+    case 'bench':
+      return [r.report.input];
+    case 'transform':
+      return [r.report.output, r.report.input];
+    case 'check':
+      return [];
+  }
+}
+
+/** Whether a report is about this model: always when the config has one model, else by path or name. */
+export function belongsTo(model: ResolvedModel, r: LoadedReport, onlyModel: boolean): boolean {
+  if (onlyModel) return true;
+  const paths = reportPaths(r).filter(Boolean);
+  return paths.some((p) => resolve(p) === model.model || stem(p) === stem(model.model) || stem(p) === model.name.toLowerCase());
+}
+
+const BENCH_METRIC: Partial<Record<BudgetKey, [keyof BenchConfigResult['samples'], keyof Percentiles, number]>> = {
+  initP50: ['initMs', 'p50', 50],
+  initP90: ['initMs', 'p90', 90],
+  coldP50: ['coldTotalMs', 'p50', 50],
+  coldP90: ['coldTotalMs', 'p90', 90],
+  warmP50: ['warmMs', 'p50', 50],
+  warmP90: ['warmMs', 'p90', 90],
+  warmP95: ['warmMs', 'p95', 95],
+  warmP99: ['warmMs', 'p99', 99],
+};
+
+function benchValue(key: BudgetKey, c: BenchConfigResult): number | undefined {
+  if (key === 'peakMemory') return c.peakMemoryMb;
+  if (key === 'costPer1M') return c.costPerMillion;
+  const m = BENCH_METRIC[key];
+  if (!m) return undefined;
+  const [series, field, p] = m;
+  const v = c[series]?.[field];
+  if (typeof v === 'number' && Number.isFinite(v)) return v;
+  const samples = c.samples?.[series];
+  return samples?.length ? percentile(samples, p) : undefined;
+}
+
+function errorText(c: BenchConfigResult): string | undefined {
+  const e = c.errors;
+  if (!e) return undefined;
+  const parts: string[] = [];
+  if (e.oom) parts.push(`${e.oom} out-of-memory`);
+  if (e.timeout) parts.push(`${e.timeout} timed out`);
+  if (e.error) parts.push(`${e.error} failed${e.messages?.[0] ? ` (${e.messages[0]})` : ''}`);
+  return parts.length ? parts.join(', ') : undefined;
+}
+
+function rowId(model: ResolvedModel, key: BudgetKey, target?: string, memoryMb?: number): string {
+  return [model.name, target, memoryMb !== undefined ? `${memoryMb} MB` : undefined, key].filter(Boolean).join(' ');
+}
+
+function last<T>(xs: T[]): T | undefined {
+  return xs[xs.length - 1];
+}
+
+export function collectMeasurements(model: ResolvedModel, budget: ResolvedBudget, reports: LoadedReport[]): Measurement[] {
+  const { key } = budget;
+  const source = budget.spec.source;
+  if (source === 'transform') {
+    const r = last(reports.filter((x) => x.kind === 'transform'));
+    const id = rowId(model, key);
+    if (!r || r.kind !== 'transform') return [{ id, missing: 'no transform report (quantize/convert) with accuracy' }];
+    const outs = r.report.accuracy?.outputs ?? [];
+    if (!outs.length) return [{ id, missing: 'the transform report has no accuracy figures', source: r.file }];
+    const actual = key === 'minCosine' ? Math.min(...outs.map((o) => o.cosine)) : Math.max(...outs.map((o) => o.maxAbsError));
+    return [{ id, actual, source: r.file }];
+  }
+  const rows: Measurement[] = [];
+  for (const target of model.targets) {
+    if (source === 'bundle') {
+      const id = rowId(model, key, target);
+      const r = last(reports.filter((x) => x.kind === 'bundle' && x.report.target === target));
+      if (!r || r.kind !== 'bundle') {
+        rows.push({ id, target, missing: `no bundle report for ${target}` });
+        continue;
+      }
+      const actual = key === 'zipped' ? r.report.zipBytes : r.report.unzippedBytes;
+      rows.push(
+        actual === undefined
+          ? { id, target, missing: `the ${target} bundle has no zip (format ${r.report.format})`, source: r.file }
+          : { id, target, actual, source: r.file },
+      );
+      continue;
+    }
+    const configs = reports.flatMap((r) =>
+      r.kind === 'bench' ? r.report.configurations.filter((c) => c.target === target).map((c) => ({ c, file: r.file })) : [],
+    );
+    const sizes = model.memory ?? [...new Set(configs.map((x) => x.c.memoryMb))].sort((a, b) => a - b);
+    if (!sizes.length) rows.push({ id: rowId(model, key, target), target, missing: `no bench results for ${target}` });
+    for (const memoryMb of sizes) {
+      const id = rowId(model, key, target, memoryMb);
+      const here = configs.filter((x) => x.c.memoryMb === memoryMb);
+      const sourceFiles = [...new Set(here.map((x) => x.file))].join(', ') || undefined;
+      if (!here.length) {
+        rows.push({ id, target, memoryMb, missing: `no bench results for ${target} at ${memoryMb} MB` });
+        continue;
+      }
+      const broken = here.map((x) => errorText(x.c)).find(Boolean);
+      if (broken) {
+        rows.push({ id, target, memoryMb, missing: `no valid measurement: ${broken}`, source: sourceFiles });
+        continue;
+      }
+      const values = here.map((x) => benchValue(key, x.c)).filter((v): v is number => v !== undefined);
+      rows.push(
+        values.length
+          ? { id, target, memoryMb, actual: median(values), source: sourceFiles }
+          : { id, target, memoryMb, missing: `the bench report has no ${budget.spec.label}`, source: sourceFiles },
+      );
+    }
+  }
+  return rows;
+}

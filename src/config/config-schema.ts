@@ -1,0 +1,138 @@
+/**
+ * The JSON Schema of dlpack.config.json (and of the `dlpack` key in package.json). The same object
+ * is published as schema/dlpack.config.schema.json for editor completion (`"$schema"` in the config);
+ * test/config/schema-file.test.ts keeps the two identical.
+ */
+
+const SIZE = '^\\s*\\d+(\\.\\d+)?\\s*([bB]|[kKmMgG][bB]|[kKmMgG][iI][bB])?\\s*$';
+const DURATION = '^\\s*\\d+(\\.\\d+)?\\s*(us|µs|ms|s|m|min)?\\s*$';
+const PERCENT = '^\\s*\\d+(\\.\\d+)?\\s*%\\s*$';
+const MONEY = '^\\s*\\$?\\s*\\d+(\\.\\d+)?\\s*$';
+const PLATFORMS = ['aws-lambda', 'gcp-functions', 'azure-functions', 'cloudflare-workers', 'vercel'];
+
+function budget(value: object, description: string, example: string): object {
+  return {
+    description: `${description} Either the limit alone (error level) or {"limit": …, "level": "warn"}. Example: ${example}`,
+    oneOf: [
+      value,
+      {
+        type: 'object',
+        additionalProperties: false,
+        required: ['limit'],
+        properties: {
+          limit: value,
+          level: { enum: ['error', 'warn'], description: 'error fails the check (exit 1); warn is shown and exits 0' },
+        },
+      },
+    ],
+  };
+}
+
+const size = { anyOf: [{ type: 'string', pattern: SIZE }, { type: 'number', minimum: 0 }] };
+const duration = { anyOf: [{ type: 'string', pattern: DURATION }, { type: 'number', minimum: 0 }] };
+const memory = {
+  anyOf: [{ type: 'string', pattern: SIZE }, { type: 'string', pattern: PERCENT }, { type: 'number', minimum: 0 }],
+};
+const money = { anyOf: [{ type: 'string', pattern: MONEY }, { type: 'number', minimum: 0 }] };
+
+const timing = (what: string, example: string) => budget({ $ref: '#/definitions/duration' }, what, example);
+
+export const CONFIG_SCHEMA = {
+  $schema: 'http://json-schema.org/draft-07/schema#',
+  title: 'dlpack configuration',
+  description: 'Models, targets, memory sizes and budgets that `dlpack check` enforces.',
+  type: 'object',
+  additionalProperties: false,
+  required: ['models'],
+  properties: {
+    $schema: { type: 'string', description: 'Path or address of this schema, for editor completion.' },
+    models: {
+      type: 'array',
+      minItems: 1,
+      description: 'One entry per model (or per model + handler) to check.',
+      items: { $ref: '#/definitions/model' },
+    },
+    tolerance: {
+      type: 'string',
+      pattern: PERCENT,
+      description: 'Slack on timing and cost budgets (medians over runs), e.g. "5%". Default "0%".',
+    },
+    regression: {
+      type: 'object',
+      additionalProperties: false,
+      description: 'How `--baseline` comparisons are judged.',
+      properties: {
+        max: { type: 'string', pattern: PERCENT, description: 'Largest allowed change for the worse against the baseline, e.g. "10%".' },
+        level: { enum: ['error', 'warn'], description: 'Level of a regression beyond `max`. Default "error".' },
+      },
+    },
+    bench: {
+      type: 'object',
+      additionalProperties: false,
+      description: 'How `dlpack check` runs the bench when it measures itself.',
+      properties: {
+        cold: { type: 'integer', minimum: 1, description: 'Cold starts per configuration.' },
+        warm: { type: 'integer', minimum: 1, description: 'Warm invocations per cold start.' },
+        cpu: { enum: ['cgroup', 'scale', 'off'], description: 'How the CPU share is applied.' },
+      },
+    },
+  },
+  definitions: {
+    size,
+    duration,
+    model: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['model'],
+      properties: {
+        name: { type: 'string', description: 'Name shown in reports (default: the model file name).' },
+        model: { type: 'string', description: 'Model file (.onnx or TF.js model.json), relative to this config file.' },
+        handler: { type: 'string', description: 'Your own handler (.ts/.js) to bundle instead of the template.' },
+        targets: {
+          type: 'array',
+          minItems: 1,
+          items: { enum: PLATFORMS },
+          description: 'Platforms to bundle and bench for. Default ["aws-lambda"].',
+        },
+        memory: {
+          type: 'array',
+          minItems: 1,
+          items: { type: 'integer', minimum: 64, maximum: 32768 },
+          description: 'Memory sizes in MB to bench (and to judge budgets at).',
+        },
+        runtime: { type: 'string', description: 'Runtime, e.g. "onnxruntime-node", "onnxruntime-web", "tfjs-wasm".' },
+        arch: { enum: ['x64', 'arm64'], description: 'CPU architecture of the deployment. Default "x64".' },
+        budgets: { $ref: '#/definitions/budgets' },
+      },
+    },
+    budgets: {
+      type: 'object',
+      additionalProperties: false,
+      description: 'Limits in human units; each may be {"limit": …, "level": "warn"}.',
+      properties: {
+        zipped: budget({ $ref: '#/definitions/size' }, 'Largest deployable zip.', '"zipped": "45 MB"'),
+        unzipped: budget({ $ref: '#/definitions/size' }, 'Largest unzipped artifact.', '"unzipped": "200 MB"'),
+        initP50: timing('Median INIT duration (module + model load).', '"initP50": "800 ms"'),
+        initP90: timing('90th percentile INIT duration.', '"initP90": "1.2 s"'),
+        coldP50: timing('Median cold start (INIT + first invoke).', '"coldP50": "1 s"'),
+        coldP90: timing('90th percentile cold start.', '"coldP90": "1.5 s"'),
+        warmP50: timing('Median warm invocation.', '"warmP50": "50 ms"'),
+        warmP90: timing('90th percentile warm invocation.', '"warmP90": "80 ms"'),
+        warmP95: timing('95th percentile warm invocation.', '"warmP95": "100 ms"'),
+        warmP99: timing('99th percentile warm invocation.', '"warmP99": "150 ms"'),
+        peakMemory: budget(memory, 'Peak memory: absolute or a share of the configured memory.', '"peakMemory": "80%"'),
+        costPer1M: budget(money, 'Cost per 1 million requests in USD.', '"costPer1M": "$0.50"'),
+        minCosine: budget(
+          { type: 'number', minimum: -1, maximum: 1 },
+          'Smallest cosine similarity of a transformed model\'s outputs to the original.',
+          '"minCosine": 0.999',
+        ),
+        maxAbsError: budget(
+          { type: 'number', minimum: 0 },
+          'Largest absolute error of a transformed model\'s outputs.',
+          '"maxAbsError": 0.01',
+        ),
+      },
+    },
+  },
+} as const;

@@ -1,0 +1,37 @@
+/**
+ * The typed shape of a dlpack configuration, as written by users (human units, unparsed).
+ * src/config/config-schema.ts is the JSON Schema for the same shape.
+ */
+import type { Arch, PlatformId } from '../platforms/platform-profile.js';
+import type { BudgetKey } from '../budgets/budget-keys.js';
+
+export type BudgetLevel = 'error' | 'warn';
+export type BudgetLimit = string | number;
+export type BudgetValue = BudgetLimit | { limit: BudgetLimit; level?: BudgetLevel };
+
+export interface ModelEntry {
+  name?: string;
+  model: string;
+  handler?: string;
+  targets?: PlatformId[];
+  memory?: number[];
+  runtime?: string;
+  arch?: Arch;
+  budgets?: Partial<Record<BudgetKey, BudgetValue>>;
+}
+
+export interface DlpackConfig {
+  $schema?: string;
+  models: ModelEntry[];
+  tolerance?: string;
+  regression?: { max?: string; level?: BudgetLevel };
+  bench?: { cold?: number; warm?: number; cpu?: 'cgroup' | 'scale' | 'off' };
+}
+
+export interface LoadedConfig {
+  /** The file the config came from (dlpack.config.json or package.json). */
+  file: string;
+  /** Folder that relative paths in the config are resolved against. */
+  dir: string;
+  config: DlpackConfig;
+}

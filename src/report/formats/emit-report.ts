@@ -1,0 +1,64 @@
+/**
+ * Where a rendered report goes: stdout or `--output` (atomic write), plus the CI extras — the
+ * Markdown appended to $GITHUB_STEP_SUMMARY when it is set, and `::error`/`::warning` lines on
+ * stdout when GITHUB_ACTIONS=true (not with --json, whose stdout must stay one JSON document).
+ */
+import { promises as fs } from 'node:fs';
+import { DlpackError } from '../../errors/dlpack-error.js';
+import { writeFileAtomic } from '../../io/atomic-output.js';
+import type { LoadedReport } from './read-report.js';
+import { renderTable } from './table.js';
+import { renderMarkdown } from './markdown.js';
+import { renderJunit } from './junit.js';
+import { renderAnnotations } from './github-annotations.js';
+
+export const TEXT_FORMATS = ['table', 'json', 'markdown', 'junit'] as const;
+export type TextFormat = (typeof TEXT_FORMATS)[number];
+
+export function renderText(loaded: LoadedReport, format: TextFormat): string {
+  switch (format) {
+    case 'table':
+      return renderTable(loaded);
+    case 'json':
+      return JSON.stringify(loaded.report, null, 2) + '\n';
+    case 'markdown':
+      return renderMarkdown(loaded);
+    case 'junit':
+      return renderJunit(loaded);
+  }
+}
+
+export interface EmitOptions {
+  format: TextFormat;
+  output?: string;
+  /** The --json flag: stdout gets nothing here (the command prints the JSON). */
+  json?: boolean;
+  env?: NodeJS.ProcessEnv;
+  log: (text: string) => void;
+  /** File named in annotations (e.g. the config file, relative to the workspace). */
+  annotationFile?: string;
+}
+
+export async function emitReport(loaded: LoadedReport, options: EmitOptions): Promise<void> {
+  const env = options.env ?? process.env;
+  const text = renderText(loaded, options.format);
+  if (options.output) {
+    await writeFileAtomic(options.output, text.endsWith('\n') ? text : text + '\n');
+    if (!options.json) options.log(renderTable(loaded));
+  } else if (!options.json) {
+    options.log(text.replace(/\n$/, ''));
+  }
+  if (env.GITHUB_STEP_SUMMARY) {
+    try {
+      await fs.appendFile(env.GITHUB_STEP_SUMMARY, renderMarkdown(loaded) + '\n');
+    } catch (err) {
+      throw new DlpackError('OUTPUT', `cannot append to GITHUB_STEP_SUMMARY (${(err as NodeJS.ErrnoException).code ?? err})`, {
+        file: env.GITHUB_STEP_SUMMARY,
+        cause: err,
+      });
+    }
+  }
+  if (env.GITHUB_ACTIONS === 'true' && !options.json) {
+    for (const line of renderAnnotations(loaded, { file: options.annotationFile })) options.log(line);
+  }
+}
