@@ -1,0 +1,69 @@
+/**
+ * The handler core every template calls (inside the bundle): the model is loaded once per
+ * instance (a cached promise, started at module scope), each request is validated, run and
+ * answered as JSON. A bad request gets a 4xx answer; the cached model stays usable.
+ */
+import config from 'dlpack:config';
+import { loadModel } from 'dlpack:runtime';
+import type { HandlerConfig, VcpuRuleData } from './handler-config.js';
+import type { ModelSession } from './model-session.js';
+import { buildFeeds, parseBody, RequestError } from './tensor-request.js';
+import { tensorToJson } from './tensor-response.js';
+
+export interface PredictResult {
+  status: number;
+  body: Record<string, unknown>;
+}
+
+function vcpuFrom(rule: VcpuRuleData, memoryMb: number): number {
+  if (rule.kind === 'fixed') return rule.vcpu;
+  if (rule.kind === 'linear') return Math.min(rule.maxVcpu, Math.max(rule.minVcpu ?? 0, memoryMb / rule.mbPerVcpu));
+  let vcpu = rule.tiers[0]?.vcpu ?? 1;
+  for (const t of rule.tiers) if (memoryMb >= t.memoryMb) vcpu = t.vcpu;
+  return vcpu;
+}
+
+/** Threads for the runtime: the vCPU of the memory size the platform reports, else the baked-in one. */
+export function threadsFor(cfg: HandlerConfig): number {
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
+  const override = Number(env?.DLPACK_THREADS);
+  if (Number.isInteger(override) && override > 0) return override;
+  const memory = cfg.memoryEnv ? Number(env?.[cfg.memoryEnv]) : NaN;
+  if (cfg.vcpuRule && Number.isFinite(memory) && memory > 0) return Math.max(1, Math.round(vcpuFrom(cfg.vcpuRule, memory)));
+  return cfg.threads;
+}
+
+let session: Promise<ModelSession> | undefined;
+
+/** The model, loaded once per instance. A failed load is retried on the next request. */
+export function model(): Promise<ModelSession> {
+  if (session) return session;
+  const loading = loadModel(config, threadsFor(config));
+  loading.catch(() => (session = undefined));
+  session = loading;
+  return loading;
+}
+
+/** Starts loading at module scope (INIT), without an unhandled rejection if it fails. */
+export function preload(): void {
+  model().catch(() => undefined);
+}
+
+export async function predict(body: unknown): Promise<PredictResult> {
+  try {
+    const feeds = buildFeeds(parseBody(body, config), config);
+    const m = await model();
+    const started = Date.now();
+    const outputs = await m.run(feeds);
+    const json: Record<string, unknown> = {};
+    for (const [name, t] of Object.entries(outputs)) json[name] = tensorToJson(t);
+    return { status: 200, body: { outputs: json, backend: m.backend, ms: Date.now() - started } };
+  } catch (err) {
+    if (err instanceof RequestError) return { status: err.status, body: { error: err.message } };
+    const message = err instanceof Error ? err.message : String(err);
+    console.error(`dlpack handler: inference failed: ${message}`);
+    return { status: 500, body: { error: `inference failed: ${message}` } };
+  }
+}
+
+export { config };

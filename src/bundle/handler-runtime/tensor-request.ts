@@ -1,0 +1,219 @@
+/**
+ * Turns a request body into validated input tensors (inside the bundle). Every problem is a
+ * RequestError with an HTTP status (400 bad input, 413 too large): the instance stays healthy.
+ *
+ * Body: {"inputs": {"<name>": {"dims": [1, 16], "data": [...], "dtype": "float32"}}}
+ *   or  {"inputs": {"<name>": [[...nested arrays...]]}}  (dims taken from the nesting).
+ */
+import type { HandlerConfig, InputSpec } from './handler-config.js';
+import type { ElementArray, Tensor } from './model-session.js';
+
+export class RequestError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'RequestError';
+  }
+}
+
+const bad = (message: string): never => {
+  throw new RequestError(400, message);
+};
+
+function byteLength(body: string | Uint8Array): number {
+  return typeof body === 'string' ? new TextEncoder().encode(body).length : body.byteLength;
+}
+
+/** Parses the body (text, bytes or an already-parsed object) and checks its size. */
+export function parseBody(body: unknown, config: HandlerConfig): Record<string, unknown> {
+  let value = body;
+  if (typeof body === 'string' || body instanceof Uint8Array) {
+    const size = byteLength(body);
+    if (size > config.maxRequestBytes) {
+      throw new RequestError(413, `request body is ${size} bytes; the limit is ${config.maxRequestBytes}`);
+    }
+    const text = typeof body === 'string' ? body : new TextDecoder().decode(body);
+    if (text.trim() === '') bad('request body is empty; send {"inputs": {"<name>": {"dims": [...], "data": [...]}}}');
+    try {
+      value = JSON.parse(text);
+    } catch {
+      bad('request body is not valid JSON');
+    }
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) bad('request body must be a JSON object');
+  const inputs = (value as { inputs?: unknown }).inputs;
+  if (inputs === null || typeof inputs !== 'object' || Array.isArray(inputs)) {
+    bad('request body must have an "inputs" object: {"inputs": {"<name>": {"dims": [...], "data": [...]}}}');
+  }
+  return inputs as Record<string, unknown>;
+}
+
+function flatten(nested: unknown[], name: string): { dims: number[]; data: unknown[] } {
+  const dims: number[] = [];
+  let level: unknown = nested;
+  while (Array.isArray(level)) {
+    dims.push(level.length);
+    level = level[0];
+  }
+  const data: unknown[] = [];
+  const walk = (node: unknown, depth: number) => {
+    if (depth === dims.length) {
+      if (Array.isArray(node)) bad(`input "${name}": nested arrays are not rectangular`);
+      data.push(node);
+      return;
+    }
+    if (!Array.isArray(node) || node.length !== dims[depth]) bad(`input "${name}": nested arrays are not rectangular`);
+    for (const item of node as unknown[]) walk(item, depth + 1);
+  };
+  walk(nested, 0);
+  return { dims, data };
+}
+
+const INT_RANGES: Record<string, [number, number]> = {
+  int8: [-128, 127],
+  uint8: [0, 255],
+  int16: [-32768, 32767],
+  uint16: [0, 65535],
+  int32: [-2147483648, 2147483647],
+  uint32: [0, 4294967295],
+};
+
+function float16Bits(value: number): number {
+  const f32 = new Float32Array([value]);
+  const x = new Uint32Array(f32.buffer)[0];
+  const sign = (x >>> 16) & 0x8000;
+  const exp = (x >>> 23) & 0xff;
+  let mant = x & 0x7fffff;
+  if (exp === 0xff) return sign | 0x7c00 | (mant ? 0x200 : 0);
+  let e = exp - 127 + 15;
+  if (e >= 0x1f) return sign | 0x7c00;
+  if (e <= 0) {
+    if (e < -10) return sign;
+    mant = (mant | 0x800000) >> (1 - e);
+    return sign | ((mant + 0x1000) >> 13);
+  }
+  const half = sign | (e << 10) | (mant >> 13);
+  return mant & 0x1000 ? half + 1 : half;
+}
+
+function toElements(values: unknown[], dtype: string, name: string): ElementArray {
+  const at = (i: number) => `input "${name}" element ${i}`;
+  const num = (v: unknown, i: number): number => {
+    if (typeof v === 'number') return v;
+    if (v === 'NaN') return NaN;
+    if (v === 'Infinity') return Infinity;
+    if (v === '-Infinity') return -Infinity;
+    return bad(`${at(i)} is ${JSON.stringify(v)}, expected a number`);
+  };
+  const int = (v: unknown, i: number): number => {
+    const n = num(v, i);
+    const [lo, hi] = INT_RANGES[dtype];
+    if (!Number.isInteger(n) || n < lo || n > hi) bad(`${at(i)} is ${JSON.stringify(v)}, expected an integer in ${dtype} range`);
+    return n;
+  };
+  const big = (v: unknown, i: number): bigint => {
+    if (typeof v === 'number' && Number.isSafeInteger(v)) return BigInt(v);
+    if (typeof v === 'string' && /^-?\d+$/.test(v)) return BigInt(v);
+    return bad(`${at(i)} is ${JSON.stringify(v)}, expected an integer (a number, or a string for values past 2^53)`);
+  };
+  switch (dtype) {
+    case 'float32':
+      return Float32Array.from(values, num);
+    case 'float64':
+      return Float64Array.from(values, num);
+    case 'float16':
+      return Uint16Array.from(values, (v, i) => float16Bits(num(v, i)));
+    case 'int8':
+      return Int8Array.from(values, int);
+    case 'uint8':
+      return Uint8Array.from(values, int);
+    case 'int16':
+      return Int16Array.from(values, int);
+    case 'uint16':
+      return Uint16Array.from(values, int);
+    case 'int32':
+      return Int32Array.from(values, int);
+    case 'uint32':
+      return Uint32Array.from(values, int);
+    case 'int64': {
+      const out = BigInt64Array.from(values, big);
+      out.forEach((v, i) => (BigInt.asIntN(64, v) !== v ? bad(`${at(i)} is out of int64 range`) : 0));
+      return out;
+    }
+    case 'uint64': {
+      const out = BigUint64Array.from(values, big);
+      values.forEach((v, i) => (String(v).startsWith('-') ? bad(`${at(i)} is negative, expected uint64`) : 0));
+      return out;
+    }
+    case 'bool':
+      return Uint8Array.from(values, (v, i) => {
+        if (v === true || v === 1) return 1;
+        if (v === false || v === 0) return 0;
+        return bad(`${at(i)} is ${JSON.stringify(v)}, expected true/false`);
+      });
+    case 'string':
+      return values.map((v, i) => (typeof v === 'string' ? v : bad(`${at(i)} is ${JSON.stringify(v)}, expected a string`)));
+    default:
+      return bad(`input "${name}" has dtype ${dtype}, which this handler cannot accept`);
+  }
+}
+
+function checkDims(dims: unknown, spec: InputSpec): number[] {
+  if (!Array.isArray(dims) || !dims.every((d) => Number.isInteger(d) && d >= 0)) {
+    bad(`input "${spec.name}": "dims" must be an array of non-negative integers`);
+  }
+  const ds = dims as number[];
+  if (spec.shape) {
+    if (ds.length !== spec.shape.length) {
+      bad(`input "${spec.name}": got rank ${ds.length} [${ds.join(', ')}], the model expects rank ${spec.shape.length} [${spec.shape.map((d) => d ?? '?').join(', ')}]`);
+    }
+    spec.shape.forEach((want, i) => {
+      if (want !== null && want >= 0 && ds[i] !== want) {
+        bad(`input "${spec.name}": dimension ${i} is ${ds[i]}, the model expects ${want}`);
+      }
+    });
+  }
+  return ds;
+}
+
+/** Validates the inputs object against the model's inputs and builds the tensors. */
+export function buildFeeds(inputs: Record<string, unknown>, config: HandlerConfig): Record<string, Tensor> {
+  const known = new Map(config.inputs.map((s) => [s.name, s]));
+  for (const name of Object.keys(inputs)) {
+    if (!known.has(name)) bad(`unknown input "${name}"; the model's inputs are: ${config.inputs.map((s) => s.name).join(', ')}`);
+  }
+  const feeds: Record<string, Tensor> = {};
+  for (const spec of config.inputs) {
+    const raw = inputs[spec.name];
+    if (raw === undefined) bad(`missing input "${spec.name}" (${spec.dtype} [${(spec.shape ?? []).map((d) => d ?? '?').join(', ')}])`);
+    let dims: unknown;
+    let data: unknown;
+    if (Array.isArray(raw)) {
+      ({ dims, data } = flatten(raw, spec.name));
+    } else if (raw !== null && typeof raw === 'object') {
+      const obj = raw as { dims?: unknown; shape?: unknown; data?: unknown; dtype?: unknown };
+      dims = obj.dims ?? obj.shape;
+      data = obj.data;
+      if (obj.dtype !== undefined && obj.dtype !== spec.dtype) {
+        bad(`input "${spec.name}": dtype ${JSON.stringify(obj.dtype)} does not match the model's ${spec.dtype}`);
+      }
+      if (!Array.isArray(data)) bad(`input "${spec.name}": "data" must be a flat array`);
+      if (dims === undefined) dims = [(data as unknown[]).length];
+    } else {
+      bad(`input "${spec.name}" must be {"dims": [...], "data": [...]} or a nested array`);
+    }
+    const ds = checkDims(dims, spec);
+    const elements = ds.reduce((a, b) => a * b, 1);
+    if (elements > config.maxElements) {
+      throw new RequestError(413, `input "${spec.name}" has ${elements} elements; the limit is ${config.maxElements}`);
+    }
+    const values = data as unknown[];
+    if (values.length !== elements) {
+      bad(`input "${spec.name}": dims [${ds.join(', ')}] hold ${elements} elements but "data" has ${values.length}`);
+    }
+    feeds[spec.name] = { dtype: spec.dtype, dims: ds, data: toElements(values, spec.dtype, spec.name) };
+  }
+  return feeds;
+}

@@ -1,0 +1,45 @@
+/**
+ * Output tensors as JSON (inside the bundle): {"dtype", "dims", "data"} per output. int64/uint64
+ * values are numbers while they are exact (|v| ≤ 2^53 − 1) and decimal strings past that;
+ * NaN and ±Infinity are the strings "NaN", "Infinity", "-Infinity" (JSON has no such numbers).
+ */
+import type { Tensor } from './model-session.js';
+
+export interface JsonTensor {
+  dtype: string;
+  dims: number[];
+  data: (number | string | boolean)[];
+}
+
+function float16ToNumber(bits: number): number {
+  const sign = bits & 0x8000 ? -1 : 1;
+  const exp = (bits >> 10) & 0x1f;
+  const mant = bits & 0x3ff;
+  if (exp === 0) return sign * 2 ** -14 * (mant / 1024);
+  if (exp === 0x1f) return mant ? NaN : sign * Infinity;
+  return sign * 2 ** (exp - 15) * (1 + mant / 1024);
+}
+
+function jsonNumber(v: number): number | string {
+  return Number.isFinite(v) ? v : String(v);
+}
+
+export function tensorToJson(t: Tensor): JsonTensor {
+  const out: (number | string | boolean)[] = [];
+  const data = t.data;
+  if (Array.isArray(data)) {
+    for (const v of data) out.push(v);
+  } else if (data instanceof BigInt64Array || data instanceof BigUint64Array) {
+    for (const v of data) {
+      const n = Number(v);
+      out.push(Number.isSafeInteger(n) ? n : v.toString());
+    }
+  } else if (t.dtype === 'float16' && data instanceof Uint16Array) {
+    for (const v of data) out.push(jsonNumber(float16ToNumber(v)));
+  } else if (t.dtype === 'bool') {
+    for (const v of data as Uint8Array) out.push(v !== 0);
+  } else {
+    for (const v of data as Float32Array) out.push(jsonNumber(v));
+  }
+  return { dtype: t.dtype, dims: [...t.dims], data: out };
+}

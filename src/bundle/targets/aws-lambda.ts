@@ -1,0 +1,48 @@
+/**
+ * AWS Lambda handler template (Node.js managed runtime; handler setting `index.handler`).
+ * Accepts a direct invocation (the event is the request body object), API Gateway REST (v1) and
+ * HTTP API (v2) events and Function URL events (body possibly base64-encoded).
+ */
+import { predict, preload, config } from '../handler-runtime/predict.js';
+
+preload();
+
+interface HttpEvent {
+  httpMethod?: string;
+  requestContext?: { http?: { method?: string } };
+  body?: string | null;
+  isBase64Encoded?: boolean;
+}
+
+function isHttpEvent(event: unknown): event is HttpEvent {
+  if (!event || typeof event !== 'object') return false;
+  const e = event as HttpEvent & { version?: string; routeKey?: string };
+  return typeof e.httpMethod === 'string' || typeof e.requestContext?.http?.method === 'string' || 'isBase64Encoded' in e;
+}
+
+export const handler = async (event: unknown, _context?: unknown) => {
+  if (!isHttpEvent(event)) {
+    const result = await predict(event);
+    if (result.status === 200) return result.body;
+    const err = new Error(String(result.body.error));
+    err.name = result.status >= 500 ? 'InferenceError' : 'BadRequest';
+    throw err;
+  }
+  const method = event.httpMethod ?? event.requestContext?.http?.method;
+  let result;
+  if (method && method !== 'POST') {
+    result = { status: 405, body: { error: `method ${method} not allowed; POST a JSON body` } };
+  } else {
+    const raw = event.body ?? '';
+    const body = event.isBase64Encoded ? new Uint8Array(Buffer.from(raw, 'base64')) : raw;
+    result = await predict(body);
+  }
+  return {
+    statusCode: result.status,
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(result.body),
+    isBase64Encoded: false,
+  };
+};
+
+export { config as dlpackConfig };

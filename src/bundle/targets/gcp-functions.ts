@@ -1,0 +1,16 @@
+/**
+ * Google Cloud Run functions (Functions Framework, HTTP signature): `handler(req, res)`.
+ * Deploy with `--entry-point handler`. Also works with a plain Node http server.
+ */
+import { predict, preload, config } from '../handler-runtime/predict.js';
+import { methodNotAllowed, requestBody, sendJson, type NodeRequest } from '../handler-runtime/node-http.js';
+import type { ServerResponse } from 'node:http';
+
+preload();
+
+export async function handler(req: NodeRequest, res: ServerResponse): Promise<void> {
+  if (req.method && req.method !== 'POST') return sendJson(res, methodNotAllowed(req.method));
+  sendJson(res, await predict(await requestBody(req, config.maxRequestBytes)));
+}
+
+export { config as dlpackConfig };

@@ -1,0 +1,16 @@
+/**
+ * Vercel Node.js function: `export default function handler(req, res)` (Node request/response
+ * with Vercel's helpers). The bundle carries .vc-config.json for `vercel deploy --prebuilt`.
+ */
+import { predict, preload, config } from '../handler-runtime/predict.js';
+import { methodNotAllowed, requestBody, sendJson, type NodeRequest } from '../handler-runtime/node-http.js';
+import type { ServerResponse } from 'node:http';
+
+preload();
+
+export default async function handler(req: NodeRequest, res: ServerResponse): Promise<void> {
+  if (req.method && req.method !== 'POST') return sendJson(res, methodNotAllowed(req.method));
+  sendJson(res, await predict(await requestBody(req, config.maxRequestBytes)));
+}
+
+export { config as dlpackConfig };
