@@ -1,0 +1,139 @@
+/**
+ * What `dlpack bench` runs: a bundle folder or zip from `dlpack bundle` (manifest.json names the
+ * target and entry), a plain handler module (`--handler file.mjs --target …`), or a model file,
+ * bundled on the fly with the target's default template through dlpack's bundler.
+ */
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, dirname, extname, join, resolve } from 'node:path';
+import { DlpackError, toDlpackError } from '../errors/dlpack-error.js';
+import { resolveContained } from '../io/contained-path.js';
+import { isPlatformId } from '../platforms/index.js';
+import type { Arch, PlatformId } from '../platforms/platform-profile.js';
+import { extractZip } from './extract-zip.js';
+import type { InputLike } from './bench-event.js';
+
+export interface ResolvedInput {
+  kind: 'bundle' | 'handler' | 'model';
+  /** Absolute path of the module to import. */
+  entry: string;
+  /** Working folder of the function (LAMBDA_TASK_ROOT). */
+  cwd: string;
+  /** The target the bundle was built for (bundles only). */
+  target?: PlatformId;
+  exportName?: string;
+  /** Model inputs, when known (for generating an event). */
+  inputs?: InputLike[];
+  runtime?: string;
+  /** Removes temporary files (unpacked zips, on-the-fly bundles). */
+  cleanup(): void;
+}
+
+interface Manifest {
+  schema?: string;
+  target?: string;
+  entry?: string;
+  runtime?: string;
+  arch?: string;
+  export?: string;
+  inputs?: InputLike[];
+  config?: { inputs?: InputLike[] };
+}
+
+const HANDLER_EXTENSIONS = new Set(['.mjs', '.js', '.cjs']);
+
+/** A bundle folder (with manifest.json) or zip; a handler module with `asHandler`; else a model. */
+export async function resolveBenchInput(path: string, opts: { asHandler?: boolean; target?: PlatformId; arch?: Arch }): Promise<ResolvedInput> {
+  const abs = resolve(path);
+  if (!existsSync(abs)) throw new DlpackError('FILE_NOT_FOUND', 'no such file or directory', { file: path });
+  if (opts.asHandler) return handlerInput(abs, path);
+  const st = statSync(abs);
+  if (st.isDirectory()) return bundleFolder(abs, path, () => undefined);
+  if (extname(abs).toLowerCase() === '.zip') {
+    const dir = mkdtempSync(join(tmpdir(), 'dlpack-bench-'));
+    const cleanup = () => rmSync(dir, { recursive: true, force: true });
+    try {
+      await extractZip(abs, dir);
+      return await bundleFolder(dir, path, cleanup);
+    } catch (err) {
+      cleanup();
+      throw err;
+    }
+  }
+  if (HANDLER_EXTENSIONS.has(extname(abs).toLowerCase())) {
+    throw new DlpackError('USAGE', 'this looks like a handler module, not a model or bundle', { file: path, hint: 'use --handler with --target' });
+  }
+  if (!opts.target) throw new DlpackError('USAGE', 'a model needs a target to be bundled for', { file: path, hint: 'add --target aws-lambda' });
+  return modelInput(abs, path, opts.target, opts.arch ?? 'x64');
+}
+
+function handlerInput(abs: string, shown: string): ResolvedInput {
+  if (!HANDLER_EXTENSIONS.has(extname(abs).toLowerCase())) {
+    throw new DlpackError('USAGE', 'a handler must be a JavaScript module (.mjs, .js or .cjs)', { file: shown, hint: 'bundle TypeScript first with dlpack bundle --handler' });
+  }
+  return { kind: 'handler', entry: abs, cwd: dirname(abs), cleanup: () => undefined };
+}
+
+async function bundleFolder(dir: string, shown: string, cleanup: () => void): Promise<ResolvedInput> {
+  const manifestPath = join(dir, 'manifest.json');
+  if (!existsSync(manifestPath)) {
+    throw new DlpackError('USAGE', 'not a dlpack bundle (no manifest.json)', { file: shown, hint: 'create one with dlpack bundle, or pass --handler file.mjs' });
+  }
+  let manifest: Manifest;
+  try {
+    manifest = JSON.parse(await readFile(manifestPath, 'utf8')) as Manifest;
+  } catch (err) {
+    throw new DlpackError('CORRUPT_MODEL', `manifest.json is not valid JSON: ${(toDlpackError(err) as Error).message}`, { file: manifestPath });
+  }
+  if (manifest.schema !== undefined && manifest.schema !== 'dlpack.bundle/1') {
+    throw new DlpackError('UNSUPPORTED', `manifest schema "${manifest.schema}" is not dlpack.bundle/1`, { file: manifestPath });
+  }
+  if (!manifest.target || !isPlatformId(manifest.target)) {
+    throw new DlpackError('CORRUPT_MODEL', `manifest.json names no known target ("${manifest.target}")`, { file: manifestPath });
+  }
+  if (typeof manifest.entry !== 'string') throw new DlpackError('CORRUPT_MODEL', 'manifest.json has no entry', { file: manifestPath });
+  const entry = resolveContained(dir, manifest.entry, { file: manifestPath, what: 'entry' });
+  return {
+    kind: 'bundle',
+    entry,
+    cwd: dir,
+    target: manifest.target,
+    exportName: manifest.export,
+    inputs: manifest.inputs ?? manifest.config?.inputs,
+    runtime: manifest.runtime,
+    cleanup,
+  };
+}
+
+/** Bundles a model for `target` with dlpack's bundler (src/bundle) into a temp folder. */
+async function modelInput(abs: string, shown: string, target: PlatformId, arch: Arch): Promise<ResolvedInput> {
+  const { detectModelFile, describeModel } = await import('../formats/load-model.js');
+  await detectModelFile(abs);
+  const bundler = (await import(BUNDLE_API).catch(() => undefined)) as BundleApi | undefined;
+  if (!bundler?.bundleModel) {
+    throw new DlpackError('UNSUPPORTED', 'bundling a model on the fly needs dlpack bundle, which is not available in this build', {
+      file: shown,
+      hint: 'bench a bundle folder from dlpack bundle instead',
+    });
+  }
+  const out = mkdtempSync(join(tmpdir(), 'dlpack-bench-bundle-'));
+  const cleanup = () => rmSync(out, { recursive: true, force: true });
+  try {
+    const dir = join(out, basename(abs).replace(/\W+/g, '-'));
+    await bundler.bundleModel({ model: abs, target, arch, outDir: dir, zip: false });
+    const input = await bundleFolder(dir, shown, cleanup);
+    input.kind = 'model';
+    if (!input.inputs) input.inputs = (await describeModel(abs)).inputs;
+    return input;
+  } catch (err) {
+    cleanup();
+    throw err;
+  }
+}
+
+/** dlpack's bundler, loaded lazily (it pulls in esbuild). */
+const BUNDLE_API = '../bundle/index.js';
+interface BundleApi {
+  bundleModel?: (o: { model: string; target: PlatformId; arch: Arch; outDir: string; zip: boolean }) => Promise<unknown>;
+}

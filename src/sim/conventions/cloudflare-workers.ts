@@ -1,0 +1,33 @@
+/**
+ * Cloudflare Workers module syntax: `export default { fetch(request, env, ctx) }` with Web
+ * Request/Response. The response body is read to the end inside the timed invocation.
+ */
+import { bodyOf, type Convention } from './convention.js';
+
+export const cloudflareWorkersConvention: Convention = {
+  prepare(mod, exportName) {
+    const holder = (exportName ? mod[exportName] : mod.default) as { fetch?: unknown } | undefined;
+    const fetchFn = holder?.fetch;
+    if (typeof fetchFn !== 'function') {
+      throw new Error(`the handler module does not export default { fetch(request, env, ctx) } (it exports: ${Object.keys(mod).join(', ') || 'nothing'})`);
+    }
+    const env = {};
+    return async (event, ctx) => {
+      const waitUntil: Promise<unknown>[] = [];
+      const executionContext = {
+        waitUntil: (p: Promise<unknown>) => void waitUntil.push(p),
+        passThroughOnException: () => undefined,
+      };
+      const request = new Request('https://dlpack.local/', {
+        method: 'POST',
+        body: bodyOf(event),
+        headers: { 'content-type': 'application/json', 'cf-ray': ctx.requestId },
+      });
+      const response = (await fetchFn.call(holder, request, env, executionContext)) as Response;
+      if (!(response instanceof Response)) throw new Error('fetch() did not return a Response');
+      const body = new Uint8Array(await response.arrayBuffer());
+      await Promise.allSettled(waitUntil);
+      return { status: response.status, body };
+    };
+  },
+};

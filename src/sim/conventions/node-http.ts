@@ -1,0 +1,120 @@
+/**
+ * Express-like `(req, res)` functions: Google Cloud Run functions (Functions Framework HTTP
+ * signature) and Vercel Node functions. The request carries the event as a parsed JSON body; the
+ * response implements status(), json(), send(), setHeader(), getHeader(), writeHead(), write(), end().
+ */
+import { bodyOf, findFunction, type Convention, type InvokeOutcome } from './convention.js';
+
+function makeRequest(event: unknown, requestId: string) {
+  const raw = bodyOf(event);
+  const headers: Record<string, string> = {
+    'content-type': 'application/json',
+    'content-length': String(Buffer.byteLength(raw)),
+    host: 'localhost:8080',
+    'x-request-id': requestId,
+  };
+  let body: unknown;
+  try {
+    body = JSON.parse(raw);
+  } catch {
+    body = raw;
+  }
+  return {
+    method: 'POST',
+    url: '/',
+    path: '/',
+    originalUrl: '/',
+    headers,
+    query: {} as Record<string, string>,
+    params: {} as Record<string, string>,
+    body,
+    rawBody: Buffer.from(raw),
+    get(name: string) {
+      return headers[name.toLowerCase()];
+    },
+    header(name: string) {
+      return headers[name.toLowerCase()];
+    },
+  };
+}
+
+function makeResponse(resolve: (o: InvokeOutcome) => void) {
+  const chunks: Buffer[] = [];
+  const headers: Record<string, string | number | string[]> = {};
+  let finished = false;
+  const res = {
+    statusCode: 200,
+    headersSent: false,
+    get writableEnded() {
+      return finished;
+    },
+    status(code: number) {
+      res.statusCode = code;
+      return res;
+    },
+    setHeader(name: string, value: string | number | string[]) {
+      headers[name.toLowerCase()] = value;
+      return res;
+    },
+    set(name: string, value: string) {
+      return res.setHeader(name, value);
+    },
+    getHeader(name: string) {
+      return headers[name.toLowerCase()];
+    },
+    writeHead(code: number, h?: Record<string, string>) {
+      res.statusCode = code;
+      for (const [k, v] of Object.entries(h ?? {})) res.setHeader(k, v);
+      return res;
+    },
+    write(chunk: string | Uint8Array) {
+      res.headersSent = true;
+      chunks.push(Buffer.from(chunk));
+      return true;
+    },
+    end(chunk?: string | Uint8Array) {
+      if (finished) return res;
+      if (chunk !== undefined) chunks.push(Buffer.from(chunk));
+      finished = true;
+      res.headersSent = true;
+      resolve({ status: res.statusCode, body: Buffer.concat(chunks) });
+      return res;
+    },
+    send(body?: unknown) {
+      if (body === undefined || body === null) return res.end();
+      if (typeof body === 'string' || body instanceof Uint8Array) return res.end(body);
+      return res.json(body);
+    },
+    json(body: unknown) {
+      if (!headers['content-type']) res.setHeader('content-type', 'application/json');
+      return res.end(JSON.stringify(body));
+    },
+    sendStatus(code: number) {
+      return res.status(code).end(String(code));
+    },
+  };
+  return res;
+}
+
+function nodeHttpConvention(names: string[], what: string): Convention {
+  return {
+    prepare(mod, exportName) {
+      const fn = findFunction(mod, exportName ? [exportName] : names, what);
+      return (event, ctx) =>
+        new Promise<InvokeOutcome>((resolve, reject) => {
+          const res = makeResponse(resolve);
+          try {
+            const r = fn(makeRequest(event, ctx.requestId), res) as Promise<unknown> | undefined;
+            // An async function that rejects before responding is an error (500 on the platform).
+            if (r && typeof r.then === 'function') r.then(() => undefined, reject);
+          } catch (err) {
+            reject(err);
+          }
+        });
+    },
+  };
+}
+
+/** FUNCTION_TARGET names the export on Cloud Run functions; dlpack's templates export `handler`. */
+export const gcpFunctionsConvention = nodeHttpConvention(['handler', 'default'], 'an HTTP function (req, res) named "handler"');
+export const vercelConvention = nodeHttpConvention(['default', 'handler'], 'a default export function (req, res)');

@@ -1,0 +1,166 @@
+/**
+ * `dlpack bench` as a function: resolves the input, plans the matrix (targets × memory sizes),
+ * runs each configuration in turn (one at a time, so instances never compete for the CPU) and
+ * builds the BenchReport with recommendations.
+ */
+import { arch as hostArch } from 'node:os';
+import { DlpackError } from '../errors/dlpack-error.js';
+import { getPlatform, memorySizes, supportsArch } from '../platforms/index.js';
+import type { Arch, PlatformId } from '../platforms/platform-profile.js';
+import type { BenchReport } from '../report/report-schemas.js';
+import { resolveBenchInput, type ResolvedInput } from './bench-input.js';
+import { eventFromInputs, readEventFile } from './bench-event.js';
+import { detectCgroups } from './cgroup.js';
+import { hostScript } from './host-script.js';
+import { recommend } from './recommend.js';
+import { runConfiguration, type ConfigResult, type CpuMode, type MemoryLimitMode } from './run-config.js';
+
+export interface BenchOptions {
+  /** Bundle folder or zip, model file, or (with `handler: true`) a handler module. */
+  input: string;
+  handler?: boolean;
+  targets?: string[];
+  /** 'sweep', 'default' or a comma list of MB. */
+  memory?: string;
+  cold?: number;
+  warm?: number;
+  concurrency?: number;
+  eventFile?: string;
+  arch?: Arch;
+  cpu?: CpuMode | 'auto';
+  memoryLimit?: MemoryLimitMode | 'auto';
+  /** Function timeout override in ms (at most the platform's limit). */
+  timeoutMs?: number;
+  maxLatencyMs?: number;
+  log?: (line: string) => void;
+  progress?: (message: string) => void;
+}
+
+export interface BenchRunReport extends BenchReport {
+  configurations: ConfigResult[];
+  cpuMode: CpuMode;
+  memoryLimitMode: MemoryLimitMode;
+  /** Why cgroups were not used, when they were not. */
+  cgroupProblems?: string[];
+  hostArch: string;
+}
+
+export function resolveModes(cpu: BenchOptions['cpu'] = 'auto', memoryLimit: BenchOptions['memoryLimit'] = 'auto') {
+  const support = detectCgroups();
+  const problems: string[] = [];
+  let cpuMode: CpuMode;
+  if (cpu === 'auto') {
+    cpuMode = support.cpuParent ? 'cgroup' : 'scale';
+    if (!support.cpuParent && support.cpuProblem) problems.push(`cpu: ${support.cpuProblem}`);
+  } else cpuMode = cpu;
+  if (cpuMode === 'cgroup' && !support.cpuParent) {
+    throw new DlpackError('UNSUPPORTED', `--cpu cgroup: ${support.cpuProblem ?? 'no writable cpu cgroup'}`, { hint: 'use --cpu scale' });
+  }
+  let memoryLimitMode: MemoryLimitMode;
+  if (memoryLimit === 'auto') {
+    memoryLimitMode = support.memoryParent ? 'cgroup' : 'watchdog';
+    if (!support.memoryParent && support.memoryProblem) problems.push(`memory: ${support.memoryProblem}`);
+  } else memoryLimitMode = memoryLimit;
+  if (memoryLimitMode === 'cgroup' && !support.memoryParent) {
+    throw new DlpackError('UNSUPPORTED', `--memory-limit cgroup: ${support.memoryProblem ?? 'no writable memory cgroup'}`, { hint: 'use --memory-limit watchdog' });
+  }
+  return { cpuMode, memoryLimitMode, problems };
+}
+
+function positive(name: string, v: number | undefined, fallback: number, min = 1): number {
+  const n = v ?? fallback;
+  if (!Number.isInteger(n) || n < min) throw new DlpackError('USAGE', `--${name} must be an integer ≥ ${min} (got ${n})`);
+  return n;
+}
+
+export async function runBench(opts: BenchOptions): Promise<BenchRunReport> {
+  const cold = positive('cold', opts.cold, 5);
+  const warm = positive('warm', opts.warm, 20, 0);
+  const concurrency = positive('concurrency', opts.concurrency, 1);
+  const arch = opts.arch ?? 'x64';
+  const requested = (opts.targets ?? []).flatMap((t) => t.split(',')).map((t) => t.trim()).filter(Boolean);
+  const profiles = requested.map((t) => getPlatform(t));
+  const { cpuMode, memoryLimitMode, problems } = resolveModes(opts.cpu, opts.memoryLimit);
+  if (opts.handler && !profiles.length) throw new DlpackError('USAGE', 'a handler needs --target (its calling convention)', { hint: '--target aws-lambda' });
+
+  // Bundles carry their target; handlers and models run for each requested target.
+  const inputs = new Map<PlatformId, ResolvedInput>();
+  const cleanups: (() => void)[] = [];
+  try {
+    if (opts.handler) {
+      const input = await resolveBenchInput(opts.input, { asHandler: true });
+      for (const p of profiles) inputs.set(p.id, input);
+    } else {
+      const first = await resolveBenchInput(opts.input, { target: profiles[0]?.id, arch });
+      cleanups.push(first.cleanup);
+      if (first.kind === 'bundle') {
+        const other = profiles.find((p) => p.id !== first.target);
+        if (other) throw new DlpackError('USAGE', `this bundle was built for ${first.target}, not ${other.id}`, { file: opts.input, hint: 'bundle again for that target' });
+        inputs.set(first.target!, first);
+      } else {
+        inputs.set(profiles[0].id, first);
+        for (const p of profiles.slice(1)) {
+          const more = await resolveBenchInput(opts.input, { target: p.id, arch });
+          cleanups.push(more.cleanup);
+          inputs.set(p.id, more);
+        }
+      }
+    }
+    for (const id of inputs.keys()) {
+      const p = getPlatform(id);
+      if (!supportsArch(p, arch)) throw new DlpackError('USAGE', `${p.name} has no ${arch} price`, { hint: 'use --arch x64' });
+      if (concurrency > p.runtime.maxConcurrency.value) {
+        throw new DlpackError('USAGE', `${p.name} runs at most ${p.runtime.maxConcurrency.value} request(s) at a time per instance (got --concurrency ${concurrency})`);
+      }
+      if (opts.timeoutMs !== undefined && opts.timeoutMs > p.timeoutMs.value) {
+        throw new DlpackError('USAGE', `--timeout ${opts.timeoutMs} ms is over ${p.name}'s limit of ${p.timeoutMs.value} ms`);
+      }
+    }
+    const script = await hostScript();
+    const explicitEvent = opts.eventFile ? await readEventFile(opts.eventFile) : undefined;
+    const configurations: ConfigResult[] = [];
+    let backend: string | undefined;
+    for (const [id, input] of inputs) {
+      const profile = getPlatform(id);
+      const event = explicitEvent ?? (input.inputs?.length ? eventFromInputs(input.inputs) : {});
+      for (const memoryMb of memorySizes(profile, opts.memory ?? 'sweep')) {
+        const result = await runConfiguration({
+          profile,
+          memoryMb,
+          arch,
+          cpuMode,
+          memoryLimitMode,
+          cold,
+          warm,
+          concurrency,
+          timeoutMs: opts.timeoutMs ?? profile.timeoutMs.value,
+          initTimeoutMs: profile.initTimeoutMs?.value ?? profile.timeoutMs.value,
+          input,
+          event,
+          hostScript: script,
+          log: opts.log,
+          progress: opts.progress,
+        });
+        backend ??= (result as { backend?: string }).backend ?? input.runtime;
+        if (arch !== hostArch() && !(arch === 'x64' && hostArch() === 'x64')) {
+          (result.notes ??= []).push(`measured on this ${hostArch()} machine; priced as ${arch}`);
+        }
+        configurations.push(result);
+      }
+    }
+    return {
+      schema: 'dlpack.bench/1',
+      createdAt: new Date().toISOString(),
+      input: opts.input,
+      backend,
+      configurations,
+      recommendations: recommend(configurations, opts.maxLatencyMs),
+      cpuMode,
+      memoryLimitMode,
+      cgroupProblems: problems.length ? problems : undefined,
+      hostArch: hostArch(),
+    };
+  } finally {
+    for (const c of cleanups) c();
+  }
+}

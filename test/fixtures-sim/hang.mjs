@@ -1,0 +1,1 @@
+export const handler = () => new Promise(() => setInterval(() => {}, 1000));
