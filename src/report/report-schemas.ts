@@ -88,6 +88,17 @@ export interface BundleReport {
   bundleInputs: { path: string; bytes: number }[];
   limits: LimitCheck[];
   pass: boolean;
+  /** Memory size the handler was configured for, the vCPU it gets there and the runtime threads used. */
+  memoryMb?: number;
+  vcpu?: number;
+  threads?: number;
+  /** Node.js major version targeted (esbuild target). */
+  node?: string;
+  /** Sum of the gzip sizes of the uploaded modules (Workers' script-size measure). */
+  gzipBytes?: number;
+  /** `--format image`: the Dockerfile and the OCI image layout written (app layer only). */
+  image?: { dockerfile: string; baseImage: string; ociLayout?: string; ociDigest?: string; layerBytes?: number };
+  notes?: string[];
 }
 
 // ---------------------------------------------------------------- bench
