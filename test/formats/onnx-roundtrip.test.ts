@@ -123,6 +123,15 @@ for (const c of cases) {
   });
 }
 
+test('files written by the reference serializer re-encode byte for byte (schema field numbers and packing exact)', async () => {
+  const files = [join(MODELS, 'mlp.onnx'), join(MODELS, 'cnn.onnx')];
+  if (hasSharedModels) files.push(join(SHARED_MODELS, 'onnx', 'silero_vad.onnx'), join(SHARED_MODELS, 'onnx', 'ppocr_cls.onnx'));
+  for (const f of files) {
+    const model = await readOnnx(f);
+    assert.ok(Buffer.from(await encodeOnnx(model)).equals(readFileSync(f)), `${f} re-encodes differently`);
+  }
+});
+
 test('silero_vad: If subgraphs survive intact (same nodes in every branch)', async () => {
   if (!hasSharedModels) return skipMessage('silero_vad subgraphs', '../shared/models is absent');
   const a = await readOnnx(join(SHARED_MODELS, 'onnx', 'silero_vad.onnx'));

@@ -17,18 +17,25 @@ interface LongLike {
 
 const INT64_TYPES = new Set(['int64', 'uint64', 'sint64', 'fixed64', 'sfixed64']);
 const TENSOR_TYPE = '.onnx.TensorProto';
+/** Where protobufjs keeps the raw bytes of fields it does not know (non-enumerable on our objects). */
+const UNKNOWN_FIELDS = '$unknowns';
 
-let modelType: Promise<Type> | undefined;
+type Protobuf = typeof import('protobufjs');
+let loaded: Promise<{ protobuf: Protobuf; model: Type }> | undefined;
+
+function load(): Promise<{ protobuf: Protobuf; model: Type }> {
+  loaded ??= (async () => {
+    const mod = await import('protobufjs');
+    const protobuf = (mod as unknown as { default?: Protobuf }).default ?? mod;
+    const root = protobuf.Root.fromJSON(ONNX_PROTO_DESCRIPTOR);
+    return { protobuf, model: root.lookupType('onnx.ModelProto') };
+  })();
+  return loaded;
+}
 
 /** The protobufjs reflection type of onnx.ModelProto (built once). */
-export function onnxModelType(): Promise<Type> {
-  modelType ??= (async () => {
-    const mod = await import('protobufjs');
-    const protobuf = (mod as unknown as { default?: typeof mod }).default ?? mod;
-    const root = protobuf.Root.fromJSON(ONNX_PROTO_DESCRIPTOR);
-    return root.lookupType('onnx.ModelProto');
-  })();
-  return modelType;
+export async function onnxModelType(): Promise<Type> {
+  return (await load()).model;
 }
 
 function longToBigInt(v: LongLike | number, unsigned: boolean): bigint {
@@ -84,6 +91,9 @@ function toPlain(type: Type, msg: Plain): Plain {
     else if (INT64_TYPES.has(field.type)) out[name] = toInt64(v as LongLike, unsigned);
     else out[name] = v;
   }
+  // Fields this schema does not know (a newer onnx.proto) are kept as raw bytes and written back.
+  const unknowns = (msg as { $unknowns?: Uint8Array[] }).$unknowns;
+  if (unknowns?.length) Object.defineProperty(out, UNKNOWN_FIELDS, { value: unknowns, enumerable: false, writable: true });
   return out;
 }
 
@@ -110,13 +120,17 @@ function toEncodable(type: Type, obj: Plain, rewrite?: TensorRewrite): Plain {
     else if (INT64_TYPES.has(field.type)) out[name] = fromInt64(v as number | bigint, unsigned);
     else out[name] = v;
   }
+  const unknowns = (src as { $unknowns?: Uint8Array[] }).$unknowns;
+  if (unknowns?.length) out[UNKNOWN_FIELDS] = unknowns;
   return out;
 }
 
 /** Decodes ModelProto bytes. Throws protobufjs' own errors on malformed input (callers wrap them). */
 export async function decodeModelProto(bytes: Uint8Array): Promise<ModelProto> {
-  const type = await onnxModelType();
-  const msg = type.decode(bytes) as unknown as Plain;
+  const { protobuf, model: type } = await load();
+  const reader = protobuf.Reader.create(bytes);
+  reader.discardUnknown = false; // keep fields of newer onnx.proto versions
+  const msg = type.decode(reader) as unknown as Plain;
   return toPlain(type, msg) as ModelProto;
 }
 

@@ -279,8 +279,20 @@ const FunctionProto: TypeDef = {
   reserved: [[2, 3], 'since_version', 'status'],
 };
 
+/**
+ * protobufjs treats JSON-defined types as proto3 unless told otherwise (packed repeated scalars,
+ * no presence for defaults); onnx.proto is proto2, so every type and enum is marked.
+ */
+function markProto2<T extends { nested?: Record<string, unknown> }>(namespace: T): T {
+  for (const def of Object.values(namespace.nested ?? {}) as Record<string, unknown>[]) {
+    if ('fields' in def || 'values' in def) def.edition = 'proto2';
+    if ('nested' in def) markProto2(def as { nested?: Record<string, unknown> });
+  }
+  return namespace;
+}
+
 /** The descriptor passed to `protobuf.Root.fromJSON`. */
-export const ONNX_PROTO_DESCRIPTOR = {
+export const ONNX_PROTO_DESCRIPTOR = markProto2({
   nested: {
     onnx: {
       nested: {
@@ -324,4 +336,4 @@ export const ONNX_PROTO_DESCRIPTOR = {
       },
     },
   },
-};
+});
