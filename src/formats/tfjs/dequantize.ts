@@ -6,7 +6,7 @@
 import { DlpackError } from '../../errors/dlpack-error.js';
 import { decodeFloat16 } from './float16.js';
 import type { TfjsWeight } from './tfjs-model.js';
-import { elementCount, weightByteLength } from './weight-bytes.js';
+import { elementCount, weightDataProblem } from './weight-bytes.js';
 
 /** float32 and complex64 (interleaved re, im) → Float32Array; int32 → Int32Array; bool → Uint8Array (0/1); string → bytes of each element. */
 export type TfjsWeightValues = Float32Array | Int32Array | Uint8Array | Uint8Array[];
@@ -19,11 +19,8 @@ function view<T>(data: Uint8Array, make: (b: ArrayBuffer) => T): T {
 }
 
 export function dequantizeWeight(w: WeightLike): TfjsWeightValues {
-  const size = weightByteLength(w, w.data, 0);
-  if ('error' in size || size.bytes !== w.data.byteLength) {
-    const why = 'error' in size ? size.error : `has ${w.data.byteLength} bytes, expected ${size.bytes}`;
-    throw new DlpackError('CORRUPT_MODEL', `weight "${w.name}" ${why}`);
-  }
+  const why = weightDataProblem(w);
+  if (why) throw new DlpackError('CORRUPT_MODEL', `weight "${w.name}" ${why}`);
   const q = w.quantization;
   if (q) {
     const stored = q.dtype === 'uint8' ? w.data : view(w.data, (b) => new Uint16Array(b));

@@ -11,5 +11,5 @@ export { dequantizeWeight } from './dequantize.js';
 export type { TfjsWeightValues } from './dequantize.js';
 export { encodeFloat16, decodeFloat16, float32ToFloat16Bits, float16BitsToFloat32 } from './float16.js';
 export { parseTfjsModelJson, detectTfjsFormat } from './parse-model-json.js';
-export { elementCount, fixedByteLength, weightByteLength, storedDType } from './weight-bytes.js';
+export { elementCount, fixedByteLength, weightByteLength, weightDataProblem, storedDType } from './weight-bytes.js';
 export { describeTfjsFile, describeTfjsModel } from './describe-tfjs.js';

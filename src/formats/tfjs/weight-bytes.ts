@@ -67,3 +67,15 @@ export function weightByteLength(w: { shape: readonly number[]; dtype: TfjsWeigh
   }
   return { bytes: fixed };
 }
+
+/** Why `w.data` does not hold exactly the weight (undefined when it does). */
+export function weightDataProblem(w: { shape: readonly number[]; dtype: TfjsWeightDType; quantization?: TfjsQuantization; data: Uint8Array }): string | undefined {
+  const fixed = fixedByteLength(w);
+  if (fixed !== undefined) {
+    if (!Number.isFinite(fixed) || fixed > MAX_WEIGHT_BYTES) return `shape [${w.shape.join(', ')}] is too large`;
+    return fixed === w.data.byteLength ? undefined : `has ${w.data.byteLength} bytes but shape × dtype needs ${fixed} ([${w.shape.join(', ')}] × ${storedDType(w)})`;
+  }
+  const walked = stringByteLength(w.data, 0, elementCount(w.shape) ?? Infinity);
+  if ('error' in walked) return walked.error;
+  return walked.bytes === w.data.byteLength ? undefined : `has ${w.data.byteLength - walked.bytes} bytes after its last string`;
+}

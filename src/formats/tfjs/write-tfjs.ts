@@ -10,7 +10,7 @@ import { basename, join } from 'node:path';
 import { DlpackError } from '../../errors/dlpack-error.js';
 import { writeDirAtomic } from '../../io/atomic-output.js';
 import type { TfjsModelInput, TfjsWeight } from './tfjs-model.js';
-import { weightByteLength } from './weight-bytes.js';
+import { weightDataProblem } from './weight-bytes.js';
 
 export interface WriteTfjsOptions {
   /** Shard size in bytes (default 4 MiB, the converter's default). */
@@ -44,11 +44,8 @@ function checkWeights(weights: TfjsWeight[], outDir: string): void {
   for (const w of weights) {
     if (names.has(w.name)) throw new DlpackError('CORRUPT_MODEL', `weight "${w.name}" appears twice; names must be unique`, { file: outDir });
     names.add(w.name);
-    const size = weightByteLength(w, w.data, 0);
-    if ('error' in size || size.bytes !== w.data.byteLength) {
-      const why = 'error' in size ? size.error : `has ${w.data.byteLength} bytes but shape × dtype needs ${size.bytes}`;
-      throw new DlpackError('CORRUPT_MODEL', `weight "${w.name}" ${why}`, { file: outDir });
-    }
+    const why = weightDataProblem(w);
+    if (why) throw new DlpackError('CORRUPT_MODEL', `weight "${w.name}" ${why}`, { file: outDir });
   }
 }
 
