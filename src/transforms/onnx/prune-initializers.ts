@@ -1,6 +1,7 @@
 /**
- * Removes initializers nothing reads (no node input in the graph or its subgraphs, not a graph
- * output, not a graph input), as ORT's offline optimizer can leave them behind after folding.
+ * Removes initializers and Constant nodes nothing reads (no node input in the graph or its
+ * subgraphs, not a graph output, not a graph input), as ORT's offline optimizer can leave them
+ * behind after folding and as rewrites leave the float weights they replaced.
  */
 import type { GraphProto, ModelProto } from '../../formats/onnx/index.js';
 import { tensorBytes } from '../../formats/onnx/index.js';
@@ -26,6 +27,16 @@ export function pruneUnusedInitializers(model: ModelProto): PruneResult {
       return used;
     });
     if (g.initializer && keep.length !== g.initializer.length) g.initializer = keep;
+    const nodes = (g.node ?? []).filter((n) => {
+      const unused = n.op_type === 'Constant' && !n.domain && (n.output ?? []).every((o) => !(uses.get(o)?.length));
+      if (unused) {
+        out.removed.push(n.output?.[0] ?? '');
+        const t = n.attribute?.find((a) => a.name === 'value')?.t;
+        if (t) out.bytes += t.raw_data?.length ?? tensorBytes(t).length;
+      }
+      return !unused;
+    });
+    if (g.node && nodes.length !== g.node.length) g.node = nodes;
   });
   return out;
 }
