@@ -51,6 +51,10 @@ export interface TransformReport {
   changed: { name: string; what: string }[];
   skipped: { name: string; reason: string }[];
   notes?: string[];
+  /** Node counts (subgraphs included) before and after, for graph rewrites and optimization. */
+  nodes?: { before: number; after: number };
+  /** Kernels the runtime ran for the new model in one profiled inference: op type → node runs. */
+  kernels?: Record<string, number>;
 }
 
 // ---------------------------------------------------------------- bundle
