@@ -20,3 +20,10 @@ export async function inspectModel(path: string): Promise<InspectReport> {
   return buildInspectReport(await describeModel(path));
 }
 export * from './platforms/index.js';
+export { runBench, resolveModes } from './sim/run-bench.js';
+export type { BenchOptions, BenchRunReport } from './sim/run-bench.js';
+export type { ConfigResult, CpuMode, MemoryLimitMode } from './sim/run-config.js';
+export { renderBenchReport } from './sim/render-bench.js';
+export { projectMs } from './sim/cpu-projection.js';
+export { buildPlatformsReport, renderPlatforms } from './platforms/render-platforms.js';
+export type { PlatformsReport } from './platforms/render-platforms.js';

@@ -67,6 +67,9 @@ export class RuntimeInstance {
   private killReason?: 'timeout' | 'oom-watchdog';
   private watchdog?: Watchdog;
   private stderrTail = '';
+  private oomKilled = false;
+  /** The cgroup's memory high-water mark, read when the process exited. */
+  cgroupPeak?: number;
   private nextId = 0;
   readonly bootStarted = performance.now();
   readonly disposable = { killNow: () => this.killNow() };
@@ -97,10 +100,13 @@ export class RuntimeInstance {
     this.child.on('close', (code, signal) => {
       this.exited = { code, signal };
       this.watchdog?.stop();
+      // Read the kernel's verdict before the group goes away.
+      this.oomKilled = (opts.cgroup?.oomKills() ?? 0) > 0;
+      this.cgroupPeak = opts.cgroup?.peakBytes();
+      opts.cgroup?.remove();
       for (const w of this.exitWaiters.splice(0)) w();
       for (const [, resolve] of this.pending) resolve({ type: 'ready' });
       this.pending.clear();
-      opts.cgroup?.remove();
       untrack(this.disposable);
     });
     if (opts.watchdogLimitBytes !== undefined && this.child.pid) {
@@ -209,7 +215,7 @@ export class RuntimeInstance {
   private async failure(parentMs: number, phase: 'init' | 'invoke'): Promise<PhaseResult> {
     await this.waitExit();
     const { code, signal } = this.exited ?? { code: null, signal: null };
-    const oomByKernel = (this.opts.cgroup?.oomKills() ?? 0) > 0;
+    const oomByKernel = this.oomKilled;
     const heapOom = /heap out of memory|Reached heap limit/i.test(this.stderrTail);
     if (this.killReason === 'oom-watchdog' || oomByKernel || heapOom) {
       const how = heapOom && !oomByKernel && this.killReason !== 'oom-watchdog' ? 'JavaScript heap out of memory' : 'signal: killed';

@@ -173,10 +173,10 @@ export async function runConfiguration(plan: ConfigPlan): Promise<ConfigResult> 
           if (heapEnd !== undefined) growthKb = (heapEnd - heapStart) / 1024 / counted;
         }
       }
-      cgroupPeak = Math.max(cgroupPeak, cgroup?.peakBytes() ?? 0);
-      if (inst.watchdogPeakBytes) peakBytes = Math.max(peakBytes, inst.watchdogPeakBytes);
     } finally {
       await inst.stop();
+      cgroupPeak = Math.max(cgroupPeak, inst.cgroupPeak ?? 0);
+      if (inst.watchdogPeakBytes) peakBytes = Math.max(peakBytes, inst.watchdogPeakBytes);
     }
   }
 

@@ -1,0 +1,69 @@
+import { Args, Flags } from '@oclif/core';
+import { DlpackCommand } from '../src/cli/base-command.js';
+import { createProgress } from '../src/cli/progress.js';
+import { DlpackError } from '../src/errors/dlpack-error.js';
+import { parseDuration } from '../src/report/units.js';
+import { runBench, type BenchRunReport } from '../src/sim/run-bench.js';
+import { renderBenchReport } from '../src/sim/render-bench.js';
+
+export default class Bench extends DlpackCommand {
+  static summary = 'Simulate cold starts, memory limits and CPU share per platform and memory size, locally.';
+  static description =
+    'Runs a bundle (folder or zip from `dlpack bundle`), a model (bundled on the fly) or your own handler module the way the platform would: a fresh Node process per cold start with the platform\'s Node flags and environment, a real memory limit (cgroup, else an RSS watchdog) and CPU share (CFS quota, else a projection), the platform\'s timeouts. Reports INIT, cold and warm latency percentiles, peak memory, billed duration and cost per 1M requests per configuration, and recommends a memory size (cheapest, fastest, balanced, cheapest within --max-latency).';
+  static examples = [
+    '<%= config.bin %> <%= command.id %> dist/aws-lambda --memory 512,1024,1769',
+    '<%= config.bin %> <%= command.id %> model.onnx --target aws-lambda --memory sweep --max-latency 200ms',
+    '<%= config.bin %> <%= command.id %> --handler handler.mjs --target aws-lambda --memory 256 --cold 3 --warm 10 --verbose',
+    '<%= config.bin %> <%= command.id %> bundle.zip --cpu scale --json > bench.json',
+  ];
+  static args = {
+    input: Args.string({ description: 'bundle folder or zip from dlpack bundle, or a model file (.onnx, TF.js .json)' }),
+  };
+  static flags = {
+    handler: Flags.string({ description: 'bench your own handler module (.mjs/.js/.cjs) instead; needs --target' }),
+    target: Flags.string({ description: 'platform(s): aws-lambda, gcp-functions, azure-functions, cloudflare-workers, vercel (repeat or comma list)', multiple: true }),
+    memory: Flags.string({ description: 'memory sizes in MB (comma list), "sweep" or "default"', default: 'sweep' }),
+    cold: Flags.integer({ description: 'cold starts per configuration', default: 5, min: 1 }),
+    warm: Flags.integer({ description: 'warm invocations per configuration', default: 20, min: 0 }),
+    concurrency: Flags.integer({ description: 'requests in flight per instance (where the platform allows it)', default: 1, min: 1 }),
+    event: Flags.string({ description: 'JSON file with the event/request body (default: generated from the model inputs, else {})' }),
+    arch: Flags.string({ description: 'architecture to price', options: ['x64', 'arm64'], default: 'x64' }),
+    cpu: Flags.string({ description: 'CPU share: cgroup (real CFS quota), scale (projection), off, or auto', options: ['auto', 'cgroup', 'scale', 'off'], default: 'auto' }),
+    'memory-limit': Flags.string({ description: 'memory limit: cgroup (kernel), watchdog (RSS sampling), or auto', options: ['auto', 'cgroup', 'watchdog'], default: 'auto' }),
+    timeout: Flags.string({ description: 'function timeout, e.g. 30s (default: the platform\'s maximum)' }),
+    'max-latency': Flags.string({ description: 'latency goal for the recommendation (warm p90), e.g. 200ms' }),
+    verbose: Flags.boolean({ description: 'print Lambda-style REPORT lines and errors for every invocation', default: false }),
+  };
+
+  async run(): Promise<BenchRunReport> {
+    const { args, flags } = await this.parse(Bench);
+    if (Boolean(args.input) === Boolean(flags.handler)) {
+      throw new DlpackError('USAGE', 'give either a bundle/model or --handler <file>', { hint: 'dlpack bench dist/aws-lambda, or dlpack bench --handler h.mjs --target aws-lambda' });
+    }
+    const progress = createProgress({ enabled: this.showProgress() && !flags.verbose });
+    try {
+      const report = await runBench({
+        input: (flags.handler ?? args.input)!,
+        handler: Boolean(flags.handler),
+        targets: flags.target,
+        memory: flags.memory,
+        cold: flags.cold,
+        warm: flags.warm,
+        concurrency: flags.concurrency,
+        eventFile: flags.event,
+        arch: flags.arch as 'x64' | 'arm64',
+        cpu: flags.cpu as 'auto',
+        memoryLimit: flags['memory-limit'] as 'auto',
+        timeoutMs: flags.timeout ? parseDuration(flags.timeout) : undefined,
+        maxLatencyMs: flags['max-latency'] ? parseDuration(flags['max-latency']) : undefined,
+        log: flags.verbose && !this.jsonEnabled() ? (line) => this.log(line) : undefined,
+        progress: (m) => progress.update(m),
+      });
+      progress.done();
+      if (!this.jsonEnabled()) this.log(renderBenchReport(report));
+      return report;
+    } finally {
+      progress.done();
+    }
+  }
+}

@@ -1,0 +1,29 @@
+import { Args, Flags } from '@oclif/core';
+import { DlpackCommand } from '../src/cli/base-command.js';
+import { getPlatform } from '../src/platforms/index.js';
+import { buildPlatformsReport, renderPlatforms, type PlatformsReport } from '../src/platforms/render-platforms.js';
+
+export default class Platforms extends DlpackCommand {
+  static summary = 'List the serverless platform profiles dlpack simulates and checks against.';
+  static description =
+    'Memory range, vCPU rule, package limits, timeouts and prices of each platform, every figure with the address it came from (--sources, --json). Figures seen only in secondary sources carry a "verify" note with the date they were checked.';
+  static examples = [
+    '<%= config.bin %> <%= command.id %>',
+    '<%= config.bin %> <%= command.id %> aws-lambda --sources',
+    '<%= config.bin %> <%= command.id %> --json',
+  ];
+  static args = {
+    platform: Args.string({ description: 'only this platform (aws-lambda, gcp-functions, azure-functions, cloudflare-workers, vercel)' }),
+  };
+  static flags = {
+    sources: Flags.boolean({ description: 'list every figure with its source address', default: false }),
+  };
+
+  async run(): Promise<PlatformsReport> {
+    const { args, flags } = await this.parse(Platforms);
+    if (args.platform) getPlatform(args.platform);
+    const report = buildPlatformsReport(args.platform ? [args.platform] : undefined);
+    if (!this.jsonEnabled()) this.log(renderPlatforms(report, flags.sources));
+    return report;
+  }
+}
