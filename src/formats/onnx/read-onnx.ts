@@ -43,7 +43,8 @@ function cleanProtobufMessage(err: unknown): string {
   const msg = err instanceof Error ? err.message : String(err);
   if (/index out of range/i.test(msg)) return 'truncated or malformed protobuf (a field runs past the end of the data)';
   if (/invalid wire type/i.test(msg)) return `malformed protobuf (${msg.replace(/^.*?(invalid wire type \d+).*$/i, '$1')})`;
-  if (/call stack/i.test(msg)) return 'malformed protobuf (nesting too deep)';
+  if (/illegal tag/i.test(msg)) return 'malformed protobuf (a field number 0 tag)';
+  if (/call stack|depth/i.test(msg)) return 'malformed protobuf (nesting too deep)';
   return 'malformed protobuf';
 }
 
