@@ -27,3 +27,4 @@ export { renderBenchReport } from './sim/render-bench.js';
 export { projectMs } from './sim/cpu-projection.js';
 export { buildPlatformsReport, renderPlatforms } from './platforms/render-platforms.js';
 export type { PlatformsReport } from './platforms/render-platforms.js';
+export * from './bundle/index.js';
