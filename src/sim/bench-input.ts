@@ -26,6 +26,8 @@ export interface ResolvedInput {
   /** Model inputs, when known (for generating an event). */
   inputs?: InputLike[];
   runtime?: string;
+  /** Extra Node flags the bundle needs (Workers: module rules for .wasm and model files). */
+  nodeFlags?: string[];
   /** Removes temporary files (unpacked zips, on-the-fly bundles). */
   cleanup(): void;
 }
@@ -37,8 +39,8 @@ interface Manifest {
   runtime?: string;
   arch?: string;
   export?: string;
-  inputs?: InputLike[];
-  config?: { inputs?: InputLike[] };
+  model?: string;
+  modules?: string[];
 }
 
 const HANDLER_EXTENSIONS = new Set(['.mjs', '.js', '.cjs']);
@@ -86,45 +88,51 @@ async function bundleFolder(dir: string, shown: string, cleanup: () => void): Pr
   } catch (err) {
     throw new DlpackError('CORRUPT_MODEL', `manifest.json is not valid JSON: ${(toDlpackError(err) as Error).message}`, { file: manifestPath });
   }
-  if (manifest.schema !== undefined && manifest.schema !== 'dlpack.bundle/1') {
-    throw new DlpackError('UNSUPPORTED', `manifest schema "${manifest.schema}" is not dlpack.bundle/1`, { file: manifestPath });
+  if (manifest.schema !== undefined && !MANIFEST_SCHEMAS.includes(manifest.schema)) {
+    throw new DlpackError('UNSUPPORTED', `manifest schema "${manifest.schema}" is not one of ${MANIFEST_SCHEMAS.join(', ')}`, { file: manifestPath });
   }
   if (!manifest.target || !isPlatformId(manifest.target)) {
     throw new DlpackError('CORRUPT_MODEL', `manifest.json names no known target ("${manifest.target}")`, { file: manifestPath });
   }
   if (typeof manifest.entry !== 'string') throw new DlpackError('CORRUPT_MODEL', 'manifest.json has no entry', { file: manifestPath });
   const entry = resolveContained(dir, manifest.entry, { file: manifestPath, what: 'entry' });
+  let inputs: InputLike[] | undefined;
+  if (typeof manifest.model === 'string') {
+    const model = resolveContained(dir, manifest.model, { file: manifestPath, what: 'model' });
+    const { describeModel } = await import('../formats/load-model.js');
+    inputs = (await describeModel(model)).inputs;
+  }
+  const nodeFlags: string[] = [];
+  if (manifest.target === 'cloudflare-workers' && manifest.modules?.length) {
+    const bundler = await import('../bundle/index.js');
+    nodeFlags.push('--import', bundler.workersModuleHooksImport());
+  }
   return {
     kind: 'bundle',
     entry,
     cwd: dir,
     target: manifest.target,
     exportName: manifest.export,
-    inputs: manifest.inputs ?? manifest.config?.inputs,
+    inputs,
     runtime: manifest.runtime,
+    nodeFlags,
     cleanup,
   };
 }
 
-/** Bundles a model for `target` with dlpack's bundler (src/bundle) into a temp folder. */
+/** Bundles a model for `target` with dlpack's bundler (src/bundle, loaded lazily: it pulls in esbuild) into a temp folder. */
 async function modelInput(abs: string, shown: string, target: PlatformId, arch: Arch): Promise<ResolvedInput> {
   const { detectModelFile, describeModel } = await import('../formats/load-model.js');
   await detectModelFile(abs);
-  const bundler = (await import(BUNDLE_API).catch(() => undefined)) as BundleApi | undefined;
-  if (!bundler?.bundleModel) {
-    throw new DlpackError('UNSUPPORTED', 'bundling a model on the fly needs dlpack bundle, which is not available in this build', {
-      file: shown,
-      hint: 'bench a bundle folder from dlpack bundle instead',
-    });
-  }
+  const bundler = await import('../bundle/index.js');
   const out = mkdtempSync(join(tmpdir(), 'dlpack-bench-bundle-'));
   const cleanup = () => rmSync(out, { recursive: true, force: true });
   try {
     const dir = join(out, basename(abs).replace(/\W+/g, '-'));
-    await bundler.bundleModel({ model: abs, target, arch, outDir: dir, zip: false });
+    await bundler.bundleModel({ model: abs, target, arch, out: dir });
     const input = await bundleFolder(dir, shown, cleanup);
     input.kind = 'model';
-    if (!input.inputs) input.inputs = (await describeModel(abs)).inputs;
+    input.inputs ??= (await describeModel(abs)).inputs;
     return input;
   } catch (err) {
     cleanup();
@@ -132,8 +140,5 @@ async function modelInput(abs: string, shown: string, target: PlatformId, arch: 
   }
 }
 
-/** dlpack's bundler, loaded lazily (it pulls in esbuild). */
-const BUNDLE_API = '../bundle/index.js';
-interface BundleApi {
-  bundleModel?: (o: { model: string; target: PlatformId; arch: Arch; outDir: string; zip: boolean }) => Promise<unknown>;
-}
+/** `dlpack bundle` writes dlpack.bundle-manifest/1; dlpack.bundle/1 is accepted for hand-made bundles. */
+const MANIFEST_SCHEMAS = ['dlpack.bundle-manifest/1', 'dlpack.bundle/1'];

@@ -113,7 +113,7 @@ export async function runConfiguration(plan: ConfigPlan): Promise<ConfigResult> 
       event: plan.event,
       memoryMb,
       functionName: plan.functionName ?? 'dlpack-bench',
-      nodeFlags: nodeFlags(profile, memoryMb),
+      nodeFlags: [...nodeFlags(profile, memoryMb), ...(plan.input.nodeFlags ?? [])],
       env: runtimeEnv(profile, memoryMb, plan.functionName ?? 'dlpack-bench'),
       hostScript: plan.hostScript,
       timeoutMs: plan.timeoutMs,
