@@ -9,7 +9,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { execFileSync } from 'node:child_process';
-import { constants, copyFileSync, linkSync, mkdirSync, mkdtempSync, openSync, closeSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { constants, copyFileSync, truncateSync, linkSync, mkdirSync, mkdtempSync, openSync, closeSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import protobuf from 'protobufjs';
@@ -202,6 +202,18 @@ externalCase('a duplicated key', ['CORRUPT_MODEL'], [
   ['location', '../outside/secret.bin'],
 ]);
 
+// --- over the 2 GB protobuf limit (sparse files: nothing is really written) -----------------------
+variants.push({
+  name: 'a model file over 2 GB',
+  codes: ['TOO_LARGE'],
+  make: (dir) => {
+    const path = join(dir, 'huge.onnx');
+    writeFileSync(path, mlp);
+    truncateSync(path, 2 ** 31 + 10);
+    return path;
+  },
+});
+
 // --- running them ------------------------------------------------------------------------------
 const CASE_DEADLINE_MS = 10_000;
 
@@ -263,6 +275,46 @@ test('nothing opened the sentinel FIFO outside the model folders', () => {
     if (fd !== undefined) closeSync(fd);
   }
   assert.unreachable('a reader has the sentinel FIFO open');
+});
+
+test('external data over 2 GB: described without reading, refused when loading', async () => {
+  const dir = join(root, 'huge-external');
+  mkdirSync(dir);
+  const elements = 600_000_000; // 2.4 GB of float32
+  const m: ModelProto = {
+    ir_version: 8,
+    opset_import: [{ domain: '', version: 17 }],
+    graph: {
+      name: 'huge',
+      node: [{ op_type: 'Identity', input: ['w'], output: ['y'] }],
+      initializer: [
+        {
+          name: 'w',
+          data_type: 1,
+          dims: [elements],
+          data_location: 1,
+          external_data: [
+            { key: 'location', value: 'w.bin' },
+            { key: 'offset', value: '0' },
+            { key: 'length', value: String(elements * 4) },
+          ],
+        },
+      ],
+      output: [{ name: 'y', type: { tensor_type: { elem_type: 1, shape: { dim: [{ dim_value: elements }] } } } }],
+    },
+  };
+  writeFileSync(join(dir, 'model.onnx'), await encodeModelProto(m));
+  writeFileSync(join(dir, 'w.bin'), '');
+  truncateSync(join(dir, 'w.bin'), elements * 4);
+  const report = await inspectModel(join(dir, 'model.onnx'));
+  assert.is(report.summary.weightBytes, elements * 4);
+  assert.is(report.model.weights[0].storage, 'external');
+  try {
+    await readOnnx(join(dir, 'model.onnx'));
+    assert.unreachable('loading 2.4 GB should be refused');
+  } catch (err) {
+    assert.ok(isDlpackError(err) && err.code === 'TOO_LARGE', String(err));
+  }
 });
 
 test.after(() => rmSync(root, { recursive: true, force: true }));
