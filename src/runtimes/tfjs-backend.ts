@@ -2,8 +2,8 @@
  * Which TF.js backend runs: `@tensorflow/tfjs-node` (native TensorFlow) when it loads, else
  * `@tensorflow/tfjs-backend-wasm`, the pure-JS CPU backend only as a last resort. Backends are
  * registered with a priority and resolved with fallback, as onnxruntime-common resolves its
- * execution providers; when all fail, one error says why each failed. A forced backend is tried
- * alone. Every @tensorflow import is lazy (this module is reachable from commands).
+ * execution providers; when all fail, one error says why each failed. A forced backend (or a
+ * comma-separated preference list such as "wasm,cpu") is tried alone, in the order given. Every @tensorflow import is lazy (this module is reachable from commands).
  */
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -93,14 +93,25 @@ function reasonOf(err: unknown): string {
   return msg.split('\n')[0];
 }
 
-/** Validates a --backend value before anything is imported. */
+/** Validates one backend name (node | wasm | cpu; "tensorflow" means node) before anything is imported. */
 export function parseTfjsBackend(value: string | undefined): TfjsBackendName | undefined {
   if (value === undefined || value === '' || value === 'auto') return undefined;
-  const v = value.toLowerCase() === 'tensorflow' ? 'node' : value.toLowerCase();
+  const v = value.trim().toLowerCase() === 'tensorflow' ? 'node' : value.trim().toLowerCase();
   if (!TFJS_BACKENDS.includes(v as TfjsBackendName)) {
     throw new DlpackError('USAGE', `unknown TF.js backend "${value}"`, { hint: `use one of: ${TFJS_BACKENDS.join(', ')} (or auto)` });
   }
   return v as TfjsBackendName;
+}
+
+/**
+ * The backends to try, in order: all by priority for auto, else the named one, or a
+ * comma-separated preference list ("wasm,cpu": never tfjs-node).
+ */
+export function tfjsBackendCandidates(value: string | undefined): TfjsBackendName[] {
+  const byPriority = [...REGISTRY].sort((a, b) => b.priority - a.priority).map((e) => e.name);
+  if (value === undefined || value === '' || value === 'auto') return byPriority;
+  const names = value.split(',').map((v) => parseTfjsBackend(v)!);
+  return names.filter((n, i) => n !== undefined && names.indexOf(n) === i);
 }
 
 // Each backend is initialised at most once per process (tfjs keeps one global engine).
@@ -122,17 +133,18 @@ async function tryBackend(tf: TfjsCore, entry: BackendEntry): Promise<void> {
 }
 
 /**
- * Picks and activates a backend: the forced one, or the first of node → wasm → cpu that loads.
+ * Picks and activates a backend: the first of the forced list, or of node → wasm → cpu, that loads.
  * Throws one RUNTIME error listing every failure when none loads.
  */
 export async function selectTfjsBackend(options: { backend?: string } = {}): Promise<TfjsRuntime> {
-  const forced = parseTfjsBackend(options.backend);
+  const order = tfjsBackendCandidates(options.backend);
+  const forced = options.backend !== undefined && options.backend !== '' && options.backend !== 'auto';
   const tf = await import('@tensorflow/tfjs-core');
   // Production mode: no debug checks, and tfjs's console advice (install tfjs-node...) stays quiet.
   if (!tf.env().getBool('PROD')) tf.enableProdMode();
-  const candidates = [...REGISTRY].sort((a, b) => b.priority - a.priority).filter((e) => !forced || e.name === forced);
   const attempts: TfjsBackendAttempt[] = [];
-  for (const entry of candidates) {
+  for (const name of order) {
+    const entry = REGISTRY.find((e) => e.name === name)!;
     try {
       await tryBackend(tf, entry);
       attempts.push({ backend: entry.name, ok: true });
@@ -143,7 +155,10 @@ export async function selectTfjsBackend(options: { backend?: string } = {}): Pro
     }
   }
   const why = attempts.map((a) => `${a.backend}: ${a.reason}`).join('; ');
-  throw new DlpackError('RUNTIME', forced ? `TF.js backend "${forced}" failed to load (${why})` : `no TF.js backend could load (${why})`);
+  throw new DlpackError(
+    'RUNTIME',
+    forced && order.length === 1 ? `TF.js backend "${order[0]}" failed to load (${why})` : `no TF.js backend could load (${why})`,
+  );
 }
 
 /** Makes `runtime`'s backend the active one again (another session may have switched it). */

@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseTfjsBackend, selectTfjsBackend } from '../../src/runtimes/tfjs-backend.js';
+import { parseTfjsBackend, selectTfjsBackend, tfjsBackendCandidates } from '../../src/runtimes/tfjs-backend.js';
 import { openTfjsSession } from '../../src/runtimes/tfjs-session.js';
 import { DlpackError } from '../../src/errors/dlpack-error.js';
 import { ROOT, spawnNode } from '../helpers/cli.js';
@@ -24,6 +24,9 @@ test('backend names are validated before anything loads', () => {
   assert.is(parseTfjsBackend('auto'), undefined);
   assert.is(parseTfjsBackend('WASM'), 'wasm');
   assert.is(parseTfjsBackend('tensorflow'), 'node');
+  assert.equal(tfjsBackendCandidates(undefined), ['node', 'wasm', 'cpu']);
+  assert.equal(tfjsBackendCandidates('cpu,wasm,cpu'), ['cpu', 'wasm']);
+  assert.throws(() => tfjsBackendCandidates('wasm,webgl'), /unknown TF.js backend "webgl"/);
   const err = (() => {
     try {
       parseTfjsBackend('gpu');
@@ -60,6 +63,16 @@ if (!tfjsNodeInstalled()) {
     assert.instance(err, DlpackError);
     assert.is(err.code, 'RUNTIME');
     assert.match(err.message, /TF.js backend "node" failed to load \(node: @tensorflow\/tfjs-node is not installed/);
+  });
+
+  test('a preference list falls back in the order given and records each failure', async () => {
+    const rt = await selectTfjsBackend({ backend: 'node,cpu' });
+    assert.is(rt.label, 'tfjs (cpu)');
+    assert.equal(rt.attempts.map((a) => [a.backend, a.ok]), [['node', false], ['cpu', true]]);
+    const s = await openTfjsSession(GRAPH_FIXTURE, { backend: 'tensorflow, wasm' });
+    assert.is(s.backend, 'tfjs (wasm)');
+    assert.match(s.attempts[0].reason!, /not installed/);
+    await s.dispose();
   });
 }
 
