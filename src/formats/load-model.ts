@@ -18,6 +18,10 @@ export async function detectModelFile(path: string): Promise<FileKind> {
       file: path,
     });
   }
+  if (!st.isFile()) {
+    // a FIFO or device would block or never end when opened
+    throw new DlpackError('NOT_A_MODEL', 'is not a regular file', { file: path });
+  }
   const fh = await fs.open(path, 'r');
   const head = Buffer.alloc(8);
   try {

@@ -146,6 +146,14 @@ variants.push({
     return join(dir, 'model.onnx');
   },
 });
+variants.push({
+  name: 'a FIFO named model.onnx',
+  codes: ['NOT_A_MODEL'],
+  make: (dir) => {
+    execFileSync('mkfifo', [join(dir, 'model.onnx')]);
+    return join(dir, 'model.onnx');
+  },
+});
 variants.push({ name: 'a missing file', codes: ['FILE_NOT_FOUND'], make: (dir) => join(dir, 'missing.onnx') });
 
 // --- external data -----------------------------------------------------------------------------
