@@ -210,6 +210,20 @@ externalCase('a duplicated key', ['CORRUPT_MODEL'], [
   ['location', '../outside/secret.bin'],
 ]);
 
+// subgraphs nested 20 000 deep (If inside If ...): refused by the decoder's depth limit, no stack overflow
+{
+  const varint = (n: number) => {
+    const out: number[] = [];
+    for (; n > 127; n >>>= 7) out.push((n & 127) | 128);
+    out.push(n);
+    return Buffer.from(out);
+  };
+  const ld = (field: number, payload: Buffer) => Buffer.concat([varint((field << 3) | 2), varint(payload.length), payload]);
+  let g = Buffer.alloc(0);
+  for (let i = 0; i < 20_000; i++) g = ld(1, ld(5, ld(6, g))); // GraphProto.node → NodeProto.attribute → AttributeProto.g
+  fileCase('subgraphs nested 20 000 deep', Buffer.concat([Buffer.from([8, 8]), ld(7, g)]), ['CORRUPT_MODEL']);
+}
+
 // --- over the 2 GB protobuf limit (sparse files: nothing is really written) -----------------------
 variants.push({
   name: 'a model file over 2 GB',
