@@ -1,0 +1,57 @@
+import { Args, Flags } from '@oclif/core';
+import { DlpackCommand } from '../src/cli/base-command.js';
+import { createProgress } from '../src/cli/progress.js';
+import { checkFlags, toCheckOptions } from '../src/cli/transform-flags.js';
+import { parseBytes } from '../src/report/units.js';
+import type { TransformReport } from '../src/report/report-schemas.js';
+import { renderTransformReport } from '../src/report/transform-table.js';
+import { convertModel } from '../src/transforms/convert-model.js';
+import { CheckFailedError } from '../src/transforms/finish-transform.js';
+
+export default class Convert extends DlpackCommand {
+  static summary = 'Optimize an ONNX model offline, or convert a Keras model to TF.js, and report what changed.';
+  static description =
+    'ONNX --optimize basic|extended: ONNX Runtime graph optimization saved to a file (basic: standard ops only, runs anywhere; extended: adds ONNX Runtime fused ops), unused initializers removed; reports nodes and bytes before/after and checks the outputs still match. Keras .h5/.keras --to tfjs: a TF.js layers model with no Python.';
+  static examples = [
+    '<%= config.bin %> <%= command.id %> model.onnx --optimize basic -o model.opt.onnx',
+    '<%= config.bin %> <%= command.id %> ppocr_cls.onnx --optimize extended --shape x=1,3,48,192 -o cls.opt.onnx --json',
+    '<%= config.bin %> <%= command.id %> model.h5 --to tfjs -o web_model',
+  ];
+  static args = { model: Args.string({ description: 'model file: .onnx, Keras .h5 or .keras', required: true }) };
+  static flags = {
+    output: Flags.string({ char: 'o', description: 'output: .onnx file, or folder for --to tfjs', required: true }),
+    optimize: Flags.string({ description: 'ONNX Runtime optimization level (portable levels only)', options: ['basic', 'extended'] }),
+    to: Flags.string({ description: 'target format for Keras input', options: ['tfjs'] }),
+    'shard-size': Flags.string({ description: 'TF.js: weight shard size', default: '4MB' }),
+    ...checkFlags,
+  };
+
+  async run(): Promise<TransformReport> {
+    const { args, flags } = await this.parse(Convert);
+    const progress = createProgress({ enabled: this.showProgress() });
+    try {
+      const report = await convertModel({
+        input: args.model,
+        output: flags.output,
+        optimize: flags.optimize as 'basic' | undefined,
+        to: flags.to as 'tfjs' | undefined,
+        shardSize: parseBytes(flags['shard-size']),
+        check: toCheckOptions(flags),
+        onProgress: (m) => progress.update(m),
+      });
+      progress.done();
+      if (!this.jsonEnabled()) this.log(renderTransformReport(report));
+      return report;
+    } catch (err) {
+      progress.done();
+      if (err instanceof CheckFailedError) {
+        if (this.jsonEnabled()) {
+          this.logJson({ ...err.report, error: err.toJSON() });
+          this.exit(err.exitCode);
+        }
+        this.log(renderTransformReport(err.report));
+      }
+      throw err;
+    }
+  }
+}

@@ -1,0 +1,83 @@
+import { Args, Flags } from '@oclif/core';
+import { DlpackCommand } from '../src/cli/base-command.js';
+import { createProgress } from '../src/cli/progress.js';
+import { checkFlags, toCheckOptions } from '../src/cli/transform-flags.js';
+import { parseBytes } from '../src/report/units.js';
+import type { TransformReport } from '../src/report/report-schemas.js';
+import { renderTransformReport } from '../src/report/transform-table.js';
+import { CheckFailedError } from '../src/transforms/finish-transform.js';
+import { quantizeModel } from '../src/transforms/quantize-model.js';
+
+export default class Quantize extends DlpackCommand {
+  static summary = 'Shrink a model (int8 or float16 weights) and report what it cost in accuracy and latency.';
+  static description =
+    'ONNX (--mode): int8-weights stores MatMul/Gemm/Conv/Gather/LSTM weights as int8 with DequantizeLinear (QDQ); int8-dynamic computes MatMul/Gemm in int8 with activations quantized at run time (what ONNX Runtime quantize_dynamic writes); fp16 stores and computes in float16 with float32 inputs/outputs. TF.js (--dtype): uint8/uint16 affine or float16 weights, as tensorflowjs_converter writes them. Then both models run on the same inputs: per-output max/mean abs error, cosine, top-1 agreement, p50 latency; --max-error/--min-cosine turn it into a gate (exit 1).';
+  static examples = [
+    '<%= config.bin %> <%= command.id %> model.onnx --mode int8-weights --per-channel -o model.int8.onnx',
+    '<%= config.bin %> <%= command.id %> model.onnx --mode int8-dynamic -o model.dyn.onnx --min-cosine 0.99',
+    '<%= config.bin %> <%= command.id %> ppocr_cls.onnx --mode fp16 --shape x=1,3,48,192 -o cls.fp16.onnx --json',
+    '<%= config.bin %> <%= command.id %> web_model/model.json --dtype uint8 -o web_model_uint8',
+  ];
+  static args = { model: Args.string({ description: 'model file: .onnx or a TF.js model .json', required: true }) };
+  static flags = {
+    output: Flags.string({ char: 'o', description: 'output: .onnx file (ONNX) or folder (TF.js)', required: true }),
+    mode: Flags.string({ description: 'ONNX quantization mode', options: ['int8-weights', 'int8-dynamic', 'fp16'] }),
+    dtype: Flags.string({ description: 'TF.js weight dtype', options: ['uint8', 'uint16', 'float16'] }),
+    'per-channel': Flags.boolean({ description: 'one scale per output channel (Conv axis 0, Gemm by transB, MatMul columns)' }),
+    symmetric: Flags.boolean({ description: 'symmetric int8 weights, zero point 0 (--no-symmetric: asymmetric uint8)', default: true, allowNo: true }),
+    'reduce-range': Flags.boolean({ description: '7-bit weights (for CPUs without VNNI, where u8×s8 products can saturate)' }),
+    'op-types': Flags.string({ description: 'only these op types (comma-separated)', multiple: true, delimiter: ',' }),
+    'exclude-nodes': Flags.string({ description: 'node names to leave alone (comma-separated)', multiple: true, delimiter: ',' }),
+    'min-elements': Flags.integer({ description: 'weights with fewer elements stay float (int8 modes)', default: 1024, min: 0 }),
+    'keep-io-types': Flags.boolean({ description: 'fp16: keep float32 graph inputs and outputs', default: true, allowNo: true }),
+    'block-ops': Flags.string({ description: 'fp16: op types kept in float32 (replaces the default block list)', multiple: true, delimiter: ',' }),
+    kernels: Flags.string({ description: 'int8-dynamic: com.microsoft fused op or standard DynamicQuantizeLinear+MatMulInteger', options: ['fused', 'integer'], default: 'fused' }),
+    optimize: Flags.string({ description: 'ONNX: run ONNX Runtime basic optimization first (folds BatchNormalization into Conv)', options: ['basic'] }),
+    weights: Flags.string({ description: 'TF.js: quantize only weights matching these globs (comma-separated)', multiple: true, delimiter: ',' }),
+    'shard-size': Flags.string({ description: 'TF.js: weight shard size', default: '4MB' }),
+    ...checkFlags,
+  };
+
+  async run(): Promise<TransformReport> {
+    const { args, flags } = await this.parse(Quantize);
+    const progress = createProgress({ enabled: this.showProgress() });
+    try {
+      const report = await quantizeModel({
+        input: args.model,
+        output: flags.output,
+        mode: flags.mode as 'fp16' | undefined,
+        dtype: flags.dtype as 'uint8' | undefined,
+        weights: flags.weights,
+        shardSize: parseBytes(flags['shard-size']),
+        perChannel: flags['per-channel'],
+        symmetric: flags.symmetric,
+        reduceRange: flags['reduce-range'],
+        opTypes: flags['op-types'],
+        excludeNodes: flags['exclude-nodes'],
+        minElements: flags['min-elements'],
+        keepIoTypes: flags['keep-io-types'],
+        blockOps: flags['block-ops'],
+        kernels: flags.kernels as 'fused' | 'integer',
+        optimize: flags.optimize as 'basic' | undefined,
+        check: toCheckOptions(flags),
+        onProgress: (m) => progress.update(m),
+      });
+      progress.done();
+      if (!this.jsonEnabled()) this.log(renderTransformReport(report));
+      return report;
+    } catch (err) {
+      progress.done();
+      if (err instanceof CheckFailedError) this.printFailedReport(err);
+      throw err;
+    }
+  }
+
+  /** A failed gate still shows the whole report before the one-line error. */
+  protected printFailedReport(err: CheckFailedError): void {
+    if (this.jsonEnabled()) {
+      this.logJson({ ...err.report, error: err.toJSON() });
+      this.exit(err.exitCode);
+    }
+    this.log(renderTransformReport(err.report));
+  }
+}

@@ -1,0 +1,55 @@
+/**
+ * `dlpack convert`: ONNX → optimized ONNX (ORT offline optimization, --optimize), Keras (.h5 /
+ * .keras) → TF.js layers model (--to tfjs, in ./tfjs/). Then the shared report and checks.
+ */
+import { DlpackError } from '../errors/dlpack-error.js';
+import { describeModel, detectModelFile } from '../formats/load-model.js';
+import type { ModelDescription } from '../model/model-description.js';
+import type { TransformReport } from '../report/report-schemas.js';
+import { finishTransform, prepareOutput } from './finish-transform.js';
+import { importOptional } from './quantize-model.js';
+import type { ConvertOptions, TransformOutcome } from './transform-options.js';
+
+interface KerasConvertModule {
+  convertKerasToTfjs(options: ConvertOptions): Promise<TransformOutcome & { before?: ModelDescription }>;
+}
+
+export async function convertModel(options: ConvertOptions): Promise<TransformReport> {
+  const kind = await detectModelFile(options.input);
+  await prepareOutput(options.input, options.output);
+  if (kind === 'onnx') {
+    if (options.to) throw new DlpackError('USAGE', `--to ${options.to} converts Keras files; ONNX models take --optimize basic|extended`, { file: options.input });
+    if (!options.optimize) throw new DlpackError('USAGE', 'ONNX models need --optimize basic|extended', { file: options.input });
+    const { optimizeOnnxFile } = await import('./onnx/quantize-onnx.js');
+    options.onProgress?.(`optimizing with onnxruntime (${options.optimize})`);
+    const outcome = await optimizeOnnxFile(options.input, options.output, options.optimize);
+    const before = await describeModel(options.input);
+    return finishTransform({ kind: 'convert', mode: `optimize-${options.optimize}`, input: options.input, output: options.output, before, outcome, check: options.check, onProgress: options.onProgress });
+  }
+  if (kind === 'keras-h5' || kind === 'keras-v3') {
+    if (options.optimize) throw new DlpackError('USAGE', '--optimize is for ONNX models', { file: options.input });
+    if (options.to !== 'tfjs') throw new DlpackError('USAGE', 'Keras files need --to tfjs', { file: options.input });
+    const { convertKerasToTfjs } = await importOptional<KerasConvertModule>('./tfjs/convert-keras.js', 'Keras conversion', options.input);
+    const outcome = await convertKerasToTfjs(options);
+    const before = outcome.before ?? (await describeKerasFallback(options.input));
+    return finishTransform({
+      kind: 'convert',
+      mode: 'keras-to-tfjs',
+      input: options.input,
+      output: options.output,
+      before,
+      outcome,
+      check: { ...options.check, enabled: false, runs: 0 },
+      noCheckReason: 'no runtime reads Keras files here, so the converted model is not compared with the original (the tests compare it with an independent forward pass)',
+      onProgress: options.onProgress,
+    });
+  }
+  throw new DlpackError('USAGE', 'TF.js models are already converted; use dlpack quantize --dtype to shrink them', { file: options.input });
+}
+
+/** A minimal description of a Keras file (its size) when the converter does not supply one. */
+async function describeKerasFallback(path: string): Promise<ModelDescription> {
+  const { promises: fs } = await import('node:fs');
+  const st = await fs.stat(path);
+  return { format: 'keras', path, opsets: [], inputs: [], outputs: [], weights: [], ops: [], files: [{ path, bytes: st.size, role: 'model' }] };
+}
