@@ -49,6 +49,7 @@ const variants: Variant[] = [
   { name: 'Windows absolute shard path', code: 'PATH_ESCAPE', message: /is an absolute path/, make: (_d, e) => e((j) => (g1(j).paths[0] = 'C:\\weights\\a.bin')) },
   { name: '../ shard path', code: 'PATH_ESCAPE', message: /leaves the model folder/, make: (_d, e) => e((j) => (g1(j).paths[0] = '../outside/trap.fifo')) },
   { name: 'sub/../../ shard path', code: 'PATH_ESCAPE', message: /leaves the model folder/, make: (_d, e) => e((j) => (g1(j).paths[0] = 'sub/../../outside/secret.bin')) },
+  { name: 'shard path is a URL (never fetched)', code: 'CORRUPT_MODEL', message: /"https:\/\/example.com\/w.bin" is missing/, make: (_d, e) => e((j) => (g1(j).paths[0] = 'https://example.com/w.bin')) },
   { name: 'shard path with a NUL byte', code: 'PATH_ESCAPE', message: /NUL byte/, make: (_d, e) => e((j) => (g1(j).paths[0] = 'group1-shard1of2.bin\u0000.txt')) },
   { name: 'empty shard path', code: 'PATH_ESCAPE', message: /is empty/, make: (_d, e) => e((j) => (g1(j).paths[0] = '')) },
   {

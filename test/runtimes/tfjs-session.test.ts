@@ -1,5 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openTfjsSession } from '../../src/runtimes/tfjs-session.js';
 import { readTfjs, writeTfjs } from '../../src/formats/tfjs/index.js';
@@ -7,6 +8,7 @@ import { DlpackError } from '../../src/errors/dlpack-error.js';
 import { hasSharedModels, skipMessage } from '../helpers/cli.js';
 import {
   BLAZEFACE,
+  copyFolder,
   EMOTION,
   GRAPH_FIXTURE,
   LAYERS_FIXTURE,
@@ -78,6 +80,31 @@ test('a model with a bad shard fails before tfjs loads anything', async () => {
   const err = await openTfjsSession(join(GRAPH_FIXTURE, '..', 'nope.json'), { backend: 'wasm' }).catch((e) => e);
   assert.instance(err, DlpackError);
   assert.is(err.code, 'FILE_NOT_FOUND');
+});
+
+test('an op tfjs does not know is a one-line RUNTIME error naming the model', async () => {
+  const t = tempDir();
+  try {
+    copyFolder(join(GRAPH_FIXTURE, '..'), t.dir);
+    const file = join(t.dir, 'classifier.json');
+    const json = JSON.parse(readFileSync(file, 'utf8'));
+    json.modelTopology.node.find((n: { name: string }) => n.name === 'conv/Relu').op = 'DlpackNoSuchOp';
+    writeFileSync(file, JSON.stringify(json));
+    const err = await (async () => {
+      const s = await openTfjsSession(file, { backend: 'wasm' });
+      try {
+        await s.run({ x: { dtype: 'float32', shape: [1, 4, 4, 1], data: testInput(16) } });
+      } finally {
+        await s.dispose();
+      }
+    })().catch((e) => e);
+    assert.instance(err, DlpackError);
+    assert.is(err.code, 'RUNTIME');
+    assert.is(err.file, file);
+    assert.match(err.message, /^tfjs \(wasm\) (could not load|failed to run) the model: .*DlpackNoSuchOp/);
+  } finally {
+    t.cleanup();
+  }
 });
 
 const realModels: [string, number[], string][] = [
