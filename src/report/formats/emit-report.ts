@@ -15,16 +15,18 @@ import { renderAnnotations } from './github-annotations.js';
 export const TEXT_FORMATS = ['table', 'json', 'markdown', 'junit'] as const;
 export type TextFormat = (typeof TEXT_FORMATS)[number];
 
-export function renderText(loaded: LoadedReport, format: TextFormat): string {
+/** Renders one or more reports in a text format (several: tables and Markdown one after another, JSON as an array, JUnit as one document). */
+export function renderText(reports: LoadedReport | LoadedReport[], format: TextFormat): string {
+  const list = Array.isArray(reports) ? reports : [reports];
   switch (format) {
     case 'table':
-      return renderTable(loaded);
+      return list.map(renderTable).join('\n\n');
     case 'json':
-      return JSON.stringify(loaded.report, null, 2) + '\n';
+      return JSON.stringify(list.length === 1 ? list[0].report : list.map((l) => l.report), null, 2) + '\n';
     case 'markdown':
-      return renderMarkdown(loaded);
+      return list.map(renderMarkdown).join('\n');
     case 'junit':
-      return renderJunit(loaded);
+      return renderJunit(list);
   }
 }
 
@@ -39,18 +41,19 @@ export interface EmitOptions {
   annotationFile?: string;
 }
 
-export async function emitReport(loaded: LoadedReport, options: EmitOptions): Promise<void> {
+export async function emitReport(reports: LoadedReport | LoadedReport[], options: EmitOptions): Promise<void> {
   const env = options.env ?? process.env;
-  const text = renderText(loaded, options.format);
+  const list = Array.isArray(reports) ? reports : [reports];
+  const text = renderText(list, options.format);
   if (options.output) {
     await writeFileAtomic(options.output, text.endsWith('\n') ? text : text + '\n');
-    if (!options.json) options.log(renderTable(loaded));
+    if (!options.json) options.log(renderText(list, 'table'));
   } else if (!options.json) {
     options.log(text.replace(/\n$/, ''));
   }
   if (env.GITHUB_STEP_SUMMARY) {
     try {
-      await fs.appendFile(env.GITHUB_STEP_SUMMARY, renderMarkdown(loaded) + '\n');
+      await fs.appendFile(env.GITHUB_STEP_SUMMARY, renderText(list, 'markdown') + '\n');
     } catch (err) {
       throw new DlpackError('OUTPUT', `cannot append to GITHUB_STEP_SUMMARY (${(err as NodeJS.ErrnoException).code ?? err})`, {
         file: env.GITHUB_STEP_SUMMARY,
@@ -59,6 +62,6 @@ export async function emitReport(loaded: LoadedReport, options: EmitOptions): Pr
     }
   }
   if (env.GITHUB_ACTIONS === 'true' && !options.json) {
-    for (const line of renderAnnotations(loaded, { file: options.annotationFile })) options.log(line);
+    for (const line of list.flatMap((l) => renderAnnotations(l, { file: options.annotationFile }))) options.log(line);
   }
 }

@@ -23,12 +23,17 @@ export function escapeXml(text: string): string {
   return text.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '').replace(/[<>&"']/g, (c) => `&${{ '<': 'lt', '>': 'gt', '&': 'amp', '"': 'quot', "'": 'apos' }[c]};`);
 }
 
-function suite(name: string, cases: Case[], timestamp?: string): string {
+interface Suite {
+  xml: string;
+  tests: number;
+  failures: number;
+  errors: number;
+}
+
+function suite(name: string, cases: Case[], timestamp?: string): Suite {
   const failures = cases.filter((c) => c.failure).length;
   const errors = cases.filter((c) => c.error).length;
   const out = [
-    `<?xml version="1.0" encoding="UTF-8"?>`,
-    `<testsuites name="dlpack" tests="${cases.length}" failures="${failures}" errors="${errors}">`,
     `  <testsuite name="${escapeXml(name)}" tests="${cases.length}" failures="${failures}" errors="${errors}" skipped="0"${timestamp ? ` timestamp="${escapeXml(timestamp)}"` : ''}>`,
   ];
   for (const c of cases) {
@@ -39,8 +44,8 @@ function suite(name: string, cases: Case[], timestamp?: string): string {
     if (c.out) body.push(`      <system-out>${escapeXml(c.out)}</system-out>`);
     out.push(body.length ? `    <testcase ${attrs}>\n${body.join('\n')}\n    </testcase>` : `    <testcase ${attrs}/>`);
   }
-  out.push('  </testsuite>', '</testsuites>', '');
-  return out.join('\n');
+  out.push('  </testsuite>');
+  return { xml: out.join('\n'), tests: cases.length, failures, errors };
 }
 
 function checkCases(report: CheckReport): Case[] {
@@ -81,7 +86,7 @@ function transformCases(report: TransformReport): Case[] {
   });
 }
 
-export function renderJunit(loaded: LoadedReport): string {
+function suiteOf(loaded: LoadedReport): Suite {
   switch (loaded.kind) {
     case 'check':
       return suite('dlpack check', checkCases(loaded.report), loaded.report.createdAt);
@@ -92,4 +97,17 @@ export function renderJunit(loaded: LoadedReport): string {
     case 'transform':
       return suite(`dlpack ${loaded.report.kind}`, transformCases(loaded.report));
   }
+}
+
+/** One JUnit document: a <testsuite> per report. */
+export function renderJunit(reports: LoadedReport | LoadedReport[]): string {
+  const suites = (Array.isArray(reports) ? reports : [reports]).map(suiteOf);
+  const sum = (k: 'tests' | 'failures' | 'errors') => suites.reduce((a, s) => a + s[k], 0);
+  return [
+    `<?xml version="1.0" encoding="UTF-8"?>`,
+    `<testsuites name="dlpack" tests="${sum('tests')}" failures="${sum('failures')}" errors="${sum('errors')}">`,
+    ...suites.map((s) => s.xml),
+    '</testsuites>',
+    '',
+  ].join('\n');
 }
