@@ -10,6 +10,7 @@ import type { Dim, FileInfo, ModelDescription, OpInfo, TensorInfo, WeightInfo } 
 import { onnxDtypeName, onnxStoredBytes } from './onnx-dtypes.js';
 import type { TensorProto, TypeProto, ValueInfoProto } from './onnx-proto-types.js';
 import { isExternalTensor, tensorDims, tensorElementCount } from './onnx-tensor.js';
+import type { ExternalDataRef } from './external-data.js';
 import { readOnnx, type OnnxModel } from './read-onnx.js';
 import { walkGraphs } from './walk-graphs.js';
 
@@ -23,10 +24,10 @@ function tensorInfo(v: ValueInfoProto): TensorInfo {
   return { name: v.name ?? '', dtype: onnxDtypeName(tensor.elem_type), shape };
 }
 
-function weightInfo(model: OnnxModel, t: TensorProto, name: string): WeightInfo {
+function weightInfo(external: Map<TensorProto, ExternalDataRef>, t: TensorProto, name: string): WeightInfo {
   const elements = tensorElementCount(t);
   const code = t.data_type ?? 0;
-  const ref = model.external.find((r) => r.tensor === t);
+  const ref = external.get(t);
   const bytes = ref
     ? ref.length
     : t.raw_data
@@ -51,13 +52,14 @@ export function describeOnnxModel(model: OnnxModel): ModelDescription {
   const { proto } = model;
   const graph = proto.graph!;
   const initNames = new Set((graph.initializer ?? []).map((t) => t.name));
+  const external = new Map(model.external.map((r) => [r.tensor, r]));
   const weights: WeightInfo[] = [];
   const ops: OpInfo[] = [];
   walkGraphs(graph, (g, visit) => {
-    for (const t of g.initializer ?? []) weights.push(weightInfo(model, t, t.name ?? ''));
+    for (const t of g.initializer ?? []) weights.push(weightInfo(external, t, t.name ?? ''));
     for (const s of g.sparse_initializer ?? []) {
-      if (s.values) weights.push(weightInfo(model, s.values, s.values.name ?? ''));
-      if (s.indices) weights.push(weightInfo(model, s.indices, `${s.values?.name ?? ''}/indices`));
+      if (s.values) weights.push(weightInfo(external, s.values, s.values.name ?? ''));
+      if (s.indices) weights.push(weightInfo(external, s.indices, `${s.values?.name ?? ''}/indices`));
     }
     for (const node of g.node ?? []) {
       const op: OpInfo = { type: node.op_type ?? '', domain: node.domain ?? '' };
@@ -66,7 +68,7 @@ export function describeOnnxModel(model: OnnxModel): ModelDescription {
       ops.push(op);
       if (node.op_type === 'Constant' && (node.domain ?? '') === '') {
         const value = node.attribute?.find((a) => a.name === 'value' && a.t)?.t;
-        if (value) weights.push(weightInfo(model, value, node.output?.[0] ?? value.name ?? ''));
+        if (value) weights.push(weightInfo(external, value, node.output?.[0] ?? value.name ?? ''));
       }
     }
   });

@@ -45,9 +45,10 @@ function asModel(model: OnnxModel | ModelProto): { proto: ModelProto; source?: O
 /** Bytes of every tensor that is still external in the decoded proto (not loaded at read time). */
 async function unloadedBytes(source: OnnxModel | undefined, proto: ModelProto): Promise<Map<TensorProto, Uint8Array>> {
   const pending: ExternalDataRef[] = [];
+  const refs = new Map(source?.external.map((r) => [r.tensor, r]) ?? []);
   forEachTensor(proto, (t) => {
     if (!isExternalTensor(t)) return;
-    const ref = source?.external.find((r) => r.tensor === t);
+    const ref = refs.get(t);
     if (!ref) throw new DlpackError('UNSUPPORTED', `tensor "${t.name}" is external but its data file is unknown (read it with readOnnx)`);
     pending.push(ref);
   });
