@@ -88,8 +88,15 @@ export async function buildHandler(options: BuildOptions): Promise<BuildResult> 
           // ESM packages (onnxruntime-web's glue) read import.meta.url: give them the bundle's URL.
           define: { ...common.define, 'import.meta.url': '__dlpack_import_meta_url' },
           banner: { js: 'var __dlpack_import_meta_url=require("url").pathToFileURL(__filename).href;' },
-          // tfjs-core only requires node-fetch where no global fetch exists (Node < 18).
-          external: ['node-fetch'],
+          // A default-exported function is also module.exports itself, so require(), import() and
+          // launchers that look at `.default` all get the function.
+          footer:
+            target.export === 'default'
+              ? { js: 'if(typeof module.exports.default==="function")module.exports=Object.assign(module.exports.default,module.exports);' }
+              : undefined,
+          // tfjs-core only requires node-fetch where no global fetch exists (Node < 18);
+          // @azure/functions-core is provided by the Azure Functions host (optional outside it).
+          external: ['node-fetch', '@azure/functions-core'],
         });
   } catch (err) {
     if (err instanceof DlpackError) throw err;
