@@ -24,8 +24,8 @@ async function locate(): Promise<string> {
     if (existsSync(js)) return js;
   }
   const source = join(here, '..', 'runtime-host.ts');
-  const { build } = await import('esbuild');
-  const result = await build({
+  const esbuild = await import('esbuild');
+  const result = await esbuild.build({
     entryPoints: [source],
     bundle: true,
     platform: 'node',
@@ -34,6 +34,8 @@ async function locate(): Promise<string> {
     write: false,
     logLevel: 'silent',
   });
+  // esbuild keeps a service process alive: stop it, no child is left behind.
+  await esbuild.stop();
   const code = result.outputFiles[0].text;
   const hash = createHash('sha256').update(code).digest('hex').slice(0, 16);
   const out = join(tmpdir(), `dlpack-runtime-host-${hash}.mjs`);

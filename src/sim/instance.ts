@@ -6,6 +6,7 @@
  * platform reports them (out of memory, timed out, exited, signal).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { setPriority } from 'node:os';
 import type { HostReply, HostRequest, PhaseSample } from './protocol.js';
 import type { InstanceCgroup } from './cgroup.js';
 import { startWatchdog, type Watchdog } from './memory-watchdog.js';
@@ -45,6 +46,8 @@ export interface InstanceOptions {
   cgroup?: InstanceCgroup;
   /** Memory limit for the watchdog when no cgroup enforces it. */
   watchdogLimitBytes?: number;
+  /** Scheduling priority (nice value) for the instance; negative values need privileges. */
+  priority?: number;
 }
 
 const SIGNAL_WORDS: Record<string, string> = {
@@ -93,6 +96,13 @@ export class RuntimeInstance {
       serialization: 'advanced',
     });
     track(this.disposable);
+    if (opts.priority !== undefined && this.child.pid) {
+      try {
+        setPriority(this.child.pid, opts.priority);
+      } catch {
+        /* not permitted: measure at normal priority */
+      }
+    }
     this.child.stdout?.on('data', (d: Buffer) => this.keep(d, false));
     this.child.stderr?.on('data', (d: Buffer) => this.keep(d, true));
     this.child.on('message', (msg: HostReply) => this.onMessage(msg));
@@ -264,5 +274,5 @@ export class RuntimeInstance {
 }
 
 function pickSample(s: PhaseSample): PhaseSample {
-  return { ms: s.ms, cpuMs: s.cpuMs, maxRssBytes: s.maxRssBytes, rssBytes: s.rssBytes, heapBytes: s.heapBytes };
+  return { ms: s.ms, cpuMs: s.cpuMs, runQueueMs: s.runQueueMs, maxRssBytes: s.maxRssBytes, rssBytes: s.rssBytes, heapBytes: s.heapBytes };
 }

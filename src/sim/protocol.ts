@@ -30,6 +30,8 @@ export interface PhaseSample {
   cpuMs: number;
   /** Kernel high-water mark of the process's resident set after the phase, bytes. */
   maxRssBytes: number;
+  /** Time the process's threads waited for a CPU (run queue, from each thread's /proc schedstat), ms. */
+  runQueueMs?: number;
   /** Current RSS and V8 heap + external memory after the phase, bytes. */
   rssBytes: number;
   heapBytes: number;

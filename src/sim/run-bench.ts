@@ -32,6 +32,11 @@ export interface BenchOptions {
   /** Function timeout override in ms (at most the platform's limit). */
   timeoutMs?: number;
   maxLatencyMs?: number;
+  /**
+   * Nice value for the instances, e.g. -10 to shield measurements from other load on the machine
+   * (negative values need root; ignored where not permitted).
+   */
+  priority?: number;
   log?: (line: string) => void;
   progress?: (message: string) => void;
 }
@@ -138,6 +143,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchRunReport> {
           input,
           event,
           hostScript: script,
+          priority: opts.priority,
           log: opts.log,
           progress: opts.progress,
         });

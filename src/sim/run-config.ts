@@ -31,6 +31,8 @@ export interface ConfigPlan {
   event: unknown;
   hostScript: string;
   functionName?: string;
+  /** Nice value for the instances (see BenchOptions.priority). */
+  priority?: number;
   /** Lambda-style log lines (REPORT, errors), for --verbose. */
   log?: (line: string) => void;
   progress?: (message: string) => void;
@@ -58,7 +60,7 @@ export async function runConfiguration(plan: ConfigPlan): Promise<ConfigResult> 
   const notes: string[] = [];
   const cores = availableParallelism();
   if (vcpu > cores && plan.cpuMode !== 'off') notes.push(`${round(vcpu, 2)} vCPU is more than this machine's ${cores} cores: measured with at most ${cores}`);
-  const duration = (s: PhaseResult['sample']) => (!s ? 0 : plan.cpuMode === 'scale' ? projectMs(s.ms, s.cpuMs, vcpu) : s.ms);
+  const duration = (s: PhaseResult['sample']) => (!s ? 0 : plan.cpuMode === 'scale' ? projectMs(s.ms, s.cpuMs, vcpu, s.runQueueMs) : s.ms);
   const errors = { oom: 0, timeout: 0, error: 0, messages: [] as string[] };
   const initMs: number[] = [];
   const bootMs: number[] = [];
@@ -120,6 +122,7 @@ export async function runConfiguration(plan: ConfigPlan): Promise<ConfigResult> 
       initTimeoutMs: plan.initTimeoutMs,
       cgroup,
       watchdogLimitBytes: plan.memoryLimitMode === 'watchdog' ? memoryMb * MIB : undefined,
+      priority: plan.priority,
     });
     try {
       const init = await inst.init();

@@ -9,6 +9,7 @@
  * Run as a script only (dist/src/sim/runtime-host.js, or an esbuild bundle of this file when
  * dlpack runs from its TypeScript sources). Handler output goes to this process's stdout/stderr.
  */
+import { readdirSync, readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import type { HostReply, HostRequest, PhaseSample } from './protocol.js';
 import { CONVENTIONS, type Invoker } from './conventions/index.js';
@@ -23,13 +24,32 @@ function send(msg: HostReply): void {
   process.send?.(msg);
 }
 
-function sample(t0: number, cpu0: NodeJS.CpuUsage): PhaseSample {
+/** Sum over threads of the time spent runnable but waiting for a CPU (Linux schedstat), ns. */
+function runQueueNs(): number {
+  let total = 0;
+  try {
+    for (const task of readdirSync('/proc/self/task')) {
+      try {
+        total += Number(readFileSync(`/proc/self/task/${task}/schedstat`, 'latin1').split(' ')[1]) || 0;
+      } catch {
+        /* thread ended */
+      }
+    }
+  } catch {
+    return NaN;
+  }
+  return total;
+}
+
+function sample(t0: number, cpu0: NodeJS.CpuUsage, rq0: number): PhaseSample {
   const ms = performance.now() - t0;
   const cpu = process.cpuUsage(cpu0);
+  const rq = (runQueueNs() - rq0) / 1e6;
   const mem = process.memoryUsage();
   return {
     ms,
     cpuMs: (cpu.user + cpu.system) / 1000,
+    runQueueMs: Number.isFinite(rq) ? Math.max(0, rq) : undefined,
     maxRssBytes: process.resourceUsage().maxRSS * 1024,
     rssBytes: mem.rss,
     heapBytes: mem.heapUsed + mem.external,
@@ -49,6 +69,7 @@ async function settleExports(mod: Record<string, unknown>): Promise<void> {
 
 async function init(req: InitRequest): Promise<void> {
   config = req;
+  const rq0 = runQueueNs();
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
   let mod: Record<string, unknown>;
@@ -57,17 +78,17 @@ async function init(req: InitRequest): Promise<void> {
     mod = (await import(pathToFileURL(req.entry).href)) as Record<string, unknown>;
     await settleExports(mod);
   } catch (err) {
-    send({ type: 'init-done', ok: false, ...describeError(err, 'Runtime.ImportModuleError'), ...sample(t0, cpu0) });
+    send({ type: 'init-done', ok: false, ...describeError(err, 'Runtime.ImportModuleError'), ...sample(t0, cpu0, rq0) });
     return;
   }
   try {
     invoker = CONVENTIONS[req.convention].prepare(mod, req.exportName);
   } catch (err) {
-    send({ type: 'init-done', ok: false, errorType: 'Runtime.HandlerNotFound', errorMessage: (err as Error).message, ...sample(t0, cpu0) });
+    send({ type: 'init-done', ok: false, errorType: 'Runtime.HandlerNotFound', errorMessage: (err as Error).message, ...sample(t0, cpu0, rq0) });
     return;
   }
   const backend = typeof mod.backend === 'string' ? mod.backend : undefined;
-  send({ type: 'init-done', ok: true, backend, ...sample(t0, cpu0) });
+  send({ type: 'init-done', ok: true, backend, ...sample(t0, cpu0, rq0) });
 }
 
 /** The `backend` field dlpack's handler templates put in their JSON answer (read after timing). */
@@ -86,6 +107,7 @@ function backendOf(body: string | Uint8Array, bytes: number): string | undefined
 async function invoke(id: number): Promise<void> {
   if (!config || !invoker) throw new Error('invoke before a successful init');
   const requestId = `${process.pid.toString(16)}-${id.toString(16).padStart(8, '0')}-dlpack`;
+  const rq0 = runQueueNs();
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   try {
@@ -96,12 +118,12 @@ async function invoke(id: number): Promise<void> {
       timeoutMs: config.timeoutMs,
       startedAt: t0,
     });
-    const s = sample(t0, cpu0);
+    const s = sample(t0, cpu0, rq0);
     const bytes = typeof out.body === 'string' ? Buffer.byteLength(out.body) : out.body.byteLength;
     const text = typeof out.body === 'string' ? out.body : Buffer.from(out.body.subarray(0, 300)).toString('utf8');
     send({ type: 'invoke-done', id, ok: true, status: out.status, bodyBytes: bytes, preview: text.slice(0, 300), backend: backendOf(out.body, bytes), ...s });
   } catch (err) {
-    const s = sample(t0, cpu0);
+    const s = sample(t0, cpu0, rq0);
     send({ type: 'invoke-done', id, ok: false, ...describeError(err, 'Error'), ...s });
   }
 }
