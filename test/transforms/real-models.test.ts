@@ -1,0 +1,87 @@
+/**
+ * Acceptance on the real models in ../shared/models/onnx (skipped when absent): every output of
+ * every mode loads and runs in onnxruntime-node, keeps its accuracy, and passes onnx.checker
+ * (full_check) when Debian's python3-onnx is installed.
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { join } from 'node:path';
+import { hasSharedModels, SHARED_MODELS, skipMessage } from '../helpers/cli.js';
+import { quantizeModel } from '../../src/transforms/quantize-model.js';
+import { convertModel } from '../../src/transforms/convert-model.js';
+import type { TransformReport } from '../../src/report/report-schemas.js';
+import { onnxChecker, onnxCheckerPython, tempDir } from './transform-helpers.js';
+
+const MODELS = [
+  { name: 'silero_vad', shape: ['input=1,512'] },
+  { name: 'ppocr_cls', shape: ['x=1,3,48,192'] },
+];
+const tmp = tempDir('dlpack-real-');
+test.after(() => tmp.cleanup());
+const outputs: string[] = [];
+
+const cosine = (r: TransformReport) => Math.min(...r.accuracy!.outputs.map((o) => o.cosine));
+
+if (!hasSharedModels) skipMessage('real-model transforms', `${SHARED_MODELS} is absent`);
+const maybe = hasSharedModels ? test : test.skip;
+
+for (const m of MODELS) {
+  const input = join(SHARED_MODELS, 'onnx', `${m.name}.onnx`);
+  const check = { shape: m.shape, samples: 3, runs: 0 };
+
+  maybe(`${m.name}: int8-weights (per-tensor and per-channel) runs, cosine ≥ 0.99 on every output`, async () => {
+    for (const perChannel of [false, true]) {
+      const output = join(tmp.dir, `${m.name}.int8${perChannel ? '.pc' : ''}.onnx`);
+      const r = await quantizeModel({ input, output, mode: 'int8-weights', perChannel, check });
+      outputs.push(output);
+      assert.ok(r.changed.length > 0);
+      assert.ok(cosine(r) >= 0.99, `cosine ${cosine(r)}`);
+      assert.ok(r.weightBytesByDtype.after.int8 > 0);
+      assert.ok(r.ratio < (m.name === 'silero_vad' ? 0.31 : 0.5), `ratio ${r.ratio}`);
+      assert.is(r.accuracy!.backend, 'onnxruntime-node (cpu)');
+      assert.ok(r.kernels && Object.keys(r.kernels).length > 0);
+    }
+  });
+
+  maybe(`${m.name}: fp16 keeps float32 I/O, ratio ≤ 0.56, cosine ≥ 0.999`, async () => {
+    const output = join(tmp.dir, `${m.name}.fp16.onnx`);
+    const r = await quantizeModel({ input, output, mode: 'fp16', check });
+    outputs.push(output);
+    assert.ok(cosine(r) >= 0.999, `cosine ${cosine(r)}`);
+    assert.ok(r.ratio <= 0.56, `ratio ${r.ratio}`);
+    assert.ok(r.weightBytesByDtype.after.float16 > 0);
+  });
+
+  maybe(`${m.name}: int8-dynamic and pre-optimized int8-weights run`, async () => {
+    const dyn = join(tmp.dir, `${m.name}.dyn.onnx`);
+    const r = await quantizeModel({ input, output: dyn, mode: 'int8-dynamic', minElements: 0, check });
+    outputs.push(dyn);
+    assert.ok(cosine(r) >= 0.99, `cosine ${cosine(r)}`);
+    const pre = join(tmp.dir, `${m.name}.opt-int8.onnx`);
+    const r2 = await quantizeModel({ input, output: pre, mode: 'int8-weights', optimize: 'basic', perChannel: true, check });
+    outputs.push(pre);
+    assert.ok(cosine(r2) >= 0.99, `cosine ${cosine(r2)}`);
+    assert.match(r2.notes!.join(' '), /pre-optimized with ONNX Runtime/);
+  });
+
+  maybe(`${m.name}: convert --optimize basic and extended keep the outputs`, async () => {
+    for (const level of ['basic', 'extended'] as const) {
+      const output = join(tmp.dir, `${m.name}.opt-${level}.onnx`);
+      const r = await convertModel({ input, output, optimize: level, check });
+      outputs.push(output);
+      assert.ok(r.nodes!.after <= r.nodes!.before);
+      assert.ok(cosine(r) >= 0.99999, `cosine ${cosine(r)}`);
+    }
+  });
+}
+
+(hasSharedModels ? test : test.skip)('onnx.checker (python3-onnx, full_check) accepts every output', () => {
+  if (!onnxCheckerPython()) {
+    skipMessage('onnx.checker tier', 'python3-onnx is not installed (apt-get install python3-onnx)');
+    return;
+  }
+  assert.ok(outputs.length >= 14, `${outputs.length} files`);
+  assert.equal(onnxChecker(outputs), []);
+});
+
+test.run();
