@@ -61,6 +61,9 @@ export async function invokeBundle(dir: string, target: string, entry: string, b
     import { pathToFileURL } from 'node:url';
     import http from 'node:http';
     const bodies = ${JSON.stringify(bodies)};
+    const proc = process;
+    // Workers (without nodejs_compat) have no process global: hide it, as libraries detect Node by it.
+    if (${JSON.stringify(target)} === 'cloudflare-workers') delete globalThis.process;
     const m = await import(pathToFileURL(${JSON.stringify(join(dir, entry))}).href);
     const out = [];
     const target = ${JSON.stringify(target)};
@@ -91,7 +94,7 @@ export async function invokeBundle(dir: string, target: string, entry: string, b
         out.push({ status: r.status, body: await r.json() });
       }
     }
-    process.stdout.write('\\n@@RESULT@@' + JSON.stringify(out));
+    proc.stdout.write('\\n@@RESULT@@' + JSON.stringify(out));
   `;
   const args = [...(target === 'cloudflare-workers' ? ['--import', workersModuleHooksImport()] : []), '--input-type=module', '-e', script];
   const r = await spawnNode(args, { cwd: dir, deadlineMs: 45_000, env: { NODE_PATH: '' } });

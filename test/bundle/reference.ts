@@ -47,7 +47,7 @@ export async function tfjsReference(model: string, dims: number[], data: number[
   } else {
     const { loadGraphModel } = await import('@tensorflow/tfjs-converter');
     const m = await loadGraphModel(tf.io.fromMemory(artifacts));
-    const o = await m.executeAsync(input);
+    const o = m.execute(input);
     outs = Array.isArray(o) ? o : [o];
   }
   return Promise.all(outs.map(async (t) => Array.from(await t.data()) as number[]));

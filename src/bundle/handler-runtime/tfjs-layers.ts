@@ -7,9 +7,10 @@ import type { TfjsModel } from './tfjs-session.js';
 
 export async function loadTfjsLayers(config: HandlerConfig): Promise<TfjsModel> {
   const model = await loadLayersModel(tf.io.fromMemory(await readTfjsArtifacts(config.modelFile)));
+  // Sequential models may leave inputNames/outputNames empty: fall back to the model.json's names.
   return {
-    inputNames: [...model.inputNames],
-    outputNames: [...model.outputNames],
+    inputNames: model.inputNames.length ? [...model.inputNames] : config.inputs.map((i) => i.name),
+    outputNames: model.outputNames.length ? [...model.outputNames] : [...config.outputs],
     async run(inputs) {
       const out = model.predict(inputs.length === 1 ? inputs[0] : inputs);
       return Array.isArray(out) ? out : [out];

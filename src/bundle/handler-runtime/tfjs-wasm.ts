@@ -11,11 +11,26 @@ import { wasmBinaryFor } from './precompiled-wasm.js';
 
 const WASM_URL = 'dlpack-asset:tfjs-backend-wasm-simd.wasm';
 
+function webStandardPlatform() {
+  return {
+    fetch: (path: string, init?: RequestInit) => fetch(path, init),
+    now: () => performance.now(),
+    encode: (text: string) => new TextEncoder().encode(text),
+    decode: (bytes: Uint8Array, encoding: string) => new TextDecoder(encoding).decode(bytes),
+    isTypedArray: (a: unknown): a is Float32Array | Int32Array | Uint8Array | Uint8ClampedArray =>
+      ArrayBuffer.isView(a) && !(a instanceof DataView),
+    setTimeoutCustom: (fn: () => void, delay: number) => void setTimeout(fn, delay),
+  };
+}
+
 export async function initTfjsWasm(wasmFile: string | undefined): Promise<string> {
   if (!wasmFile) throw new Error('bundle has no wasm file for tfjs-backend-wasm');
   const bytes = wasmBinaryFor(await wasmSource(wasmFile));
+  tf.enableProdMode();
   tf.env().set('WASM_HAS_SIMD_SUPPORT', true);
   tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+  // Workers look neither like Node nor like a browser to TF.js: give it a web-standard platform.
+  if (!tf.env().platform) tf.setPlatform('dlpack-web-standard', webStandardPlatform());
   const platform = tf.env().platform as { fetch: (path: string, init?: unknown) => Promise<Response> };
   const originalFetch = platform.fetch.bind(platform);
   platform.fetch = async (path: string, init?: unknown) =>
