@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { existsSync } from 'node:fs';
 import { ROOT, spawnNode, skipMessage } from './helpers/cli.js';
 
-const HEAVY = /onnxruntime|@tensorflow|esbuild|h5wasm|protobufjs/;
+const HEAVY = /node_modules\/(onnxruntime-[a-z]+|@tensorflow|esbuild|h5wasm|protobufjs)\/|^cjs:(onnxruntime-[a-z]+|@tensorflow\/[a-z-]+|esbuild|h5wasm|protobufjs)$/;
 
 // Runs the built CLI (bin/run.js + dist/): the dev entry loads tsx, which itself loads esbuild.
 const built = existsSync(join(ROOT, 'dist/commands/inspect.js'));
