@@ -39,19 +39,22 @@ export default class Convert extends DlpackCommand {
         check: toCheckOptions(flags),
         onProgress: (m) => progress.update(m),
       });
-      progress.done();
       if (!this.jsonEnabled()) this.log(renderTransformReport(report));
       return report;
-    } catch (err) {
+    } finally {
       progress.done();
-      if (err instanceof CheckFailedError) {
-        if (this.jsonEnabled()) {
-          this.logJson({ ...err.report, error: err.toJSON() });
-          this.exit(err.exitCode);
-        }
-        this.log(renderTransformReport(err.report));
-      }
-      throw err;
     }
+  }
+
+  /** A failed gate still shows the whole report: in JSON with the error inside, else the table before the one-line error. */
+  protected async catch(err: Error & { exitCode?: number }): Promise<unknown> {
+    if (err instanceof CheckFailedError) {
+      if (this.jsonEnabled()) {
+        this.logJson({ ...err.report, error: err.toJSON() });
+        this.exit(err.exitCode);
+      }
+      this.log(renderTransformReport(err.report));
+    }
+    return super.catch(err);
   }
 }
