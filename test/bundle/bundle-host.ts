@@ -57,10 +57,21 @@ export interface InvokeResult {
 
 /** Calls the bundle once per request body, in one child process (one instance, in order). */
 export async function invokeBundle(dir: string, target: string, entry: string, bodies: string[], options: { apiGateway?: boolean } = {}): Promise<InvokeResult[]> {
+  const bodiesFile = join(tmpdir(), `dlpack-bodies-${process.pid}-${Date.now()}.json`);
+  await fs.writeFile(bodiesFile, JSON.stringify(bodies));
+  try {
+    return await invokeIn(dir, target, entry, bodiesFile, options);
+  } finally {
+    await fs.rm(bodiesFile, { force: true });
+  }
+}
+
+async function invokeIn(dir: string, target: string, entry: string, bodiesFile: string, options: { apiGateway?: boolean }): Promise<InvokeResult[]> {
   const script = `
     import { pathToFileURL } from 'node:url';
     import http from 'node:http';
-    const bodies = ${JSON.stringify(bodies)};
+    import { readFileSync } from 'node:fs';
+    const bodies = JSON.parse(readFileSync(${JSON.stringify(bodiesFile)}, 'utf8'));
     const proc = process;
     // Workers (without nodejs_compat) have no process global: hide it, as libraries detect Node by it.
     if (${JSON.stringify(target)} === 'cloudflare-workers') delete globalThis.process;
