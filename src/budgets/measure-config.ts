@@ -1,11 +1,15 @@
 /**
- * Measures what a config's budgets need by running dlpack's own engines: bundle for size budgets,
- * bench for timing, memory and cost budgets. The engines are loaded with dynamic imports so a
- * `--from` run never loads them.
+ * Measures what a config's budgets need by running dlpack's own engines: `bundle` for size budgets
+ * (and as the input of the bench), `bench` for timing, memory and cost budgets, and the accuracy
+ * check (model against its `original`) for accuracy budgets. Only what some budget needs is run.
+ * The engines are loaded with dynamic imports, so `--from` runs and start-up never load them.
  */
-import { DlpackError } from '../errors/dlpack-error.js';
+import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import type { BenchReport, BundleReport, TransformReport } from '../report/report-schemas.js';
 import type { LoadedReport } from '../report/formats/read-report.js';
-import type { ResolvedConfig } from './resolve-budgets.js';
+import type { ResolvedConfig, ResolvedModel } from './resolve-budgets.js';
 
 export interface MeasureOptions {
   cold?: number;
@@ -13,8 +17,99 @@ export interface MeasureOptions {
   progress?: (message: string) => void;
 }
 
-export async function measureConfig(_config: ResolvedConfig, _options: MeasureOptions = {}): Promise<LoadedReport[]> {
-  throw new DlpackError('UNSUPPORTED', 'measuring without --from needs dlpack bundle and bench, which are not available in this build', {
-    hint: 'pass reports with --from bundle.json --from bench.json',
-  });
+/** What one model's measurement produced (reports tagged with a readable source name). */
+export interface ModelMeasurement {
+  model: ResolvedModel;
+  bundles: BundleReport[];
+  benches: BenchReport[];
+  transform?: TransformReport;
+}
+
+function stem(path: string): string {
+  return basename(path).replace(/\.(onnx|json)$/i, '');
+}
+
+/** Bundles and benches one model for each of its targets, in a temp folder removed afterwards. */
+export async function measureModel(
+  model: ResolvedModel,
+  needs: { bundle: boolean; bench: boolean; accuracy: boolean },
+  bench: ResolvedConfig['bench'],
+  options: MeasureOptions = {},
+): Promise<ModelMeasurement> {
+  const progress = options.progress ?? (() => undefined);
+  const out: ModelMeasurement = { model, bundles: [], benches: [] };
+  const work = mkdtempSync(join(tmpdir(), 'dlpack-check-'));
+  try {
+    if (needs.bundle || needs.bench) {
+      const { bundleModel } = await import('../bundle/index.js');
+      const { runBench } = await import('../sim/run-bench.js');
+      for (const target of model.targets) {
+        progress(`${model.name}: bundling for ${target}`);
+        // The folder is named after the model so the bench report's input points back to it.
+        const dir = join(work, target);
+        mkdirSync(dir);
+        const bundle = await bundleModel({
+          model: model.model,
+          target,
+          runtime: model.runtime,
+          arch: model.arch,
+          handler: model.handler,
+          memoryMb: model.memory?.[0],
+          out: join(dir, stem(model.model)),
+          onProgress: (m) => progress(`${model.name} ${target}: ${m}`),
+        });
+        out.bundles.push(bundle);
+        if (!needs.bench) continue;
+        progress(`${model.name}: benching ${target}`);
+        const report = await runBench({
+          input: bundle.outDir,
+          targets: [target],
+          memory: model.memory?.length ? model.memory.join(',') : 'default',
+          cold: options.cold ?? bench.cold ?? 5,
+          warm: options.warm ?? bench.warm ?? 20,
+          cpu: bench.cpu ?? 'auto',
+          arch: model.arch,
+          progress: (m) => progress(`${model.name} ${target}: ${m}`),
+        });
+        out.benches.push(report);
+      }
+    }
+    if (needs.accuracy && model.original) {
+      progress(`${model.name}: comparing outputs with ${basename(model.original)}`);
+      const { runAccuracyCheck } = await import('../accuracy/accuracy-check.js');
+      const result = await runAccuracyCheck({ original: model.original, candidate: model.model, runs: 0 });
+      const bytesBefore = statSync(model.original).size;
+      const bytesAfter = statSync(model.model).size;
+      out.transform = {
+        schema: 'dlpack.transform/1',
+        kind: 'convert',
+        input: model.original,
+        output: model.model,
+        mode: 'compare',
+        bytesBefore,
+        bytesAfter,
+        ratio: bytesAfter / bytesBefore,
+        weightBytesByDtype: { before: {}, after: {} },
+        accuracy: result.accuracy,
+        changed: [],
+        skipped: [],
+        notes: ['measured by dlpack check: the model against its "original"'],
+      };
+    }
+    return out;
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+export async function measureConfig(config: ResolvedConfig, options: MeasureOptions = {}): Promise<LoadedReport[]> {
+  const reports: LoadedReport[] = [];
+  for (const model of config.models) {
+    const sources = new Set(model.budgets.map((b) => b.spec.source));
+    const m = await measureModel(model, { bundle: sources.has('bundle'), bench: sources.has('bench'), accuracy: sources.has('transform') }, config.bench, options);
+    for (const r of m.bundles) reports.push({ kind: 'bundle', file: `${model.name}: dlpack bundle --target ${r.target}`, report: r });
+    for (const r of m.benches) reports.push({ kind: 'bench', file: `${model.name}: dlpack bench`, report: r });
+    if (m.transform) reports.push({ kind: 'transform', file: `${model.name}: compared with ${basename(model.original!)}`, report: m.transform });
+  }
+  return reports;
 }

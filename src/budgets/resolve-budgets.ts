@@ -27,6 +27,8 @@ export interface ResolvedModel {
   /** Absolute path of the model file. */
   model: string;
   handler?: string;
+  /** The model this one was transformed from (accuracy budgets are measured against it). */
+  original?: string;
   targets: PlatformId[];
   memory?: number[];
   runtime?: string;
@@ -86,6 +88,7 @@ export function resolveBudgets(config: DlpackConfig, file?: string, dir = '.'): 
       name: m.name ?? modelName(m.model),
       model: resolve(dir, m.model),
       handler: m.handler ? resolve(dir, m.handler) : undefined,
+      original: m.original ? resolve(dir, m.original) : undefined,
       targets: m.targets ?? ['aws-lambda'],
       memory: m.memory,
       runtime: m.runtime,

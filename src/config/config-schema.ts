@@ -88,6 +88,10 @@ export const CONFIG_SCHEMA = {
         name: { type: 'string', description: 'Name shown in reports (default: the model file name).' },
         model: { type: 'string', description: 'Model file (.onnx or TF.js model.json), relative to this config file.' },
         handler: { type: 'string', description: 'Your own handler (.ts/.js) to bundle instead of the template.' },
+        original: {
+          type: 'string',
+          description: 'The model this one was quantized/converted from; `dlpack check` compares their outputs for minCosine and maxAbsError.',
+        },
         targets: {
           type: 'array',
           minItems: 1,

@@ -13,6 +13,7 @@ export interface ModelEntry {
   name?: string;
   model: string;
   handler?: string;
+  original?: string;
   targets?: PlatformId[];
   memory?: number[];
   runtime?: string;

@@ -12,11 +12,12 @@ const plain = { style: { head: [], border: [] } };
 
 export function checkTable(report: CheckReport): string {
   const withBaseline = report.results.some((r) => r.baseline);
-  const head = ['status', 'budget', 'where', 'limit', 'actual', 'delta', ...(withBaseline ? ['baseline'] : []), 'note'];
+  const withNotes = report.results.some((r) => r.reason);
+  const head = ['status', 'budget', 'where', 'limit', 'actual', 'delta', ...(withBaseline ? ['baseline'] : []), ...(withNotes ? ['note'] : [])];
   const t = new Table({ head, ...plain, wordWrap: true, colWidths: head.map((h) => (h === 'note' ? 44 : null)) });
   for (const r of report.results) {
     const status = r.level === 'warn' && r.status === 'pass' ? 'pass (warn)' : STATUS_WORD[r.status];
-    t.push([status, r.label, rowWhere(r), rowLimit(r), rowActual(r), rowDelta(r), ...(withBaseline ? [rowBaseline(r)] : []), r.reason ?? '']);
+    t.push([status, r.label, rowWhere(r), rowLimit(r), rowActual(r), rowDelta(r), ...(withBaseline ? [rowBaseline(r)] : []), ...(withNotes ? [r.reason ?? ''] : [])]);
   }
   const verdict = report.pass ? 'PASS' : 'FAIL';
   return `${report.results.length ? t.toString() + '\n' : ''}${verdict}: ${checkHeadline(report)}`;

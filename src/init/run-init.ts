@@ -1,0 +1,181 @@
+/**
+ * `dlpack init` as a library call: settle model, target and memory (flags, else questions on a
+ * TTY), refuse to overwrite anything without `force`, measure once (bundle + a short bench), and
+ * write a starter dlpack.config.json (budgets = measurement + headroom) and a GitHub Actions
+ * workflow that runs `dlpack check`. Both files are written atomically, after every check passed.
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import { join, relative, resolve, sep } from 'node:path';
+import { DlpackError } from '../errors/dlpack-error.js';
+import { writeFileAtomic } from '../io/atomic-output.js';
+import { checkMemory, getPlatform } from '../platforms/index.js';
+import type { PlatformId } from '../platforms/platform-profile.js';
+import type { BudgetKey } from '../budgets/budget-keys.js';
+import type { BenchConfigResult } from '../report/report-schemas.js';
+import { CONFIG_FILE } from '../config/load-config.js';
+import { validateConfig } from '../config/validate-config.js';
+import type { DlpackConfig } from '../config/config-types.js';
+import { starterBudgets, DEFAULT_HEADROOM, type Headroom } from './starter-budgets.js';
+import { workflowYaml } from './workflow-template.js';
+
+export const WORKFLOW_FILE = join('.github', 'workflows', 'dlpack.yml');
+
+export interface InitOptions {
+  cwd?: string;
+  model?: string;
+  target?: string;
+  memory?: number[];
+  runtime?: string;
+  arch?: 'x64' | 'arm64';
+  force?: boolean;
+  /** Write the GitHub Actions workflow too (default true). */
+  workflow?: boolean;
+  cold?: number;
+  warm?: number;
+  headroom?: Headroom;
+  /** Asks a question (TTY only); returns the answer or '' for the default. */
+  ask?: (question: string, fallback: string) => Promise<string>;
+  progress?: (message: string) => void;
+}
+
+export interface InitReport {
+  schema: 'dlpack.init/1';
+  config: string;
+  workflow?: string;
+  model: string;
+  target: PlatformId;
+  memoryMb: number[];
+  budgets: Partial<Record<BudgetKey, string>>;
+  measured: { zipBytes?: number; unzippedBytes: number; configurations: { memoryMb: number; initP50Ms: number; coldP50Ms: number; warmP50Ms: number; peakMemoryMb: number; costPerMillion: number }[] };
+}
+
+const PREFERRED_MEMORY_MB = 1024;
+
+function defaultMemory(target: string): number {
+  const profile = getPlatform(target);
+  try {
+    checkMemory(profile, PREFERRED_MEMORY_MB);
+    return PREFERRED_MEMORY_MB;
+  } catch {
+    return profile.memory.defaultMb.value;
+  }
+}
+
+function parseMemory(text: string): number[] {
+  const list = text.split(',').map((s) => s.trim()).filter(Boolean).map(Number);
+  if (!list.length || list.some((n) => !Number.isInteger(n) || n <= 0)) {
+    throw new DlpackError('USAGE', `cannot read memory size "${text}"`, { hint: 'MB, e.g. 1024 or 512,1024' });
+  }
+  return list;
+}
+
+async function settle(o: InitOptions, cwd: string): Promise<{ model: string; target: string; memory: number[] }> {
+  let model = o.model;
+  let target = o.target;
+  let memory = o.memory;
+  if (!model && o.ask) model = (await o.ask('Model file (.onnx or TF.js model.json)', '')).trim();
+  if (!model) throw new DlpackError('USAGE', 'which model? pass --model <file>', { hint: 'dlpack init --model model.onnx --target aws-lambda --memory 1024' });
+  if (!existsSync(resolve(cwd, model))) throw new DlpackError('FILE_NOT_FOUND', 'model not found', { file: model });
+  if (!target && o.ask) target = (await o.ask('Target platform (aws-lambda, gcp-functions, azure-functions, cloudflare-workers, vercel)', 'aws-lambda')).trim() || 'aws-lambda';
+  target ??= 'aws-lambda';
+  const profile = getPlatform(target); // USAGE error for an unknown target
+  if (!memory && o.ask) {
+    const answer = (await o.ask('Memory size in MB (comma-separated for several)', String(defaultMemory(target)))).trim();
+    memory = answer ? parseMemory(answer) : undefined;
+  }
+  memory ??= [defaultMemory(target)];
+  for (const m of memory) checkMemory(profile, m);
+  return { model, target, memory };
+}
+
+/** The worst (largest) figure of each budget over all memory sizes. */
+function worstOf(budgets: Partial<Record<BudgetKey, string>>[]): Partial<Record<BudgetKey, string>> {
+  const out: Partial<Record<BudgetKey, string>> = {};
+  const num = (s: string) => parseFloat(s.replace('$', '')) * (/\bs$/.test(s) && !/ms$/.test(s) ? 1000 : 1);
+  for (const b of budgets) {
+    for (const [k, v] of Object.entries(b) as [BudgetKey, string][]) {
+      if (out[k] === undefined || num(v) > num(out[k]!)) out[k] = v;
+    }
+  }
+  return out;
+}
+
+function posix(p: string): string {
+  return p.split(sep).join('/');
+}
+
+export async function runInit(o: InitOptions = {}): Promise<InitReport> {
+  const cwd = resolve(o.cwd ?? process.cwd());
+  const { model, target, memory } = await settle(o, cwd);
+  const configPath = join(cwd, CONFIG_FILE);
+  const workflowPath = join(cwd, WORKFLOW_FILE);
+  const writeWorkflow = o.workflow !== false;
+  for (const p of [configPath, ...(writeWorkflow ? [workflowPath] : [])]) {
+    if (existsSync(p) && !o.force) throw new DlpackError('OUTPUT', 'already exists (use --force to replace it)', { file: relative(cwd, p) });
+  }
+
+  const { measureModel } = await import('../budgets/measure-config.js');
+  const measured = await measureModel(
+    { name: 'init', model: resolve(cwd, model), targets: [target as PlatformId], memory, runtime: o.runtime, arch: o.arch ?? 'x64', budgets: [] },
+    { bundle: true, bench: true, accuracy: false },
+    {},
+    { cold: o.cold ?? 3, warm: o.warm ?? 10, progress: o.progress },
+  );
+  const bundle = measured.bundles[0];
+  const configs: BenchConfigResult[] = measured.benches.flatMap((b) => b.configurations);
+  for (const c of configs) {
+    const failed = c.errors.oom + c.errors.timeout + c.errors.error;
+    if (failed || c.coldStarts === 0) {
+      const what = c.errors.oom ? 'ran out of memory' : c.errors.timeout ? 'timed out' : 'failed';
+      throw new DlpackError('CHECK_FAILED', `the function ${what} at ${c.memoryMb} MB on ${target}${c.errors.messages[0] ? `: ${c.errors.messages[0]}` : ''}`, {
+        file: model,
+        hint: 'choose more memory with --memory',
+      });
+    }
+  }
+  const budgets = worstOf(configs.map((c) => starterBudgets(bundle, c, o.headroom ?? DEFAULT_HEADROOM)));
+
+  const config: DlpackConfig = {
+    $schema: './node_modules/dlpack/schema/dlpack.config.schema.json',
+    tolerance: '5%',
+    regression: { max: '10%', level: 'error' },
+    bench: { cold: o.cold ?? 3, warm: o.warm ?? 10 },
+    models: [
+      {
+        model: posix(relative(cwd, resolve(cwd, model))),
+        targets: [target as PlatformId],
+        memory,
+        ...(o.runtime ? { runtime: o.runtime } : {}),
+        ...(o.arch ? { arch: o.arch } : {}),
+        budgets,
+      },
+    ],
+  };
+  await validateConfig(config, CONFIG_FILE); // what we write must be what check accepts
+  if (writeWorkflow) {
+    mkdirSync(join(cwd, '.github', 'workflows'), { recursive: true });
+    await writeFileAtomic(workflowPath, workflowYaml());
+  }
+  await writeFileAtomic(configPath, JSON.stringify(config, null, 2) + '\n');
+  return {
+    schema: 'dlpack.init/1',
+    config: configPath,
+    workflow: writeWorkflow ? workflowPath : undefined,
+    model,
+    target: target as PlatformId,
+    memoryMb: memory,
+    budgets,
+    measured: {
+      zipBytes: bundle.zipBytes,
+      unzippedBytes: bundle.unzippedBytes,
+      configurations: configs.map((c) => ({
+        memoryMb: c.memoryMb,
+        initP50Ms: c.initMs.p50,
+        coldP50Ms: c.coldTotalMs.p50,
+        warmP50Ms: c.warmMs.p50,
+        peakMemoryMb: c.peakMemoryMb,
+        costPerMillion: c.costPerMillion,
+      })),
+    },
+  };
+}
