@@ -43,6 +43,8 @@ export interface BenchConfigExtras {
   runtimeStartMs?: BenchConfigResult['initMs'];
   cpuMs?: { init: BenchConfigResult['initMs']; warm: BenchConfigResult['warmMs'] };
   cgroupPeakMb?: number;
+  /** Time the warm invocations waited for a CPU taken by other work on this machine (schedstat). */
+  contentionMs?: { warm: BenchConfigResult['warmMs']; samples: number[] };
   costPerColdStart?: number;
   notes?: string[];
 }
@@ -68,6 +70,7 @@ export async function runConfiguration(plan: ConfigPlan): Promise<ConfigResult> 
   const warmMs: number[] = [];
   const initCpu: number[] = [];
   const warmCpu: number[] = [];
+  const warmRunQueue: number[] = [];
   const warmCost: number[] = [];
   const coldCost: number[] = [];
   let peakBytes = 0;
@@ -163,6 +166,7 @@ export async function runConfiguration(plan: ConfigPlan): Promise<ConfigResult> 
             else {
               warmMs.push(d);
               warmCpu.push(r.sample?.cpuMs ?? 0);
+              warmRunQueue.push(r.sample?.runQueueMs ?? 0);
               warmCost.push(cost(d, r.sample?.cpuMs ?? d));
             }
             report(r, d);
@@ -207,6 +211,7 @@ export async function runConfiguration(plan: ConfigPlan): Promise<ConfigResult> 
     samples: { initMs: initMs.map((x) => round(x)), coldTotalMs: coldTotalMs.map((x) => round(x)), warmMs: warmMs.map((x) => round(x)) },
     runtimeStartMs: percentiles(bootMs),
     cpuMs: { init: percentiles(initCpu), warm: percentiles(warmCpu) },
+    contentionMs: warmRunQueue.length ? { warm: percentiles(warmRunQueue), samples: warmRunQueue.map((x) => round(x)) } : undefined,
     cgroupPeakMb: cgroupPeak ? round(cgroupPeak / MIB, 1) : undefined,
     costPerColdStart: coldCost.length ? round(mean(coldCost), 10) : undefined,
     notes: notes.length ? notes : undefined,
