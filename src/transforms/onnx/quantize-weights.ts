@@ -152,6 +152,11 @@ export function quantizeWeightsInt8(model: ModelProto, options: WeightQuantOptio
         : `opset ${opset} has no per-axis DequantizeLinear (opset 13): ${fallbackCastMul} per-channel weight(s) are rebuilt with Cast and Mul (same values)`,
     );
   }
+  if (result.changed.length && opset >= 10) {
+    result.notes.push(
+      'ONNX Runtime runs DequantizeLinear at every inference for weight-only QDQ models; the session option session.disable_quant_qdq=1 dequantizes once at load instead (fp32 speed, int8 file)',
+    );
+  }
   collectUnquantizedOps(graph, opTypes, result);
   return result;
 }
