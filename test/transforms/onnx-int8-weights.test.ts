@@ -160,4 +160,30 @@ test('weights read from inside an If subgraph are quantized in the graph that ho
   for (let i = 0; i < ya.length; i++) assert.ok(Math.abs(ya[i] - yb[i]) <= 0.02 * maxRef, `${ya[i]} vs ${yb[i]}`);
 });
 
+test('Gather on an embedding initializer: int8 table, looked-up rows within half a step', async () => {
+  const table = Float32Array.from({ length: 64 * 32 }, (_, i) => Math.cos(i * 0.11) * 0.8);
+  const model: ModelProto = {
+    ir_version: 8,
+    opset_import: [{ domain: '', version: 13 }],
+    graph: {
+      name: 'embed',
+      initializer: [makeTensor('embedding', 'float32', [64, 32], table)],
+      node: [{ op_type: 'Gather', name: 'lookup', input: ['embedding', 'ids'], output: ['y'] }],
+      input: [{ name: 'ids', type: { tensor_type: { elem_type: OnnxDataType.INT64, shape: { dim: [{ dim_value: 3 }] } } } }],
+      output: [{ name: 'y', type: { tensor_type: { elem_type: OnnxDataType.FLOAT } } }],
+    },
+  };
+  const r = quantizeWeightsInt8(model, { perChannel: true });
+  assert.match(r.changed[0].what, /int8 per-tensor ← float32 \[64,32\] \(Gather\)/);
+  const out = await save(model, join(tmp.dir, 'embed.int8.onnx'));
+  const { openOnnxSession } = await import('../../src/runtimes/onnxruntime-session.js');
+  const s = await openOnnxSession(out);
+  const y = (await s.run({ ids: { dtype: 'int64', shape: [3], data: BigInt64Array.of(0n, 5n, 63n) } })).y.data as Float32Array;
+  await s.dispose();
+  const step = 0.8 / 127;
+  [0, 5, 63].forEach((row, k) => {
+    for (let j = 0; j < 32; j++) assert.ok(Math.abs(y[k * 32 + j] - table[row * 32 + j]) <= step / 2 + 1e-6);
+  });
+});
+
 test.run();
