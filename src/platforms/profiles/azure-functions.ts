@@ -40,7 +40,7 @@ export const azureFunctions: PlatformProfile = {
       verify: 'no hard zip limit in ../shared/platforms.md; 1 GB assumed for zip deploy (checked 2026-11-28)',
     },
   },
-  timeoutMs: { value: 230_000, source: TIMEOUT, verify: 'HTTP response limit (load balancer idle timeout); plan maximum is 10 min (Consumption) / 30 min default (Flex)' },
+  timeoutMs: { value: 230_000, source: TIMEOUT, verify: 'HTTP response limit (load balancer idle timeout); plan maximum is 10 min (Consumption) / 30 min default (Flex) (checked 2026-11-28)' },
   payload: {
     requestBytes: { value: 100 * 1024 * 1024, source: HTTP },
     responseBytes: { value: 100 * 1024 * 1024, source: HTTP, verify: 'response limit assumed equal to request limit (checked 2026-11-28)' },
