@@ -26,6 +26,8 @@ export interface BuildOptions {
   sourcemap: boolean;
   /** Workers: files imported as modules. */
   workerAssets?: string[];
+  /** Packages left out of the bundle, loaded from node_modules at run time (benchmark baselines). */
+  externalPackages?: string[];
 }
 
 export interface BuildResult {
@@ -96,7 +98,7 @@ export async function buildHandler(options: BuildOptions): Promise<BuildResult> 
               : undefined,
           // tfjs-core only requires node-fetch where no global fetch exists (Node < 18);
           // @azure/functions-core is provided by the Azure Functions host (optional outside it).
-          external: ['node-fetch', '@azure/functions-core'],
+          external: ['node-fetch', '@azure/functions-core', ...(options.externalPackages ?? [])],
         });
   } catch (err) {
     if (err instanceof DlpackError) throw err;
