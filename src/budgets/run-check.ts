@@ -55,7 +55,11 @@ export async function runCheck(options: CheckOptions = {}): Promise<CheckRun> {
   let reports: LoadedReport[];
   if (options.from?.length) {
     reports = [];
-    for (const f of options.from) reports.push(await readReport(f));
+    for (const f of options.from) {
+      const r = await readReport(f);
+      if (r.kind === 'check') throw new DlpackError('USAGE', 'a check report holds no measurements: pass it as --baseline, not --from', { file: f });
+      reports.push(r);
+    }
   } else {
     const { measureConfig } = await import('./measure-config.js');
     reports = await measureConfig(config, { cold: options.cold, warm: options.warm, progress: options.progress });

@@ -65,4 +65,21 @@ if (engines.length) {
   });
 }
 
+test('accuracy budgets are measured against the "original" model (no bundle or bench needed)', async () => {
+  const ext = join(ROOT, 'fixtures', 'models', 'mlp-external');
+  if (!existsSync(MLP) || !existsSync(join(ext, 'model.onnx'))) return skipMessage('accuracy budgets', 'fixtures/models not built (npm run fixtures)');
+  const cwd = mkdtempSync(join(dir, 'acc-'));
+  const config = (model: string) => ({ models: [{ model, original: MLP, budgets: { minCosine: 0.9999, maxAbsError: 0 } }] });
+  writeFileSync(join(cwd, 'dlpack.config.json'), JSON.stringify(config(MLP)));
+  const same = await runCliIn(cwd, ['check', '--json'], { deadlineMs: 30_000 });
+  assert.is(same.code, 0, same.stderr + same.stdout);
+  const sameReport = JSON.parse(same.stdout);
+  assert.equal(sameReport.results.map((r: { budget: string; actual: number }) => [r.budget, r.actual]), [['minCosine', 1], ['maxAbsError', 0]]);
+  writeFileSync(join(cwd, 'dlpack.config.json'), JSON.stringify(config(join(ext, 'model.onnx'))));
+  const other = await runCliIn(cwd, ['check'], { deadlineMs: 30_000 });
+  assert.is(other.code, 1, other.stderr + other.stdout);
+  assert.ok(other.stdout.split('\n').some((l) => l.includes('FAIL') && l.includes('min cosine')), other.stdout);
+  assert.ok(other.stdout.split('\n').some((l) => l.includes('FAIL') && l.includes('max abs error')), other.stdout);
+});
+
 test.run();
