@@ -46,11 +46,9 @@ export type { AccuracyCheckOptions, AccuracyCheckResult } from './accuracy/accur
 export { generateFeeds, parseShapeFlags, resolveInputShapes, readFeedsFile } from './accuracy/input-feeds.js';
 export { OutputComparison } from './accuracy/compare-outputs.js';
 export { openSession } from './runtimes/open-session.js';
-export { openOnnxSession } from './runtimes/onnxruntime-session.js';
 export { quantizeWeightsInt8 } from './transforms/onnx/quantize-weights.js';
 export { quantizeDynamic } from './transforms/onnx/quantize-dynamic.js';
 export { convertToFloat16, DEFAULT_FP16_BLOCK_LIST } from './transforms/onnx/convert-fp16.js';
-export { optimizeOnnx } from './transforms/onnx/optimize-onnx.js';
 export { computeScaleZeroPoint, quantizePerTensor, quantizePerChannel, roundHalfToEven } from './transforms/quant-math.js';
 export { toFloat16, fromFloat16, float32ToFloat16Bits, float16BitsToFloat32 } from './transforms/float16.js';
 
