@@ -35,6 +35,7 @@ export default class Quantize extends DlpackCommand {
     optimize: Flags.string({ description: 'ONNX: run ONNX Runtime basic optimization first (folds BatchNormalization into Conv)', options: ['basic'] }),
     weights: Flags.string({ description: 'TF.js: quantize only weights matching these globs (comma-separated)', multiple: true, delimiter: ',' }),
     'shard-size': Flags.string({ description: 'TF.js: weight shard size', default: '4MB' }),
+    requantize: Flags.boolean({ description: 'TF.js: re-quantize weights that are already quantized (default: leave them as they are)' }),
     ...checkFlags,
   };
 
@@ -49,6 +50,7 @@ export default class Quantize extends DlpackCommand {
         dtype: flags.dtype as 'uint8' | undefined,
         weights: flags.weights,
         shardSize: parseBytes(flags['shard-size']),
+        requantize: flags.requantize,
         perChannel: flags['per-channel'],
         symmetric: flags.symmetric,
         reduceRange: flags['reduce-range'],

@@ -23,6 +23,8 @@ export interface QuantizeOptions {
   weights?: string[];
   /** TF.js: shard size in bytes (default 4 MB). */
   shardSize?: number;
+  /** TF.js: re-quantize weights that are already quantized (default: leave them alone). */
+  requantize?: boolean;
   perChannel?: boolean;
   symmetric?: boolean;
   reduceRange?: boolean;
