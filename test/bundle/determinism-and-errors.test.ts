@@ -9,6 +9,8 @@ import { join } from 'node:path';
 import yauzl from 'yauzl';
 import { bundleModel } from '../../src/bundle/index.js';
 import { ortNodeFiles } from '../../src/bundle/runtime-files.js';
+import { packageDir } from '../../src/bundle/runtime-registry.js';
+import { createHash } from 'node:crypto';
 import { DlpackError } from '../../src/errors/dlpack-error.js';
 import { runCli } from '../helpers/cli.js';
 import { freshTmp } from './bundle-host.js';
@@ -66,6 +68,17 @@ test('zip entries: sorted, fixed DOS timestamp, mode 0644, no extra timestamp fi
   assert.is(manifest.export, 'handler');
   assert.ok(manifest.files.every((f: { sha256: string }) => /^[0-9a-f]{64}$/.test(f.sha256)));
   assert.not.ok(JSON.stringify(manifest).includes(work), 'no absolute paths in the manifest');
+});
+
+test('--arch arm64 carries the linux/arm64 binary and library, byte for byte, and nothing else native', async () => {
+  const r = await bundleModel({ model: MLP, target: 'aws-lambda', arch: 'arm64', out: join(work, 'arm') });
+  const native = r.files.filter((f) => f.path.endsWith('.node') || f.path.includes('.so'));
+  const expected = ortNodeFiles(packageDir('onnxruntime-node')!, 'arm64');
+  assert.equal(native.map((f) => f.path).sort(), expected.map((f) => f.path).sort());
+  for (const f of expected) {
+    const sha = createHash('sha256').update(readFileSync(f.source)).digest('hex');
+    assert.is(native.find((n) => n.path === f.path)!.sha256, sha, f.path);
+  }
 });
 
 test('unknown target, wrong runtime, native on Workers, bad arch: errors before anything is written', async () => {

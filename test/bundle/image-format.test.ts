@@ -41,6 +41,23 @@ test('skopeo reads the OCI layout: platform, base-image label, one layer', () =>
   assert.match(info.Labels['org.opencontainers.image.base.name'], /^public\.ecr\.aws\/lambda\/nodejs:/);
 });
 
+test('gcp-functions and azure-functions images: their base images, layouts skopeo reads', async () => {
+  for (const [target, base, dir] of [
+    ['gcp-functions', /^FROM --platform=linux\/arm64 node:\d+-slim$/m, '/app/'],
+    ['azure-functions', /^FROM --platform=linux\/arm64 mcr\.microsoft\.com\/azure-functions\/node:4-node\d+$/m, '/home/site/wwwroot/'],
+  ] as const) {
+    const r = await bundleModel({ model: MLP, target, arch: 'arm64', format: 'image', out: join(work, target) });
+    const dockerfile = readFileSync(r.image!.dockerfile, 'utf8');
+    assert.match(dockerfile, base);
+    assert.ok(dockerfile.includes(dir), `${target} copies the app to ${dir}`);
+    assert.ok(r.files.some((f) => f.path === 'onnxruntime_binding.node'));
+    if (!has('skopeo')) continue;
+    const s = spawnSync('skopeo', ['inspect', `oci:${r.image!.ociLayout}:latest`], { encoding: 'utf8' });
+    assert.is(s.status, 0, s.stderr);
+    assert.is(JSON.parse(s.stdout).Architecture, 'arm64');
+  }
+});
+
 test('umoci unpacks the layout (digests verified); /var/task holds the bundle byte for byte and it answers in node', async () => {
   if (!has('umoci')) return skipMessage('umoci validation', 'umoci is not installed (apt-get install -y umoci)');
   const dest = join(work, 'unpacked');

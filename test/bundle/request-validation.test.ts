@@ -98,6 +98,10 @@ test('a bundled Lambda answers 4xx to bad requests (payload over 6 MB: 413) and 
     assert.equal(results.map((r) => r.status), [200, 400, 413, 400, 200]);
     assert.match(results[1].body.error!, /dimension 1 is 15, the model expects 16/);
     assert.equal(results[4].body.outputs, results[0].body.outputs);
+    assert.match(results[0].body.backend!, /onnxruntime-node .*\(cpu, 1 thread\)/, '128 MB (default) → 1 thread');
+    // Lambda sets AWS_LAMBDA_FUNCTION_MEMORY_SIZE: 3,538 MB is 2 vCPU → 2 intra-op threads
+    const [big] = await invokeBundle(dest, 'aws-lambda', 'index.js', [good], { env: { AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '3538' } });
+    assert.match(big.body.backend!, /\(cpu, 2 threads\)/);
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
