@@ -21,8 +21,7 @@ export default class Bundle extends DlpackCommand {
   static flags = {
     target: Flags.string({
       char: 't',
-      description: 'platform to bundle for',
-      options: ['aws-lambda', 'gcp-functions', 'azure-functions', 'vercel', 'cloudflare-workers'],
+      description: 'platform to bundle for: aws-lambda, gcp-functions, azure-functions, vercel, cloudflare-workers',
       required: true,
     }),
     runtime: Flags.string({

@@ -141,4 +141,19 @@ test('the CLI prints one line for a bad target and exits non-zero, writing nothi
   assert.not.ok(existsSync(join(work, 'cli-out')));
 });
 
+test('the CLI: --json prints the BundleReport; an unknown target is one line naming the known ones', async () => {
+  const out = join(work, 'cli-json');
+  const r = await runCli(['bundle', MLP, '--target', 'vercel', '-o', out, '--json'], { deadlineMs: 30_000 });
+  assert.is(r.code, 0, r.stderr);
+  const report = JSON.parse(r.stdout);
+  assert.is(report.schema, 'dlpack.bundle/1');
+  assert.is(report.target, 'vercel');
+  assert.ok(report.limits.some((l: { limit: string }) => l.limit === 'unzipped'));
+  assert.is(report.sha256.length, 64);
+  const bad = await runCli(['bundle', MLP, '--target', 'lambda', '-o', join(work, 'cli-bad')], { deadlineMs: 30_000 });
+  assert.is(bad.code, 2);
+  assert.match(bad.stderr, /unknown target "lambda".*aws-lambda, gcp-functions/);
+  assert.is(bad.stderr.trim().split('\n').length, 1);
+});
+
 test.run();
