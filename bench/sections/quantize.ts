@@ -70,6 +70,7 @@ const section: BenchSection = {
           ['int8-weights per-channel', { mode: 'int8-weights', perChannel: true }],
           ['int8-weights per-channel, pre-optimized', { mode: 'int8-weights', perChannel: true, optimize: 'basic' }],
           ['fp16', { mode: 'fp16' }],
+          ['fp16, pre-optimized', { mode: 'fp16', optimize: 'basic' }],
         ] as const) {
           ctx.log(`${m.name}: ${label}`);
           const output = join(dir, `${m.name}-${rows.length}.onnx`);
