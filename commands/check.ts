@@ -26,6 +26,7 @@ export default class Check extends DlpackCommand {
     output: Flags.string({ char: 'o', description: 'write the formatted output to this file (atomic) and print the table' }),
     cold: Flags.integer({ description: 'cold starts per configuration when measuring', min: 1 }),
     warm: Flags.integer({ description: 'warm invocations per configuration when measuring', min: 1 }),
+    runs: Flags.integer({ description: 'bench runs when measuring; timing budgets are judged on the median over runs', min: 1, default: 1 }),
   };
 
   async run(): Promise<CheckReport | undefined> {
@@ -39,6 +40,7 @@ export default class Check extends DlpackCommand {
       maxRegression: flags['max-regression'],
       cold: flags.cold,
       warm: flags.warm,
+      runs: flags.runs,
       progress: (m) => progress.update(m),
     }).finally(() => progress.done());
     await emitReport(

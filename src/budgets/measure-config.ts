@@ -14,6 +14,8 @@ import type { ResolvedConfig, ResolvedModel } from './resolve-budgets.js';
 export interface MeasureOptions {
   cold?: number;
   warm?: number;
+  /** Bench runs per target; budgets are judged on the median over runs (default 1). */
+  runs?: number;
   progress?: (message: string) => void;
 }
 
@@ -60,18 +62,21 @@ export async function measureModel(
         });
         out.bundles.push(bundle);
         if (!needs.bench) continue;
-        progress(`${model.name}: benching ${target}`);
-        const report = await runBench({
-          input: bundle.outDir,
-          targets: [target],
-          memory: model.memory?.length ? model.memory.join(',') : 'default',
-          cold: options.cold ?? bench.cold ?? 5,
-          warm: options.warm ?? bench.warm ?? 20,
-          cpu: bench.cpu ?? 'auto',
-          arch: model.arch,
-          progress: (m) => progress(`${model.name} ${target}: ${m}`),
-        });
-        out.benches.push(report);
+        const runs = Math.max(1, options.runs ?? 1);
+        for (let run = 1; run <= runs; run++) {
+          progress(`${model.name}: benching ${target}${runs > 1 ? ` (run ${run} of ${runs})` : ''}`);
+          const report = await runBench({
+            input: bundle.outDir,
+            targets: [target],
+            memory: model.memory?.length ? model.memory.join(',') : 'default',
+            cold: options.cold ?? bench.cold ?? 5,
+            warm: options.warm ?? bench.warm ?? 20,
+            cpu: bench.cpu ?? 'auto',
+            arch: model.arch,
+            progress: (m) => progress(`${model.name} ${target}: ${m}`),
+          });
+          out.benches.push(report);
+        }
       }
     }
     if (needs.accuracy && model.original) {

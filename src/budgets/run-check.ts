@@ -24,6 +24,8 @@ export interface CheckOptions {
   /** Bench sizes when measuring (override the config's bench section). */
   cold?: number;
   warm?: number;
+  /** Bench runs when measuring (median over runs). */
+  runs?: number;
   progress?: (message: string) => void;
 }
 
@@ -62,7 +64,7 @@ export async function runCheck(options: CheckOptions = {}): Promise<CheckRun> {
     }
   } else {
     const { measureConfig } = await import('./measure-config.js');
-    reports = await measureConfig(config, { cold: options.cold, warm: options.warm, progress: options.progress });
+    reports = await measureConfig(config, { cold: options.cold, warm: options.warm, runs: options.runs, progress: options.progress });
   }
   const report = evaluateBudgets(config, reports, baselines, { tolerance, maxRegression });
   return { report, config, configFile: relative(cwd, loaded.file) || loaded.file };

@@ -13,6 +13,8 @@ import { join } from 'node:path';
 import { skipMessage } from '../helpers/cli.js';
 import { writeReports } from '../../src/report/formats/report-files.js';
 import { benchReport, bundleReport, transformReport } from '../check/report-fixtures.js';
+import { evaluateBudgets } from '../../src/budgets/evaluate-budgets.js';
+import { resolveBudgets } from '../../src/budgets/resolve-budgets.js';
 import { countNear, decodePng, distinctColours } from './png-pixels.js';
 
 const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
@@ -43,14 +45,21 @@ function screenshot(page: string, png: string, size = '1200,1600'): Promise<{ co
 const consoleLines = (stderr: string) => stderr.split('\n').filter((l) => /:CONSOLE[:(]/.test(l));
 
 async function htmlPage(): Promise<string> {
+  const bench = benchReport(1, [512, 1024, 1769, 3008]);
+  const budgets = { warmP50: '6 ms', coldP50: '700 ms', costPer1M: '$0.40', peakMemory: '80%', zipped: '45 MB' };
+  const check = evaluateBudgets(resolveBudgets({ models: [{ model: 'mlp.onnx', budgets }] }), [
+    { kind: 'bench', file: 'bench.json', report: bench },
+    { kind: 'bundle', file: 'bundle.json', report: bundleReport() },
+  ]);
   const files: Record<string, unknown> = {
-    'bench.json': benchReport(1, [512, 1024, 1769, 3008]),
+    'check.json': check,
+    'bench.json': bench,
     'bundle.json': bundleReport(),
     'quant.json': transformReport(),
-    'dlpack.config.json': { models: [{ model: 'mlp.onnx', budgets: { warmP50: '6 ms', coldP50: '700 ms', costPer1M: '$0.40', peakMemory: '80%', zipped: '45 MB' } }] },
+    'dlpack.config.json': { models: [{ model: 'mlp.onnx', budgets }] },
   };
   for (const [n, v] of Object.entries(files)) writeFileSync(join(dir, n), JSON.stringify(v));
-  await writeReports({ files: ['bench.json', 'bundle.json', 'quant.json'], format: 'html', output: 'report.html', cwd: dir, log: () => {} });
+  await writeReports({ files: ['check.json', 'bench.json', 'bundle.json', 'quant.json'], format: 'html', output: 'report.html', cwd: dir, log: () => {} });
   return join(dir, 'report.html');
 }
 
@@ -60,7 +69,8 @@ test('the HTML is one self-contained file: no script, no link, no external addre
   const addresses = [...html.matchAll(/(?:src|href)\s*=|https?:\/\/[^\s"'<)]+/gi)].map((m) => m[0]).filter((a) => a !== 'http://www.w3.org/2000/svg');
   assert.equal(addresses, []);
   assert.match(html, /Content-Security-Policy" content="default-src 'none'/);
-  assert.is((html.match(/<svg /g) ?? []).length, 9, '4 bench line charts, 1 distribution, 3 bundle bar charts, 1 model size');
+  assert.is((html.match(/<svg /g) ?? []).length, 10, 'budget use, 4 bench line charts, 1 distribution, 3 bundle bar charts, 1 model size');
+  assert.match(html, /Share of each budget used/);
   assert.match(html, /budget warm p50 6 ms/);
   assert.match(html, /budget 80% of memory/);
 });

@@ -10,7 +10,7 @@ import type { BudgetKey } from '../../../budgets/budget-keys.js';
 import { belongsTo } from '../../../budgets/collect-actuals.js';
 import { formatBytes, formatMs } from '../../units.js';
 import { formatUsd, formatPercent } from '../../../budgets/parse-limit.js';
-import { STATUS_ICON, checkHeadline, rowActual, rowDelta, rowLimit, rowWhere } from '../check-rows.js';
+import { STATUS_WORD, checkHeadline, rowActual, rowDelta, rowLimit, rowWhere } from '../check-rows.js';
 import { barChart, distributionChart, esc, lineChart, PALETTE, type Reference } from './svg-charts.js';
 import { PAGE_CSS } from './page-style.js';
 
@@ -168,9 +168,18 @@ function transformSection(r: TransformReport): string {
   return `<section><h2>${esc(`${r.kind} ${r.mode}: ${r.input} → ${r.output}`)}</h2><div class="charts">${sizes}</div>${acc}</section>`;
 }
 
+const STATUS_COLOUR = { pass: '#059669', warn: '#d97706', fail: '#dc2626', missing: '#9ca3af' } as const;
+
 function checkSection(r: CheckReport): string {
-  const rows = r.results.map((x) => [`${STATUS_ICON[x.status]} ${x.status}`, x.label, rowWhere(x), rowLimit(x), rowActual(x), rowDelta(x), x.reason ?? '']);
-  return `<section><h2>Budgets: ${esc(checkHeadline(r))}</h2>${table(['status', 'budget', 'where', 'limit', 'actual', 'delta', 'note'], rows, (i) => r.results[i].status)}</section>`;
+  const rows = r.results.map((x) => [STATUS_WORD[x.status], x.label, rowWhere(x), rowLimit(x), rowActual(x), rowDelta(x), x.reason ?? '']);
+  // How much of each upper-limit budget is used (100% = at the limit).
+  const used = r.results
+    .filter((x) => x.direction === 'max' && x.actual !== undefined && x.limit > 0)
+    .map((x) => ({ label: `${x.label}${x.memoryMb !== undefined ? ` · ${x.memoryMb} MB` : ''}`, value: Math.round((x.actual! / x.limit) * 1000) / 10, color: STATUS_COLOUR[x.status] }));
+  const chart = used.length
+    ? `<div class="charts">${barChart({ title: 'Share of each budget used', xLabel: '% of the limit', bars: used, budgets: [{ label: 'limit', value: 100 }], format: (v) => `${short(v)}%`, width: 1100 })}</div>`
+    : '';
+  return `<section><h2>Budgets: ${esc(checkHeadline(r))}</h2>${chart}${table(['status', 'budget', 'where', 'limit', 'actual', 'delta', 'note'], rows, (i) => r.results[i].status)}</section>`;
 }
 
 export function renderHtml(reports: LoadedReport[], options: { config?: ResolvedConfig; title?: string; generatedAt?: string } = {}): string {

@@ -23,6 +23,8 @@ th, td { border: 1px solid var(--line); padding: 4px 8px; text-align: left; vert
 th { background: #f3f4f6; }
 tr.fail td, tr.missing td { background: #fef2f2; }
 tr.warn td { background: #fffbeb; }
-tr.pass td:first-child { color: #047857; }
+tr.pass td:first-child { color: #047857; font-weight: 600; }
+tr.fail td:first-child, tr.missing td:first-child { color: #b91c1c; font-weight: 600; }
+tr.warn td:first-child { color: #b45309; font-weight: 600; }
 .recs { margin: 6px 0 10px; padding-left: 20px; }
 `;
