@@ -7,6 +7,7 @@
 import { promises as fs, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { DlpackError } from '../errors/dlpack-error.js';
 import { writeDirAtomic } from '../io/atomic-output.js';
 import type { BundleReport } from '../report/report-schemas.js';
 import { buildHandler, PACKAGE_ROOT } from './build-handler.js';
@@ -87,7 +88,6 @@ export async function bundleModel(options: BundleOptions): Promise<BundleReport>
   const built = await buildHandler({ target, runtime: runtime.id, config, node, handler: options.handler, sourcemap: !!options.sourcemap, workerAssets });
   const native = dedupe([...files, ...filesForBundledInputs(built.inputPaths, (p) => join(PACKAGE_ROOT, p), arch)]);
   if (native.some((f) => f.path.endsWith('.node')) && !profile.runtime.nativeAddons.value) {
-    const { DlpackError } = await import('../errors/dlpack-error.js');
     throw new DlpackError('UNSUPPORTED', `the handler imports a native addon, which ${profile.id} cannot load`, { file: options.handler });
   }
   const name = `dlpack-${model.mainFile.replace(/^model\//, '').replace(/\.[^.]+$/, '').replace(/[^a-zA-Z0-9-]+/g, '-').toLowerCase()}`;
