@@ -96,6 +96,18 @@ test('unknown target, wrong runtime, native on Workers, bad arch: errors before 
   assert.not.ok(readdirSync(work).some((n) => n.startsWith('.dlpack-tmp')), 'no temp leftovers');
 });
 
+test('a TF.js weights path leaving the model folder is refused (nothing outside is copied)', async () => {
+  const dir = join(work, 'evil-model');
+  mkdirSync(dir);
+  const json = JSON.parse(readFileSync(TFJS_LAYERS, 'utf8'));
+  json.weightsManifest[0].paths = ['../secret.bin'];
+  writeFileSync(join(dir, 'model.json'), JSON.stringify(json));
+  writeFileSync(join(work, 'secret.bin'), Buffer.alloc(1244));
+  const out = join(work, 'evil-out');
+  await rejects(bundleModel({ model: join(dir, 'model.json'), target: 'aws-lambda', out }), 'PATH_ESCAPE', /\.\.\/secret\.bin/);
+  assert.not.ok(existsSync(out));
+});
+
 test('an arch with no binary in the installed onnxruntime-node is refused, naming the folder', () => {
   const pkg = join(work, 'fake-ort');
   mkdirSync(join(pkg, 'bin', 'napi-v6', 'linux', 'x64'), { recursive: true });
