@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { statSync } from 'node:fs';
 import { inspectModel } from '../src/index.js';
 import { hasSharedModels, ROOT, runCli, SHARED_MODELS, skipMessage } from './helpers/cli.js';
+import { MLP_SHAPE } from '../fixtures/make-onnx.js';
 
 const MODELS = join(ROOT, 'fixtures', 'models');
 
@@ -50,7 +51,8 @@ test('inspect mlp.onnx: parameters, bytes per dtype, ops, dynamic batch dim by n
   const { model, summary } = report;
   assert.equal(model.inputs, [{ name: 'input', dtype: 'float32', shape: ['batch', 16] }]);
   assert.equal(model.outputs, [{ name: 'probabilities', dtype: 'float32', shape: ['batch', 4] }]);
-  assert.is(summary.parameters, 16 * 32 + 32 + 32 * 4 + 4);
+  const { inputs, hidden, classes } = MLP_SHAPE;
+  assert.is(summary.parameters, inputs * hidden + hidden + hidden * classes + classes);
   assert.equal(summary.weightBytesByDtype, { float32: 4 * summary.parameters });
   assert.equal(summary.opHistogram, { Add: 2, MatMul: 2, Relu: 1, Softmax: 1 });
   assert.equal(model.producer, { name: 'dlpack-fixtures', version: '1' });
