@@ -1,0 +1,115 @@
+/**
+ * `dlpack quantize <model.json> --dtype uint8|uint16|float16`: the weights tensorflowjs_converter's
+ * --quantize_uint8/--quantize_uint16/--quantize_float16 write, for a TF.js graph or layers model
+ * already on disk. Only float32 weights are quantized (int32, bool, string and complex weights
+ * stay as they are, as in the converter); `--weights` globs choose which ones. Weights that are
+ * already quantized are left alone unless `--requantize`, which re-quantizes them from the values
+ * tfjs would decode. The topology is copied unchanged, so stock tf.loadGraphModel /
+ * tf.loadLayersModel read the result; the folder is written atomically.
+ */
+import { realpathSync } from 'node:fs';
+import { basename, dirname, resolve } from 'node:path';
+import { DlpackError } from '../../errors/dlpack-error.js';
+import { dequantizeWeight } from '../../formats/tfjs/dequantize.js';
+import { readTfjs } from '../../formats/tfjs/read-tfjs.js';
+import type { TfjsWeight } from '../../formats/tfjs/tfjs-model.js';
+import { DEFAULT_SHARD_SIZE_BYTES, writeTfjs } from '../../formats/tfjs/write-tfjs.js';
+import { formatBytes } from '../../report/units.js';
+import type { QuantizeOptions, TransformOutcome } from '../transform-options.js';
+import { weightSelector } from './weight-patterns.js';
+import { countFloat16Overflow, quantizeValues, type TfjsQuantDType } from './weight-quantization.js';
+
+const realOr = (p: string) => {
+  try {
+    return realpathSync(p);
+  } catch {
+    return resolve(p);
+  }
+};
+
+/** The output is a folder: refuse the input's own folder (its shards would be replaced). */
+export function assertNotModelFolder(input: string, output: string): void {
+  if (realOr(output) === realOr(dirname(resolve(input)))) {
+    throw new DlpackError('OUTPUT', 'output folder is the folder of the input model; choose another -o', { file: output });
+  }
+}
+
+function describeQuantization(w: TfjsWeight): string {
+  const q = w.quantization!;
+  if (q.dtype === 'float16') return 'float32 → float16';
+  return `float32 → ${q.dtype} (min ${Number(q.min).toPrecision(4)}, scale ${Number(q.scale).toPrecision(4)})`;
+}
+
+export async function quantizeTfjs(options: QuantizeOptions): Promise<TransformOutcome> {
+  const dtype = options.dtype as TfjsQuantDType;
+  if (!['uint8', 'uint16', 'float16'].includes(dtype)) {
+    throw new DlpackError('USAGE', `--dtype must be uint8, uint16 or float16, not "${String(dtype)}"`, { file: options.input });
+  }
+  assertNotModelFolder(options.input, options.output);
+  options.onProgress?.('reading the TF.js model');
+  const model = await readTfjs(options.input);
+  const selector = weightSelector(options.weights);
+  const changed: TransformOutcome['changed'] = [];
+  const skipped: TransformOutcome['skipped'] = [];
+  let notMatched = 0;
+  let requantized = 0;
+
+  options.onProgress?.(`quantizing ${model.weights.length} weights to ${dtype}`);
+  const weights = model.weights.map((w): TfjsWeight => {
+    if (!selector.matches(w.name)) {
+      notMatched++;
+      return w;
+    }
+    if (w.dtype !== 'float32') {
+      skipped.push({ name: w.name, reason: `${w.dtype} weight: only float32 weights are quantized (as tensorflowjs_converter does)` });
+      return w;
+    }
+    if (w.quantization && !options.requantize) {
+      skipped.push({ name: w.name, reason: `already stored as ${w.quantization.dtype}; --requantize re-quantizes it from its decoded values` });
+      return w;
+    }
+    const values = dequantizeWeight(w) as Float32Array;
+    if (dtype === 'float16') {
+      const overflow = countFloat16Overflow(values);
+      if (overflow > 0) {
+        skipped.push({ name: w.name, reason: `${overflow} value(s) beyond ±65504 would become infinite in float16; left float32` });
+        return w;
+      }
+    }
+    let q;
+    try {
+      q = quantizeValues(values, dtype);
+    } catch (err) {
+      skipped.push({ name: w.name, reason: `${(err as Error).message}; left as it was` });
+      return w;
+    }
+    const out: TfjsWeight = { ...w, data: q.data, quantization: q.quantization };
+    const what = describeQuantization(out);
+    changed.push({ name: w.name, what: w.quantization ? `re-quantized: ${w.quantization.dtype} → ${what.replace('float32 → ', '')}` : what });
+    if (w.quantization) requantized++;
+    return out;
+  });
+
+  const unused = selector.unused();
+  if (unused.length) {
+    throw new DlpackError('USAGE', `--weights ${unused.map((p) => `"${p}"`).join(', ')} matched no weight (weights are named like "${model.weights[0]?.name ?? ''}")`, {
+      file: options.input,
+    });
+  }
+
+  options.onProgress?.('writing the quantized model');
+  const written = await writeTfjs({ json: model.json, format: model.format, weights, file: model.file }, options.output, {
+    shardSizeBytes: options.shardSize ?? DEFAULT_SHARD_SIZE_BYTES,
+    modelFileName: basename(options.input),
+  });
+
+  const bytesBefore = model.weights.reduce((a, w) => a + w.data.byteLength, 0);
+  const bytesAfter = weights.reduce((a, w) => a + w.data.byteLength, 0);
+  const shards = written.files.filter((f) => f.role === 'weights').length;
+  const notes = [
+    `${dtype === 'float16' ? 'float16' : `affine ${dtype} per tensor, range nudged so 0 is exact`}, as tensorflowjs_converter --quantize_${dtype} writes it; weight bytes ${formatBytes(bytesBefore)} → ${formatBytes(bytesAfter)} (${bytesBefore ? (bytesAfter / bytesBefore).toFixed(3) : '0'}×) in ${shards} shard(s)`,
+  ];
+  if (notMatched) notes.push(`${notMatched} weight(s) not matched by --weights were left as they were`);
+  if (requantized) notes.push(`${requantized} already-quantized weight(s) re-quantized from their decoded values (--requantize)`);
+  return { outputModel: written.modelFile, changed, skipped, notes };
+}
