@@ -178,6 +178,12 @@ export class InstanceCgroup {
     return dir;
   }
 
+  /** Changes the memory limit of the group (the process may already run in it). */
+  setMemoryLimit(bytes: number): void {
+    if (!this.memoryDir) return;
+    writeFileSync(join(this.memoryDir, this.support.version === 1 ? 'memory.limit_in_bytes' : 'memory.max'), String(Math.round(bytes)));
+  }
+
   /** The kernel's memory high-water mark for the group, bytes (v1 max_usage / v2 memory.peak). */
   peakBytes(): number | undefined {
     if (!this.memoryDir) return undefined;

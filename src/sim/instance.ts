@@ -46,6 +46,11 @@ export interface InstanceOptions {
   cgroup?: InstanceCgroup;
   /** Memory limit for the watchdog when no cgroup enforces it. */
   watchdogLimitBytes?: number;
+  /**
+   * The limit applies to the isolate, not the process (Workers: 128 MB of JS heap and wasm
+   * memory): the host's own baseline RSS, measured before INIT, is added to the limit.
+   */
+  isolate?: { limitBytes: number };
   /** Scheduling priority (nice value) for the instance; negative values need privileges. */
   priority?: number;
 }
@@ -64,7 +69,9 @@ const PLACE_AND_EXEC = 'n=$1; shift; while [ "$n" -gt 0 ]; do echo $$ > "$1" || 
 
 export class RuntimeInstance {
   private child: ChildProcess;
-  private pending = new Map<string, (r: HostReply) => void>();
+  private pending = new Map<string, (r: HostReply | undefined) => void>();
+  /** Node's own RSS before the handler loaded (isolate platforms: not counted against the limit). */
+  isolateBaselineBytes = 0;
   private exited?: { code: number | null; signal: NodeJS.Signals | null };
   private exitWaiters: (() => void)[] = [];
   private killReason?: 'timeout' | 'oom-watchdog';
@@ -115,7 +122,7 @@ export class RuntimeInstance {
       this.cgroupPeak = opts.cgroup?.peakBytes();
       opts.cgroup?.remove();
       for (const w of this.exitWaiters.splice(0)) w();
-      for (const [, resolve] of this.pending) resolve({ type: 'ready' });
+      for (const [, resolve] of this.pending) resolve(undefined);
       this.pending.clear();
       untrack(this.disposable);
     });
@@ -154,17 +161,17 @@ export class RuntimeInstance {
     }
   }
 
-  private request(key: string, msg: HostRequest | undefined, timeoutMs: number): Promise<{ reply?: HostReply; parentMs: number }> {
+  private request(key: string, msg: HostRequest | undefined, timeoutMs: number): Promise<{ reply: HostReply | undefined; parentMs: number }> {
     const t0 = performance.now();
     return new Promise((resolve) => {
-      if (this.exited) return resolve({ parentMs: 0 });
+      if (this.exited) return resolve({ reply: undefined, parentMs: 0 });
       const timer = setTimeout(() => {
         this.killReason ??= 'timeout';
         this.child.kill('SIGKILL');
       }, timeoutMs);
       this.pending.set(key, (reply) => {
         clearTimeout(timer);
-        resolve({ reply: reply.type === 'ready' && key !== 'ready' ? undefined : reply, parentMs: performance.now() - t0 });
+        resolve({ reply, parentMs: performance.now() - t0 });
       });
       if (msg) this.child.send(msg);
     });
@@ -174,8 +181,13 @@ export class RuntimeInstance {
   async init(): Promise<PhaseResult & { bootMs: number }> {
     const ready = await this.request('ready', undefined, this.opts.initTimeoutMs + 10_000);
     const bootMs = performance.now() - this.bootStarted;
-    if (!ready.reply) return { ...(await this.failure(ready.parentMs, 'init')), bootMs };
+    if (!ready.reply || ready.reply.type !== 'ready') return { ...(await this.failure(ready.parentMs, 'init')), bootMs };
     const o = this.opts;
+    if (o.isolate) {
+      this.isolateBaselineBytes = ready.reply.rssBytes;
+      o.cgroup?.setMemoryLimit(o.isolate.limitBytes + ready.reply.rssBytes);
+      this.watchdog?.setLimit(o.isolate.limitBytes + ready.reply.rssBytes);
+    }
     const { reply, parentMs } = await this.request(
       'init-done',
       { type: 'init', entry: o.entry, convention: o.convention, exportName: o.exportName, event: o.event, memoryMb: o.memoryMb, timeoutMs: o.timeoutMs, functionName: o.functionName },

@@ -10,6 +10,8 @@ const PAGE = 4096;
 
 export interface Watchdog {
   stop(): void;
+  /** Changes the limit (e.g. to add the runtime's own baseline). */
+  setLimit(bytes: number): void;
   readonly peakBytes: number;
 }
 
@@ -40,6 +42,9 @@ export function startWatchdog(pid: number, limitBytes: number, onExceeded: (rssB
     },
     get peakBytes() {
       return peak;
+    },
+    setLimit(bytes: number) {
+      limitBytes = bytes;
     },
   };
 }

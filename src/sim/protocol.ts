@@ -39,7 +39,8 @@ export interface PhaseSample {
 
 /** Child → parent. */
 export type HostReply =
-  | { type: 'ready' }
+  /** The host is up; its RSS before the handler loads (Node's own baseline). */
+  | { type: 'ready'; rssBytes: number }
   | ({ type: 'init-done'; ok: true; backend?: string } & PhaseSample)
   | ({ type: 'init-done'; ok: false; errorType: string; errorMessage: string } & PhaseSample)
   | ({ type: 'invoke-done'; id: number; ok: true; status?: number; bodyBytes: number; preview: string; backend?: string } & PhaseSample)

@@ -54,12 +54,19 @@ export type ConfigResult = BenchConfigResult & BenchConfigExtras;
 const MIB = 1024 * 1024;
 /** Memory growth above this per warm invocation (after a full GC), with ≥ 1 MB in total, is flagged. */
 const LEAK_KB_PER_INVOKE = 64;
+/** Fewer warm invocations than this are too few to tell a leak from GC noise. */
+const LEAK_MIN_INVOCATIONS = 10;
+/** Platforms whose memory limit is per isolate, not per process (developers.cloudflare.com/workers/platform/limits/). */
+const ISOLATE_PLATFORMS = new Set(['cloudflare-workers']);
 
 export async function runConfiguration(plan: ConfigPlan): Promise<ConfigResult> {
   const { profile, memoryMb } = plan;
   const vcpu = vcpuFor(profile, memoryMb);
   const support = detectCgroups();
   const notes: string[] = [];
+  // Workers limit each isolate (JS heap + wasm memory) to 128 MB; the Node process around it is not counted.
+  const isolate = ISOLATE_PLATFORMS.has(profile.id);
+  let baseline = 0;
   const cores = availableParallelism();
   if (vcpu > cores && plan.cpuMode !== 'off') notes.push(`${round(vcpu, 2)} vCPU is more than this machine's ${cores} cores: measured with at most ${cores}`);
   const duration = (s: PhaseResult['sample']) => (!s ? 0 : plan.cpuMode === 'scale' ? projectMs(s.ms, s.cpuMs, vcpu, s.runQueueMs) : s.ms);
@@ -91,7 +98,7 @@ export async function runConfiguration(plan: ConfigPlan): Promise<ConfigResult> 
     plan.log?.(`ERROR ${phase} ${JSON.stringify({ errorType: r.errorType, errorMessage: r.errorMessage })}`);
   };
   const seen = (r: PhaseResult) => {
-    if (r.sample) peakBytes = Math.max(peakBytes, r.sample.maxRssBytes);
+    if (r.sample) peakBytes = Math.max(peakBytes, r.sample.maxRssBytes - baseline);
     if (r.backend) backend = r.backend;
   };
   const report = (r: PhaseResult, ms: number, initDuration?: number) => {
@@ -125,10 +132,12 @@ export async function runConfiguration(plan: ConfigPlan): Promise<ConfigResult> 
       initTimeoutMs: plan.initTimeoutMs,
       cgroup,
       watchdogLimitBytes: plan.memoryLimitMode === 'watchdog' ? memoryMb * MIB : undefined,
+      isolate: isolate ? { limitBytes: memoryMb * MIB } : undefined,
       priority: plan.priority,
     });
     try {
       const init = await inst.init();
+      baseline = inst.isolateBaselineBytes;
       seen(init);
       bootMs.push(init.bootMs);
       const initD = init.sample ? duration(init.sample) : init.parentMs;
@@ -183,10 +192,11 @@ export async function runConfiguration(plan: ConfigPlan): Promise<ConfigResult> 
     } finally {
       await inst.stop();
       cgroupPeak = Math.max(cgroupPeak, inst.cgroupPeak ?? 0);
-      if (inst.watchdogPeakBytes) peakBytes = Math.max(peakBytes, inst.watchdogPeakBytes);
+      if (inst.watchdogPeakBytes) peakBytes = Math.max(peakBytes, inst.watchdogPeakBytes - baseline);
     }
   }
 
+  if (isolate && baseline) notes.push(`memory limit applies to the isolate: Node's own ${(baseline / MIB).toFixed(0)} MB before INIT is not counted`);
   const warmP = percentiles(warmMs);
   const costs = warmCost.length ? warmCost : coldCost;
   const result: ConfigResult = {
@@ -207,7 +217,7 @@ export async function runConfiguration(plan: ConfigPlan): Promise<ConfigResult> 
     costPerMillion: round(mean(costs) * 1e6, 6),
     errors,
     memoryGrowthKbPerInvoke: round(growthKb, 2),
-    leakWarning: growthKb > LEAK_KB_PER_INVOKE && growthKb * warmMs.length > 1024,
+    leakWarning: warmMs.length >= LEAK_MIN_INVOCATIONS && growthKb > LEAK_KB_PER_INVOKE && growthKb * warmMs.length > 1024,
     samples: { initMs: initMs.map((x) => round(x)), coldTotalMs: coldTotalMs.map((x) => round(x)), warmMs: warmMs.map((x) => round(x)) },
     runtimeStartMs: percentiles(bootMs),
     cpuMs: { init: percentiles(initCpu), warm: percentiles(warmCpu) },

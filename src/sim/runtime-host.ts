@@ -132,11 +132,14 @@ process.on('message', (msg: HostRequest) => {
   if (msg.type === 'init') void init(msg);
   else if (msg.type === 'invoke') void invoke(msg.id);
   else if (msg.type === 'gc') {
-    (globalThis as { gc?: () => void }).gc?.();
+    // Twice: the first call may only finish an incremental marking cycle already under way.
+    const gc = (globalThis as { gc?: () => void }).gc;
+    gc?.();
+    gc?.();
     const mem = process.memoryUsage();
     send({ type: 'gc-heap', heapBytes: mem.heapUsed + mem.external });
   }
 });
 // The parent going away ends the instance (no orphans).
 process.on('disconnect', () => process.exit(0));
-send({ type: 'ready' });
+send({ type: 'ready', rssBytes: process.memoryUsage.rss() });
