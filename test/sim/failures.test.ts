@@ -38,6 +38,13 @@ test('a handler that never returns is timed out and killed', async () => {
   assert.match(c.errors.messages[0], /Task timed out after 1\.00 seconds/);
 });
 
+test('the INIT limit is enforced (Workers: global scope within 1 s)', async () => {
+  const r = await benchHandler('init-slow-worker.mjs', { targets: ['cloudflare-workers'], memory: '128', cpu: 'off' });
+  const c = r.configurations[0];
+  assert.is(c.errors.timeout, 1);
+  assert.match(c.errors.messages[0], /INIT: Runtime\.InitTimeout: INIT phase timed out after 1\.00 seconds/);
+});
+
 test('throw, process.exit and SIGSEGV are reported and the bench goes on', async () => {
   const thrown = await benchHandler('throws.mjs', { warm: 2, cpu: 'off' });
   assert.is(thrown.configurations[0].errors.error, 3, 'cold + 2 warm, the instance stays up after a thrown error');
