@@ -153,6 +153,7 @@ export async function bundleModel(options: BundleOptions): Promise<BundleReport>
       imageBytes: result.imageResult?.layerBytes,
     });
     if (image) notes.push(...image.notes);
+    else notes.push(target.deploy({ out: resolved.outDir, zip: resolved.zipPath, node, memoryMb, arch }));
     const report: BundleReport = {
       schema: 'dlpack.bundle/1',
       target: profile.id,

@@ -19,6 +19,8 @@ export interface TargetDefinition {
   /** What the platform calls, for messages and the README. */
   calls: string;
   defaultRuntime: { onnx: RuntimeId; tfjs: RuntimeId };
+  /** How to deploy the folder or zip, for the report's notes. */
+  deploy: (ctx: { out: string; zip?: string; node: string; memoryMb: number; arch: string }) => string;
   /** Deploy files written beside the bundle (name → contents). */
   deployFiles(ctx: { entry: string; node: string; memoryMb: number; name: string }): Record<string, string>;
 }
@@ -35,6 +37,8 @@ export const TARGETS: Record<PlatformId, TargetDefinition> = {
     export: 'handler',
     calls: 'export const handler = async (event, context)',
     defaultRuntime: { onnx: 'onnxruntime-node', tfjs: 'tfjs-backend-wasm' },
+    deploy: ({ zip, node, memoryMb, arch }) =>
+      `deploy: aws lambda create-function --runtime nodejs${node}.x --handler index.handler --architectures ${arch === 'x64' ? 'x86_64' : 'arm64'} --memory-size ${memoryMb} --zip-file fileb://${zip ?? '<zip>'} --role <role-arn> --function-name <name>`,
     deployFiles: ({ entry, name }) => ({ 'package.json': nodePackageJson(entry, name) }),
   },
   'gcp-functions': {
@@ -45,6 +49,8 @@ export const TARGETS: Record<PlatformId, TargetDefinition> = {
     export: 'handler',
     calls: 'export function handler(req, res) (Functions Framework, --entry-point handler)',
     defaultRuntime: { onnx: 'onnxruntime-node', tfjs: 'tfjs-backend-wasm' },
+    deploy: ({ out, node, memoryMb }) =>
+      `deploy: gcloud functions deploy <name> --gen2 --runtime nodejs${node} --trigger-http --entry-point handler --memory ${memoryMb}Mi --source ${out}`,
     deployFiles: ({ entry, name }) => ({ 'package.json': nodePackageJson(entry, name) }),
   },
   'azure-functions': {
@@ -55,6 +61,7 @@ export const TARGETS: Record<PlatformId, TargetDefinition> = {
     export: 'handler',
     calls: "app.http('predict', …) registration and export function handler(request, context)",
     defaultRuntime: { onnx: 'onnxruntime-node', tfjs: 'tfjs-backend-wasm' },
+    deploy: ({ zip }) => `deploy: az functionapp deployment source config-zip -g <group> -n <app> --src ${zip ?? '<zip>'} (Linux plan)`,
     deployFiles: ({ entry, name }) => ({
       'package.json': nodePackageJson(entry, name),
       'host.json':
@@ -76,6 +83,7 @@ export const TARGETS: Record<PlatformId, TargetDefinition> = {
     export: 'default',
     calls: 'export default function handler(req, res)',
     defaultRuntime: { onnx: 'onnxruntime-node', tfjs: 'tfjs-backend-wasm' },
+    deploy: ({ out }) => `deploy: copy ${out} to .vercel/output/functions/predict.func/ (Build Output API), then vercel deploy --prebuilt`,
     deployFiles: ({ entry, node, memoryMb, name }) => ({
       'package.json': nodePackageJson(entry, name),
       // Build Output API function config: this folder is a `<name>.func` directory.
@@ -92,6 +100,7 @@ export const TARGETS: Record<PlatformId, TargetDefinition> = {
     export: 'default',
     calls: 'export default { fetch(request, env, ctx) }',
     defaultRuntime: { onnx: 'onnxruntime-web', tfjs: 'tfjs-backend-wasm' },
+    deploy: ({ out }) => `deploy: cd ${out} && npx wrangler deploy (wrangler.toml: no_bundle, wasm and model files as modules)`,
     deployFiles: ({ entry, name }) => ({
       'wrangler.toml': [
         `name = "${name}"`,
