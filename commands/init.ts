@@ -8,7 +8,7 @@ import { ttyAsk } from '../src/init/ask-tty.js';
 export default class Init extends DlpackCommand {
   static summary = 'Measure a model once and write a starter dlpack.config.json with budgets, plus a GitHub Actions workflow.';
   static description =
-    'Asks for (on a terminal) or takes the model, target and memory size; bundles and benches once (a few cold starts and warm calls); writes dlpack.config.json with budgets from the measurement plus headroom (+10% size, +20% time, memory and cost) and .github/workflows/dlpack.yml, which runs `dlpack check` on pull requests against a baseline from main and posts the Markdown as a comment. Nothing is overwritten without --force.';
+    'Asks for (on a terminal) or takes the model, target and memory size; bundles and benches once (a few cold starts and warm calls); writes dlpack.config.json with budgets from the measurement plus headroom (+10% size; +20% warm latency, memory and cost; +50% INIT and cold start, with absolute floors) and .github/workflows/dlpack.yml, which runs `dlpack check` on pull requests against a baseline from main and posts the Markdown as a comment. Nothing is overwritten without --force.';
   static examples = [
     '<%= config.bin %> <%= command.id %>',
     '<%= config.bin %> <%= command.id %> --model model.onnx --target aws-lambda --memory 1024',
