@@ -88,11 +88,12 @@ test('check → Markdown: header, one row per budget, cells escaped', () => {
   const md = renderMarkdown({ kind: 'check', file: 'c', report: checkReport() });
   assert.match(md, /^### ❌ dlpack check: 3 of 6 budgets met, 1 failed, 1 missing, 1 warning/);
   const rows = md.split('\n').filter((l) => l.startsWith('| '));
-  assert.is(rows.length, 2 + 6, 'header, separator, 6 budgets');
+  assert.is(rows.length, 2 + 3 + 2 + 3, 'problems table (3 rows) and the folded table of the 3 budgets met');
+  assert.match(md, /<details><summary>3 budgets met<\/summary>/);
   const cols = (l: string) => l.split(/(?<!\\)\|/).length;
   assert.ok(rows.every((r) => cols(r) === cols(rows[0])), 'every row has the same number of cells');
   assert.match(md, /weird &lt;name&gt; & "quotes" \\\| pipes/);
-  assert.ok(md.indexOf('❌ fail') < md.indexOf('✅ pass'), 'failures first');
+  assert.ok(md.indexOf('❌ fail') < md.indexOf('❔ missing') && md.indexOf('❔ missing') < md.indexOf('⚠️ warn') && md.indexOf('⚠️ warn') < md.indexOf('✅ pass'), 'failures first');
 });
 
 test('bundle, bench, transform → Markdown and table render their key figures', () => {

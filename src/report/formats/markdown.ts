@@ -22,21 +22,25 @@ export function checkMarkdown(report: CheckReport): string {
   const icon = report.pass ? (report.summary.warned ? '⚠️' : '✅') : '❌';
   const lines = [`### ${icon} dlpack check: ${checkHeadline(report)}`, ''];
   const withBaseline = report.results.some((r) => r.baseline);
+  const head = ['Status', 'Budget', 'Where', 'Limit', 'Actual', 'Delta', ...(withBaseline ? ['Baseline'] : []), 'Note'];
   const order = { fail: 0, missing: 1, warn: 2, pass: 3 } as const;
-  const rows = [...report.results]
-    .sort((a, b) => order[a.status] - order[b.status])
-    .map((r) => [
-      `${STATUS_ICON[r.status]} ${r.status}${r.level === 'warn' ? ' (warn level)' : ''}`,
-      r.label,
-      rowWhere(r),
-      rowLimit(r),
-      rowActual(r),
-      rowDelta(r),
-      ...(withBaseline ? [rowBaseline(r)] : []),
-      r.reason ?? '',
-    ]);
-  if (rows.length) {
-    lines.push(table(['Status', 'Budget', 'Where', 'Limit', 'Actual', 'Delta', ...(withBaseline ? ['Baseline'] : []), 'Note'], rows), '');
+  const row = (r: CheckReport['results'][number]) => [
+    `${STATUS_ICON[r.status]} ${r.status}${r.level === 'warn' && r.status === 'pass' ? ' (warn level)' : ''}`,
+    r.label,
+    rowWhere(r),
+    rowLimit(r),
+    rowActual(r),
+    rowDelta(r),
+    ...(withBaseline ? [rowBaseline(r)] : []),
+    r.reason ?? '',
+  ];
+  const sorted = [...report.results].sort((a, b) => order[a.status] - order[b.status]);
+  const problems = sorted.filter((r) => r.status !== 'pass');
+  const passed = sorted.filter((r) => r.status === 'pass');
+  // Problems first and in full; budgets that held fold away so a long list stays readable in a PR.
+  if (problems.length) lines.push(table(head, problems.map(row)), '');
+  if (passed.length) {
+    lines.push(`<details${problems.length ? '' : ' open'}><summary>${passed.length} budget${passed.length > 1 ? 's' : ''} met</summary>`, '', table(head, passed.map(row)), '', '</details>', '');
   }
   const notes = [];
   if (report.tolerance) notes.push(`timing and cost budgets with ${formatPercent(report.tolerance)} tolerance`);
