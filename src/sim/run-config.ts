@@ -112,7 +112,10 @@ export async function runConfiguration(plan: ConfigPlan): Promise<ConfigResult> 
     );
   };
   const tooSlow = (ms: number) => plan.cpuMode === 'scale' && ms > plan.timeoutMs;
-  const cost = (ms: number, cpuMs: number) => priceFor(profile, { memoryMb, arch: plan.arch, billedMs: billedDuration(profile, ms), cpuMs });
+  // With several requests in flight, they share the instance time they are billed for.
+  const fee = profile.billing.pricePerMillionRequests.value / 1e6;
+  const cost = (ms: number, cpuMs: number) =>
+    fee + (priceFor(profile, { memoryMb, arch: plan.arch, billedMs: billedDuration(profile, ms), cpuMs }) - fee) / plan.concurrency;
 
   for (let i = 0; i < plan.cold; i++) {
     plan.progress?.(`${profile.id} ${memoryMb} MB: cold start ${i + 1}/${plan.cold}`);
