@@ -16,7 +16,9 @@ let loaded: Promise<H5wasm> | undefined;
 async function h5wasm(): Promise<H5wasm> {
   loaded ??= (async () => {
     const mod = (await import('h5wasm')).default;
-    await mod.ready;
+    const module = await mod.ready;
+    // HDF5 errors become JS exceptions instead of diagnostics printed on stderr.
+    module.activate_throwing_error_handler();
     return mod;
   })();
   return loaded;
@@ -34,9 +36,14 @@ export async function withHdf5<T>(bytes: Uint8Array, file: string, read: (root: 
     try {
       root = new h5.File(name, 'r');
     } catch (err) {
-      throw new DlpackError('CORRUPT_MODEL', `not a readable HDF5 file (${String((err as Error).message ?? err).split('\n')[0]})`, { file, cause: err });
+      throw new DlpackError('CORRUPT_MODEL', `not a readable HDF5 file (${hdf5Reason(err)})`, { file, cause: err });
     }
-    return read(root);
+    try {
+      return read(root);
+    } catch (err) {
+      if (err instanceof DlpackError) throw err;
+      throw new DlpackError('CORRUPT_MODEL', `HDF5 contents cannot be read (${hdf5Reason(err)})`, { file, cause: err });
+    }
   } finally {
     try {
       root?.close();
@@ -45,6 +52,13 @@ export async function withHdf5<T>(bytes: Uint8Array, file: string, read: (root: 
     }
     FS.unlink(name);
   }
+}
+
+/** The most specific line of an HDF5 error stack ("File has been truncated"), else its first line. */
+function hdf5Reason(err: unknown): string {
+  const text = String((err as Error)?.message ?? err);
+  const minors = [...text.matchAll(/minor: (.+)/g)].map((m) => m[1].trim());
+  return minors[0] ?? text.split('\n')[0];
 }
 
 export function isGroup(e: unknown): e is Group {
