@@ -148,6 +148,8 @@ export class InstanceCgroup {
         this.memoryDir = dir;
         if (support.version === 1) {
           writeFileSync(join(dir, 'memory.limit_in_bytes'), String(options.memoryBytes));
+          // No swapping past the limit (the platforms have no swap): memory+swap = memory.
+          trySet(join(dir, 'memory.memsw.limit_in_bytes'), String(options.memoryBytes));
           trySet(join(dir, 'memory.swappiness'), '0');
         } else {
           writeFileSync(join(dir, 'memory.max'), String(options.memoryBytes));
@@ -181,7 +183,12 @@ export class InstanceCgroup {
   /** Changes the memory limit of the group (the process may already run in it). */
   setMemoryLimit(bytes: number): void {
     if (!this.memoryDir) return;
-    writeFileSync(join(this.memoryDir, this.support.version === 1 ? 'memory.limit_in_bytes' : 'memory.max'), String(Math.round(bytes)));
+    const value = String(Math.round(bytes));
+    if (this.support.version === 2) return writeFileSync(join(this.memoryDir, 'memory.max'), value);
+    // v1 requires memory.limit_in_bytes ≤ memory.memsw.limit_in_bytes at every step.
+    trySet(join(this.memoryDir, 'memory.memsw.limit_in_bytes'), value);
+    writeFileSync(join(this.memoryDir, 'memory.limit_in_bytes'), value);
+    trySet(join(this.memoryDir, 'memory.memsw.limit_in_bytes'), value);
   }
 
   /** The kernel's memory high-water mark for the group, bytes (v1 max_usage / v2 memory.peak). */
