@@ -89,8 +89,52 @@ let cached: CgroupSupport | undefined;
 /** Detects the writable cgroup hierarchies (cached; probing creates and removes a group). */
 export function detectCgroups(): CgroupSupport {
   if (cached) return cached;
+  cached = detect();
+  removeStaleCgroups(cached);
+  return cached;
+}
+
+/** Removes empty groups of dlpack processes that no longer exist; returns their paths. */
+export function removeStaleCgroups(support: CgroupSupport = detectCgroups()): string[] {
+  const removed: string[] = [];
+  for (const parent of new Set([support.memoryParent, support.cpuParent])) if (parent) removed.push(...removeStale(parent));
+  return removed;
+}
+
+/** Removes empty groups left by a dlpack process that was killed outright (SIGKILL leaves no chance to clean up). */
+function removeStale(parent: string): string[] {
+  const removed: string[] = [];
+  let names: string[] = [];
+  try {
+    names = readdirSync(parent);
+  } catch {
+    return removed;
+  }
+  for (const name of names) {
+    const m = name.match(/^dlpack-(\d+)-\d+$/);
+    if (!m || isAlive(Number(m[1]))) continue;
+    try {
+      rmdirSync(join(parent, name));
+      removed.push(join(parent, name));
+    } catch {
+      /* still has tasks, or not ours to remove */
+    }
+  }
+  return removed;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function detect(): CgroupSupport {
   if (process.platform !== 'linux') {
-    return (cached = { version: 1, memoryProblem: 'cgroups are Linux only', cpuProblem: 'cgroups are Linux only' });
+    return { version: 1, memoryProblem: 'cgroups are Linux only', cpuProblem: 'cgroups are Linux only' };
   }
   const mounts = readMounts();
   const groups = ownGroups();
@@ -106,7 +150,7 @@ export function detectCgroups(): CgroupSupport {
   const mem1 = v1('memory', ['memory.limit_in_bytes', 'cgroup.procs']);
   const cpu1 = v1('cpu', ['cpu.cfs_quota_us', 'cpu.cfs_period_us', 'cgroup.procs']);
   if (mem1.parent || cpu1.parent) {
-    return (cached = { version: 1, memoryParent: mem1.parent, cpuParent: cpu1.parent, memoryProblem: mem1.problem, cpuProblem: cpu1.problem });
+    return { version: 1, memoryParent: mem1.parent, cpuParent: cpu1.parent, memoryProblem: mem1.problem, cpuProblem: cpu1.problem };
   }
   const unified = mounts.find((m) => m.fsType === 'cgroup2');
   const group = groups.find((g) => g.controllers.length === 0);
@@ -116,17 +160,17 @@ export function detectCgroups(): CgroupSupport {
     if (parent && controllers.includes('memory')) {
       const problem = probe(parent, ['memory.max', 'cgroup.procs']);
       const cpuOk = controllers.includes('cpu') && !problem;
-      return (cached = {
+      return {
         version: 2,
         memoryParent: problem ? undefined : parent,
         cpuParent: cpuOk ? parent : undefined,
         memoryProblem: problem,
         cpuProblem: cpuOk ? undefined : problem ?? 'cpu controller not enabled for child groups',
-      });
+      };
     }
   }
   const why = `${mem1.problem ?? 'no writable memory cgroup'}; no writable cgroup v2 group with the memory controller delegated`;
-  return (cached = { version: 1, memoryProblem: why, cpuProblem: cpu1.problem ?? why });
+  return { version: 1, memoryProblem: why, cpuProblem: cpu1.problem ?? why };
 }
 
 let counter = 0;

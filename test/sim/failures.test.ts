@@ -4,7 +4,10 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { detectCgroups } from '../../src/sim/cgroup.js';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, rmdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { detectCgroups, removeStaleCgroups } from '../../src/sim/cgroup.js';
 import { benchHandler, childProcesses, liveInstances, ownLeftovers } from './sim-helpers.js';
 
 const cg = detectCgroups();
@@ -65,6 +68,23 @@ test('a leaking handler is flagged; a clean one is not', async () => {
   assert.ok(leaky.configurations[0].leakWarning, `growth ${leaky.configurations[0].memoryGrowthKbPerInvoke} kB/invoke`);
   const clean = await benchHandler('empty.mjs', { warm: 30, cpu: 'off' });
   assert.not.ok(clean.configurations[0].leakWarning, `growth ${clean.configurations[0].memoryGrowthKbPerInvoke} kB/invoke`);
+});
+
+test('empty groups of a dlpack process that was SIGKILLed are removed by the next run', async () => {
+  if (!cg.memoryParent) return console.log(`SKIP: stale cgroups: ${cg.memoryProblem}`);
+  const dead = spawnSync('true').pid!;
+  const stale = join(cg.memoryParent, `dlpack-${dead}-1`);
+  mkdirSync(stale);
+  const mine = join(cg.memoryParent, `dlpack-${process.pid}-999`);
+  mkdirSync(mine);
+  try {
+    assert.equal(removeStaleCgroups(), [stale]);
+    assert.not.ok(existsSync(stale));
+    assert.ok(existsSync(mine), 'a live process keeps its groups');
+  } finally {
+    rmdirSync(mine);
+    if (existsSync(stale)) rmdirSync(stale);
+  }
 });
 
 test('afterwards: no child process, no instance, no cgroup left', () => {
