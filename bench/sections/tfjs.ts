@@ -1,0 +1,91 @@
+/**
+ * tfjs: TF.js weight quantization size ratios (uint8, uint16, float16 against float32 weight
+ * bytes, with the accuracy cost) on blazeface and emotion (the fixtures when ../shared is absent),
+ * and p50 latency of the wasm backend against the pure-JS cpu backend on a real model, measured
+ * in this run with runs interleaved between the two.
+ */
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
+import type { BenchRow, BenchSection } from '../harness.js';
+import { generateFeeds, resolveInputShapes } from '../../src/accuracy/input-feeds.js';
+import { measureLatency } from '../../src/accuracy/latency.js';
+import { openTfjsSession } from '../../src/runtimes/tfjs-session.js';
+import { quantizeModel } from '../../src/transforms/quantize-model.js';
+
+/** Bytes of every shard a TF.js model JSON names. */
+function shardBytes(modelJson: string): number {
+  const json = JSON.parse(readFileSync(modelJson, 'utf8')) as { weightsManifest: { paths: string[] }[] };
+  return json.weightsManifest.flatMap((g) => g.paths).reduce((a, p) => a + statSync(join(dirname(modelJson), p)).size, 0);
+}
+
+const TARGETS = { uint8: 0.27, uint16: 0.52, float16: 0.52 } as const;
+
+const section: BenchSection = {
+  name: 'tfjs',
+  description: 'TF.js quantize size ratios (uint8/uint16/float16) and wasm vs pure-JS cpu p50 latency',
+  async run(ctx) {
+    const shared = join(ctx.root, '..', 'shared', 'models', 'tfjs');
+    const real = existsSync(shared);
+    const models = real
+      ? [join(shared, 'blazeface', 'blazeface.json'), join(shared, 'emotion', 'emotion.json')]
+      : [join(ctx.root, 'fixtures/models/tfjs-graph/classifier.json'), join(ctx.root, 'fixtures/models/tfjs-layers/model.json')];
+    if (!real) ctx.log('../shared/models is absent: using the TF.js fixtures');
+    const dir = mkdtempSync(join(tmpdir(), 'dlpack-bench-tfjs-'));
+    const rows: BenchRow[] = [];
+    try {
+      for (const model of models) {
+        const name = basename(model, '.json');
+        for (const dtype of ['uint8', 'uint16', 'float16'] as const) {
+          ctx.log(`${name}: quantize ${dtype}`);
+          const out = join(dir, `${name}-${dtype}`);
+          const r = await quantizeModel({ input: model, output: out, dtype, check: { samples: 2, runs: 0, backend: 'wasm' } });
+          const before = shardBytes(model);
+          const after = shardBytes(join(out, basename(model)));
+          const cos = Math.min(...r.accuracy!.outputs.map((o) => o.cosine));
+          rows.push({
+            metric: `${name} ${dtype}: weight bytes`,
+            value: after / 1e3,
+            unit: 'kB',
+            baseline: before / 1e3,
+            baselineLabel: 'float32',
+            ratio: after / before,
+            target: `≤ ${TARGETS[dtype]}×`,
+            pass: after / before <= TARGETS[dtype],
+            note: `min cosine ${cos.toFixed(4)} (${r.accuracy!.backend})`,
+          });
+        }
+      }
+
+      const latencyModel = models[0];
+      const name = basename(latencyModel, '.json');
+      const runs = ctx.quick ? 10 : 40;
+      ctx.log(`${name}: ${runs} interleaved runs on wasm and cpu`);
+      const wasm = await openTfjsSession(latencyModel, { backend: 'wasm' });
+      const cpu = await openTfjsSession(latencyModel, { backend: 'cpu' });
+      try {
+        const shapes = resolveInputShapes(wasm.inputs, {}, latencyModel);
+        const feeds = generateFeeds(wasm.inputs, shapes, 1);
+        const [w, c] = await measureLatency([wasm, cpu], [feeds, feeds], runs, 3);
+        rows.push({
+          metric: `${name} p50 latency, tfjs-backend-wasm`,
+          value: w.p50,
+          unit: 'ms',
+          baseline: c.p50,
+          baselineLabel: 'tfjs-backend-cpu (pure JS)',
+          ratio: w.p50 / c.p50,
+          target: '< 1×',
+          pass: w.p50 < c.p50,
+          note: `p90 ${w.p90.toFixed(1)} vs ${c.p90.toFixed(1)} ms, ${runs} runs each`,
+        });
+      } finally {
+        await wasm.dispose();
+        await cpu.dispose();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    return rows;
+  },
+};
+export default section;
