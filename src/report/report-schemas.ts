@@ -129,6 +129,20 @@ export interface BenchConfigResult {
   leakWarning: boolean;
   /** Raw samples, for charts. */
   samples: { initMs: number[]; coldTotalMs: number[]; warmMs: number[] };
+  // Optional details written by dlpack bench (src/sim).
+  /** Node start-up of each instance (spawn → host ready), before INIT. */
+  runtimeStartMs?: Percentiles;
+  /** CPU time (user + system, all threads) of INIT and of each warm invocation. */
+  cpuMs?: { init: Percentiles; warm: Percentiles };
+  /** Time warm invocations waited for a CPU taken by other work on the benching machine. */
+  contentionMs?: { warm: Percentiles; samples: number[] };
+  /** The cgroup's memory high-water mark (includes page cache), when a memory cgroup was used. */
+  cgroupPeakMb?: number;
+  /** Cost of one cold request (INIT, where billed, + first invocation), USD. */
+  costPerColdStart?: number;
+  /** Runtime/backend the handler reported in its answers. */
+  backend?: string;
+  notes?: string[];
 }
 
 export interface Recommendation {
@@ -148,6 +162,12 @@ export interface BenchReport {
   backend?: string;
   configurations: BenchConfigResult[];
   recommendations: Recommendation[];
+  /** How CPU share and memory limits were applied (also per configuration). */
+  cpuMode?: 'cgroup' | 'scale' | 'off';
+  memoryLimitMode?: 'cgroup' | 'watchdog';
+  /** Why cgroups were not used, when they were not. */
+  cgroupProblems?: string[];
+  hostArch?: string;
 }
 
 // ---------------------------------------------------------------- check (budgets)
