@@ -147,7 +147,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchRunReport> {
           log: opts.log,
           progress: opts.progress,
         });
-        backend ??= (result as { backend?: string }).backend ?? input.runtime;
+        backend ??= result.backend ?? input.runtime;
         if (arch !== hostArch() && !(arch === 'x64' && hostArch() === 'x64')) {
           (result.notes ??= []).push(`measured on this ${hostArch()} machine; priced as ${arch}`);
         }

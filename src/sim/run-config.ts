@@ -38,18 +38,8 @@ export interface ConfigPlan {
   progress?: (message: string) => void;
 }
 
-/** Extra fields beyond the schema's required ones (all optional in readers). */
-export interface BenchConfigExtras {
-  runtimeStartMs?: BenchConfigResult['initMs'];
-  cpuMs?: { init: BenchConfigResult['initMs']; warm: BenchConfigResult['warmMs'] };
-  cgroupPeakMb?: number;
-  /** Time the warm invocations waited for a CPU taken by other work on this machine (schedstat). */
-  contentionMs?: { warm: BenchConfigResult['warmMs']; samples: number[] };
-  costPerColdStart?: number;
-  notes?: string[];
-}
-
-export type ConfigResult = BenchConfigResult & BenchConfigExtras;
+/** A configuration's result: the schema's BenchConfigResult with the optional details filled in. */
+export type ConfigResult = BenchConfigResult;
 
 const MIB = 1024 * 1024;
 /** Memory growth above this per warm invocation (after a full GC), with ≥ 1 MB in total, is flagged. */
@@ -227,9 +217,9 @@ export async function runConfiguration(plan: ConfigPlan): Promise<ConfigResult> 
     contentionMs: warmRunQueue.length ? { warm: percentiles(warmRunQueue), samples: warmRunQueue.map((x) => round(x)) } : undefined,
     cgroupPeakMb: cgroupPeak ? round(cgroupPeak / MIB, 1) : undefined,
     costPerColdStart: coldCost.length ? round(mean(coldCost), 10) : undefined,
+    backend,
     notes: notes.length ? notes : undefined,
   };
-  if (backend) (result as ConfigResult & { backend?: string }).backend = backend;
   return result;
 }
 
