@@ -37,9 +37,8 @@ export async function writeKerasH5(path: string, o: { modelConfig: object | null
     mw.create_attribute('layer_names', o.layerNames);
     for (const layer of o.layerNames) {
       const g = mw.create_group(layer);
-      const lw = o.weights[layer];
-      if (!lw) continue;
-      g.create_attribute('weight_names', lw.names);
+      const lw = o.weights[layer] ?? { names: [], values: [] };
+      g.create_attribute('weight_names', lw.names); // Keras writes an empty list for layers without weights
       lw.names.forEach((n, i) => {
         const parts = n.split('/');
         let parent = g;

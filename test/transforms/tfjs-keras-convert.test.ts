@@ -157,6 +157,54 @@ for (const c of CASES) {
   });
 }
 
+// ---------------------------------------------------------------- Keras 2 HDF5, Functional, two outputs
+const D = {
+  sep: { dk: K.tensor([3, 3, 2, 2], 31), pk: K.tensor([1, 1, 4, 3], 32), b: K.tensor([3], 33) },
+  dense: { k: K.tensor([72, 3], 34, 0.2), b: K.tensor([3], 35) },
+};
+const node = (...inputs: string[]) => [inputs.map((i) => [i, 0, 0, {}])];
+const configD = {
+  class_name: 'Functional',
+  config: {
+    name: 'model',
+    layers: [
+      { class_name: 'InputLayer', config: { batch_input_shape: [null, 6, 6, 2], dtype: 'float32', sparse: false, ragged: false, name: 'input_1' }, name: 'input_1', inbound_nodes: [] },
+      { class_name: 'SeparableConv2D', config: { name: 'sep', filters: 3, kernel_size: [3, 3], strides: [1, 1], padding: 'same', depth_multiplier: 2, activation: 'relu', use_bias: true }, name: 'sep', inbound_nodes: node('input_1') },
+      { class_name: 'GlobalAveragePooling2D', config: { name: 'gap', data_format: 'channels_last', keepdims: false }, name: 'gap', inbound_nodes: node('sep') },
+      { class_name: 'Flatten', config: { name: 'flat' }, name: 'flat', inbound_nodes: node('input_1') },
+      { class_name: 'Dense', config: { name: 'proj', units: 3, activation: 'tanh', use_bias: true }, name: 'proj', inbound_nodes: node('flat') },
+      { class_name: 'Concatenate', config: { name: 'cat', axis: -1 }, name: 'cat', inbound_nodes: node('gap', 'proj') },
+      { class_name: 'Reshape', config: { name: 'pairs', target_shape: [2, 3] }, name: 'pairs', inbound_nodes: node('cat') },
+      { class_name: 'Softmax', config: { name: 'sm', axis: -1 }, name: 'sm', inbound_nodes: node('pairs') },
+    ],
+    input_layers: [['input_1', 0, 0]],
+    output_layers: [['sm', 0, 0], ['gap', 0, 0]],
+  },
+};
+const weightsD: Record<string, K.LayerWeights> = {
+  sep: { names: ['sep/depthwise_kernel:0', 'sep/pointwise_kernel:0', 'sep/bias:0'], values: [D.sep.dk, D.sep.pk, D.sep.b] },
+  proj: { names: ['proj/kernel:0', 'proj/bias:0'], values: [D.dense.k, D.dense.b] },
+};
+
+test('Keras 2 HDF5 Functional with two outputs (SeparableConv2D, GlobalAveragePooling2D, Dense tanh, Concatenate, Reshape, Softmax)', async () => {
+  const input = join(tmp.dir, 'func2.h5');
+  await K.writeKerasH5(input, { modelConfig: configD, weights: weightsD, layerNames: ['input_1', 'sep', 'gap', 'flat', 'proj', 'cat', 'pairs', 'sm'] });
+  const out = join(tmp.dir, 'func2-tfjs');
+  const report = await convertModel({ input, output: out, to: 'tfjs', check });
+  assert.is(report.changed.length, 8);
+  const n = 2;
+  const x: K.T4 = { d: K.seeded(n * 72, 5, 1), s: [n, 6, 6, 2] };
+  const [sm, gap] = await plainRun(await plainLoad(join(out, 'model.json')), x.d, [n, 6, 6, 2]);
+  const sep = K.reluT(K.conv(K.conv(x, D.sep.dk, undefined, 'same', true), D.sep.pk, D.sep.b.data, 'valid'));
+  const wantGap = new Float32Array(n * 3);
+  for (let i = 0; i < sep.d.length; i++) wantGap[Math.floor(i / 108) * 3 + (i % 3)] += sep.d[i] / 36;
+  const proj = K.denseRows(x.d, n, D.dense.k, D.dense.b.data).map(Math.tanh);
+  const cat = new Float32Array(n * 6);
+  for (let b = 0; b < n; b++) cat.set([...wantGap.subarray(b * 3, b * 3 + 3), ...proj.subarray(b * 3, b * 3 + 3)], b * 6);
+  assert.ok(K.maxAbs(gap, wantGap) < 1e-4, `gap diff ${K.maxAbs(gap, wantGap)}`);
+  assert.ok(K.maxAbs(sm, K.softmax(cat, 3)) < 1e-4, `softmax diff ${K.maxAbs(sm, K.softmax(cat, 3))}`);
+});
+
 test('CLI: dlpack convert model.keras --to tfjs --json names the TF.js backend and says no Keras runtime exists', async () => {
   const input = join(tmp.dir, 'cli.keras');
   await K.writeKerasV3(input, configB, varsB);

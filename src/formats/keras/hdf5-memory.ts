@@ -83,7 +83,7 @@ export function stringAttr(obj: H5File | Group, name: string): string | undefine
 export function stringListAttr(obj: Group, name: string): string[] | undefined {
   if (!(name in obj.attrs)) return undefined;
   const v = obj.attrs[name].value;
-  if (v === null) return [];
+  if (v === null || (ArrayBuffer.isView(v) && v.byteLength === 0)) return []; // an empty list (layers without weights)
   if (typeof v === 'string') return [v];
   if (Array.isArray(v)) return v.map((x) => (x instanceof Uint8Array ? Buffer.from(x).toString('utf8') : String(x)));
   return undefined;
