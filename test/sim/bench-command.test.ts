@@ -20,7 +20,8 @@ test('--json: a dlpack.bench/1 report with every configuration and recommendatio
     assert.is(c.warmInvocations, 4);
     assert.is(c.samples.initMs.length, 2);
     assert.is(c.samples.warmMs.length, 4);
-    assert.ok(c.warmMs.p50 >= 20, `warm p50 ${c.warmMs.p50}`);
+    // 20 ms of CPU time of all threads: a GC thread running alongside can make the wall time a little shorter.
+    assert.ok(c.warmMs.p50 >= 15, `warm p50 ${c.warmMs.p50}`);
     assert.ok(c.billedMs >= Math.ceil(c.warmMs.p50) - 1);
     assert.ok(c.costPerMillion > 0.2, 'includes the $0.20 request fee');
     assert.ok(c.peakMemoryMb > 10);
