@@ -111,6 +111,20 @@ test('already-quantized weights: left alone byte for byte, or re-quantized with 
   assert.ok(Math.min(...report.accuracy!.outputs.map((o) => o.cosine)) > 0.9999);
 });
 
+test('--shard-size cuts converter-style shards that stock tfjs still loads', async () => {
+  const out = join(tmp.dir, 'shards');
+  await quantizeModel({ input: LAYERS_FIXTURE, output: out, dtype: 'uint16', shardSize: 100, check: { enabled: false, runs: 0 } });
+  const json = JSON.parse(readFileSync(join(out, 'model.json'), 'utf8'));
+  const paths: string[] = json.weightsManifest[0].paths;
+  assert.ok(paths.length > 3, `${paths.length} shards`);
+  assert.equal(paths, paths.map((_, i) => `group1-shard${i + 1}of${paths.length}.bin`));
+  assert.ok(paths.slice(0, -1).every((p) => readFileSync(join(out, p)).length === 100));
+  const x = testInput(2 * 36);
+  const [want] = await plainRun(await plainLoad(LAYERS_FIXTURE), x, [2, 6, 6, 1]);
+  const [got] = await plainRun(await plainLoad(join(out, 'model.json')), x, [2, 6, 6, 1]);
+  assert.ok(cosine(want, got) > 0.9999);
+});
+
 test('bad inputs: same folder, weight bytes ≠ shape × dtype, duplicate names, escaping shard path — nothing written', async () => {
   const bad = join(tmp.dir, 'bad');
   copyFolder(join(GRAPH_FIXTURE, '..'), bad);

@@ -41,7 +41,8 @@ function layerWeights(group: Group, layer: string, file: string): KerasWeight[] 
       return isGroup(child) ? layerWeights(child, layer, file) : [];
     });
   }
-  return names.map((wn) => {
+  // Keras 3 random-seed state (a Dropout's SeedGenerator, integer) is not a model weight.
+  return names.filter((wn) => !/seed_generator/.test(wn)).map((wn) => {
     const ds = group.get(wn);
     const source = `${group.path}/${wn}`;
     if (!isDataset(ds)) throw new DlpackError('CORRUPT_MODEL', `layer "${layer}" lists weight "${wn}" but ${source} is not a dataset`, { file });

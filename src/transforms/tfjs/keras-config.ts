@@ -29,6 +29,8 @@ const DTYPE_POLICIES = new Set(['DTypePolicy', 'Policy', 'FloatDTypePolicy', 'Po
 /** Keras activation names TF.js knows under another name. */
 const ACTIVATION_ALIASES: Record<string, string> = { silu: 'swish', hard_sigmoid: 'hardSigmoid', log_softmax: 'logSoftmax' };
 const MODEL_CLASSES = new Set(['Sequential', 'Functional', 'Model']);
+/** Float dtypes TF.js layers do not compute in. */
+const LOW_OR_WIDE_FLOATS = new Set(['float16', 'bfloat16', 'float64']);
 
 interface Ctx {
   known: (className: string) => boolean;
@@ -85,6 +87,10 @@ function layerSettingProblem(className: string, cfg: Obj, ctx: Ctx): string | un
   }
   if (cfg.keepdims === true) return 'keepdims=True (TF.js global pooling drops the pooled axes)';
   if (cfg.ragged === true || cfg.sparse === true) return 'ragged or sparse input';
+  if (typeof cfg.dtype === 'string' && LOW_OR_WIDE_FLOATS.has(cfg.dtype)) {
+    ctx.notes.add(`layers with dtype ${cfg.dtype} compute in float32 in TF.js (their weights are converted to float32)`);
+    cfg.dtype = 'float32';
+  }
   if (className === 'BatchNormalization' && Array.isArray(cfg.axis)) {
     if (cfg.axis.length !== 1) return `normalizing over several axes (${JSON.stringify(cfg.axis)})`;
     cfg.axis = cfg.axis[0];
