@@ -49,6 +49,11 @@ export { openSession } from './runtimes/open-session.js';
 export { quantizeWeightsInt8 } from './transforms/onnx/quantize-weights.js';
 export { quantizeDynamic } from './transforms/onnx/quantize-dynamic.js';
 export { convertToFloat16, DEFAULT_FP16_BLOCK_LIST } from './transforms/onnx/convert-fp16.js';
+export { quantizeTfjs } from './transforms/tfjs/quantize-tfjs.js';
+export { convertKerasToTfjs } from './transforms/tfjs/convert-keras.js';
+export { affineRange, quantizeAffine, quantizeFloat16 } from './transforms/tfjs/weight-quantization.js';
+export { readKerasFile, describeKeras } from './formats/keras/read-keras.js';
+export type { KerasModelFile, KerasWeight } from './formats/keras/keras-model.js';
 export { computeScaleZeroPoint, quantizePerTensor, quantizePerChannel, roundHalfToEven } from './transforms/quant-math.js';
 export { toFloat16, fromFloat16, float32ToFloat16Bits, float16BitsToFloat32 } from './transforms/float16.js';
 
