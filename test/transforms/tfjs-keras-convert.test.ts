@@ -128,11 +128,11 @@ function forwardC(x: K.T4): Float32Array {
 }
 
 const CASES = [
-  { label: 'Keras 2 HDF5 Sequential (Conv2D, BatchNormalization, DepthwiseConv2D, MaxPooling2D, Dropout, Flatten, Dense softmax)', file: 'seq.h5', shape: [3, 8, 8, 2] as K.T4['s'], forward: forwardA, layers: 7,
+  { label: 'Keras 2 HDF5 Sequential (Conv2D, BatchNormalization, DepthwiseConv2D, MaxPooling2D, Dropout, Flatten, Dense softmax)', file: 'seq.h5', shape: [3, 8, 8, 2] as K.T4['s'], forward: forwardA, layers: 8,
     write: (p: string) => K.writeKerasH5(p, { modelConfig: configA, weights: weightsA, layerNames: ['conv2d', 'batch_normalization', 'depthwise_conv2d', 'max_pooling2d', 'dropout', 'flatten', 'dense'] }) },
   { label: 'Keras 3 .keras Functional (Conv2D ×2, Add, Concatenate, AveragePooling2D, BatchNormalization, Activation, Dense)', file: 'func.keras', shape: [2, 6, 6, 3] as K.T4['s'], forward: forwardB, layers: 10,
     write: (p: string) => K.writeKerasV3(p, configB, varsB) },
-  { label: 'Keras 3 legacy HDF5 Sequential (batch_shape, dtype policies, ReLU, GlobalAveragePooling2D, Softmax)', file: 'seq3.h5', shape: [2, 5, 5, 1] as K.T4['s'], forward: forwardC, layers: 5,
+  { label: 'Keras 3 legacy HDF5 Sequential (batch_shape, dtype policies, ReLU, GlobalAveragePooling2D, Softmax)', file: 'seq3.h5', shape: [2, 5, 5, 1] as K.T4['s'], forward: forwardC, layers: 6,
     write: (p: string) => K.writeKerasH5(p, { modelConfig: configC, kerasVersion: '3.6.0', weights: weightsC, layerNames: ['conv2d', 're_lu', 'gap', 'dense', 'softmax'] }) },
 ];
 
@@ -203,6 +203,47 @@ test('Keras 2 HDF5 Functional with two outputs (SeparableConv2D, GlobalAveragePo
   for (let b = 0; b < n; b++) cat.set([...wantGap.subarray(b * 3, b * 3 + 3), ...proj.subarray(b * 3, b * 3 + 3)], b * 6);
   assert.ok(K.maxAbs(gap, wantGap) < 1e-4, `gap diff ${K.maxAbs(gap, wantGap)}`);
   assert.ok(K.maxAbs(sm, K.softmax(cat, 3)) < 1e-4, `softmax diff ${K.maxAbs(sm, K.softmax(cat, 3))}`);
+});
+
+test('Keras 2 HDF5 Sequential with int32 tokens (InputLayer int32, Embedding, LSTM, Dense softmax)', async () => {
+  const E = { emb: K.tensor([10, 4], 41), k: K.tensor([4, 12], 42), u: K.tensor([3, 12], 43), b: K.tensor([12], 44), dk: K.tensor([3, 2], 45), db: K.tensor([2], 46) };
+  const config = k2('Sequential', {
+    name: 'seq',
+    layers: [
+      k2('InputLayer', { batch_input_shape: [null, 5], dtype: 'int32', sparse: false, ragged: false, name: 'tokens' }),
+      k2('Embedding', { name: 'emb', input_dim: 10, output_dim: 4, embeddings_initializer: { class_name: 'RandomUniform', config: { minval: -0.05, maxval: 0.05, seed: null } } }),
+      k2('LSTM', { name: 'lstm', units: 3, activation: 'tanh', recurrent_activation: 'sigmoid', use_bias: true, unit_forget_bias: true, return_sequences: false, recurrent_initializer: { class_name: 'Orthogonal', config: { gain: 1, seed: null } } }),
+      k2('Dense', { name: 'out', units: 2, activation: 'softmax' }),
+    ],
+  });
+  const input = join(tmp.dir, 'lstm.h5');
+  await K.writeKerasH5(input, {
+    modelConfig: config,
+    weights: {
+      emb: { names: ['emb/embeddings:0'], values: [E.emb] },
+      lstm: { names: ['lstm/lstm_cell/kernel:0', 'lstm/lstm_cell/recurrent_kernel:0', 'lstm/lstm_cell/bias:0'], values: [E.k, E.u, E.b] },
+      out: { names: ['out/kernel:0', 'out/bias:0'], values: [E.dk, E.db] },
+    },
+    layerNames: ['tokens', 'emb', 'lstm', 'out'],
+  });
+  const out = join(tmp.dir, 'lstm-tfjs');
+  await convertModel({ input, output: out, to: 'tfjs', check });
+  const tokens = [[1, 4, 9, 0, 3], [7, 7, 2, 5, 8]];
+  const [got] = await plainRun(await plainLoad(join(out, 'model.json')), Float32Array.from(tokens.flat()), [2, 5]);
+  const sig = (v: number) => 1 / (1 + Math.exp(-v));
+  const hs = tokens.map((seq) => {
+    let h = [0, 0, 0];
+    let c = [0, 0, 0];
+    for (const t of seq) {
+      const x = E.emb.data.subarray(t * 4, t * 4 + 4);
+      const z = Array.from({ length: 12 }, (_, j) => E.b.data[j] + [0, 1, 2, 3].reduce((a, i) => a + x[i] * E.k.data[i * 12 + j], 0) + [0, 1, 2].reduce((a, i) => a + h[i] * E.u.data[i * 12 + j], 0));
+      c = c.map((cv, u) => sig(z[3 + u]) * cv + sig(z[u]) * Math.tanh(z[6 + u]));
+      h = c.map((cv, u) => sig(z[9 + u]) * Math.tanh(cv));
+    }
+    return h;
+  });
+  const want = K.softmax(K.denseRows(Float32Array.from(hs.flat()), 2, E.dk, E.db.data), 2);
+  assert.ok(K.maxAbs(got, want) < 1e-4, `diff ${K.maxAbs(got, want)}`);
 });
 
 test('CLI: dlpack convert model.keras --to tfjs --json names the TF.js backend and says no Keras runtime exists', async () => {

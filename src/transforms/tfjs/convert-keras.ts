@@ -22,11 +22,31 @@ import type { ConvertOptions, TransformOutcome } from '../transform-options.js';
 import { normalizeKerasConfig } from './keras-config.js';
 import { matchKerasWeights } from './keras-weights.js';
 
+/**
+ * The config with every initializer set to Zeros: building only has to create the variables
+ * (names and shapes), not fill them — and some initializers (Orthogonal) are slow or fail here.
+ */
+const ZEROS = { class_name: 'Zeros', config: {} };
+/** Recurrent layers default to an Orthogonal recurrent initializer, which fails in tfjs here. */
+const RECURRENT = new Set(['LSTM', 'GRU', 'SimpleRNN', 'ConvLSTM2D', 'LSTMCell', 'GRUCell', 'SimpleRNNCell', 'ConvLSTM2DCell']);
+
+function withZeroInitializers(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(withZeroInitializers);
+  if (typeof v !== 'object' || v === null) return v;
+  const out: Record<string, unknown> = {};
+  for (const [k, x] of Object.entries(v)) out[k] = k.endsWith('_initializer') && x !== null ? ZEROS : withZeroInitializers(x);
+  const cls = (v as Record<string, unknown>).class_name;
+  if (typeof cls === 'string' && RECURRENT.has(cls) && typeof out.config === 'object' && out.config !== null) {
+    out.config = { recurrent_initializer: ZEROS, ...(out.config as object) };
+  }
+  return out;
+}
+
 /** Builds the normalized config in tfjs-layers; a config TF.js rejects is UNSUPPORTED. */
 async function buildInTfjs(modelConfig: Record<string, unknown>, file: string): Promise<LayersModel> {
   const { models } = await import('@tensorflow/tfjs-layers');
   try {
-    return await models.modelFromJSON({ modelTopology: modelConfig } as never);
+    return await models.modelFromJSON({ modelTopology: withZeroInitializers(modelConfig) } as never);
   } catch (err) {
     throw new DlpackError('UNSUPPORTED', `TF.js cannot build this model: ${String((err as Error).message).split('\n')[0]}`, { file, cause: err });
   }
@@ -106,17 +126,11 @@ export async function convertKerasToTfjs(options: ConvertOptions): Promise<Trans
     throw new DlpackError('RUNTIME', `the converted model does not run in TF.js: ${String((err as Error).message).split('\n')[0]}`, { file: options.input, cause: err });
   }
 
-  const foldedInput = keras.modelConfig.class_name === 'Sequential' && keras.layers[0]?.className === 'InputLayer' ? keras.layers[0] : undefined;
-  const changed = keras.layers
-    .filter((l) => l !== foldedInput)
-    .map((l) => ({
-      name: l.name,
-      what: `${l.className} → tfjs-layers ${l.className}${matched.perLayer.get(l.name) ? `, ${matched.perLayer.get(l.name)} weight(s)` : ''}`,
-    }));
+  const changed = keras.layers.map((l) => ({
+    name: l.name,
+    what: `${l.className} → tfjs-layers ${l.className}${matched.perLayer.get(l.name) ? `, ${matched.perLayer.get(l.name)} weight(s)` : ''}`,
+  }));
   const skipped: TransformOutcome['skipped'] = [];
-  if (foldedInput) {
-    skipped.push({ name: foldedInput.name, reason: 'InputLayer of a Sequential model: its shape moves to the first layer (batch_input_shape), as Keras 2 wrote it' });
-  }
   const notes = [
     `Keras ${keras.kerasVersion ?? '(version unknown)'} ${keras.kind === 'keras-v3' ? '.keras' : 'HDF5'} → TF.js layers model (${join(options.output, 'model.json')})`,
     ran,

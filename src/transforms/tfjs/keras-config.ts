@@ -3,8 +3,8 @@
  * the list of layers it cannot load (by name, with the reason). Keras 3 differences handled:
  * `module`/`registered_name`/`build_config` wrappers, `batch_shape` for `batch_input_shape`,
  * dtype-policy objects for dtype strings, call-style `inbound_nodes` ({args, kwargs} with
- * `__keras_tensor__` histories) for the nested-list form, the InputLayer at the head of a
- * Sequential model (folded into the first layer's `batch_input_shape`, as Keras 2 wrote it).
+ * `__keras_tensor__` histories) for the nested-list form, `build_input_shape` of a Sequential
+ * model without an InputLayer.
  */
 
 export interface LayerProblem {
@@ -91,6 +91,10 @@ function layerSettingProblem(className: string, cfg: Obj, ctx: Ctx): string | un
     ctx.notes.add(`layers with dtype ${cfg.dtype} compute in float32 in TF.js (their weights are converted to float32)`);
     cfg.dtype = 'float32';
   }
+  if (className === 'SeparableConv2D' || className === 'SeparableConv1D') {
+    // Keras drops these from separable configs; tfjs-layers refuses them there.
+    for (const k of ['kernel_initializer', 'kernel_regularizer', 'kernel_constraint']) delete cfg[k];
+  }
   if (className === 'BatchNormalization' && Array.isArray(cfg.axis)) {
     if (cfg.axis.length !== 1) return `normalizing over several axes (${JSON.stringify(cfg.axis)})`;
     cfg.axis = cfg.axis[0];
@@ -159,22 +163,11 @@ function normalizeSequential(config: unknown, ctx: Ctx): Obj {
   const cfg = isObject(config) ? config : { layers: config };
   const raw = Array.isArray(cfg.layers) ? cfg.layers : [];
   const layers = raw.map((l) => normalizeLayer(l, ctx, false)).filter((l): l is Obj => l !== undefined);
-  let inputShape: unknown;
-  let inputDtype: unknown;
-  if (layers[0]?.class_name === 'InputLayer') {
-    const input = layers.shift()!.config as Obj;
-    inputShape = input.batch_input_shape;
-    inputDtype = input.dtype;
-  } else if (Array.isArray(cfg.build_input_shape)) {
-    inputShape = cfg.build_input_shape;
-  }
+  // A leading InputLayer stays (tfjs-layers' Sequential takes it, with its dtype, as Keras 2.4+ writes it).
   const first = layers[0]?.config as Obj | undefined;
-  if (first && first.batch_input_shape === undefined && inputShape !== undefined) {
-    first.batch_input_shape = inputShape;
-    if (typeof inputDtype === 'string') first.dtype = inputDtype;
-  }
-  if (first && first.batch_input_shape === undefined) {
-    ctx.problems.push({ layer: String(first.name), className: String(layers[0].class_name), reason: 'the Sequential model has no input shape (build it or add an Input before saving)' });
+  if (first && layers[0].class_name !== 'InputLayer' && first.batch_input_shape === undefined) {
+    if (Array.isArray(cfg.build_input_shape)) first.batch_input_shape = cfg.build_input_shape;
+    else ctx.problems.push({ layer: String(first.name), className: String(layers[0].class_name), reason: 'the Sequential model has no input shape (build it or add an Input before saving)' });
   }
   return { name: cfg.name ?? 'sequential', layers };
 }
