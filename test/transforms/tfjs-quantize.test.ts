@@ -45,7 +45,7 @@ for (const [label, fixture, shape] of [
         else assert.is(w.quantization, undefined, `${w.name} (${w.dtype}) stays unquantized`);
       }
       // Stock tfjs, no dlpack code: the quantized model gives what the float model gives.
-      const x = testInput(shape.reduce((a, b) => a * b, 1));
+      const x = testInput(shape.reduce((a: number, b: number) => a * b, 1));
       const [want] = await plainRun(await plainLoad(fixture), x, [...shape]);
       const [got] = await plainRun(await plainLoad(model), x, [...shape]);
       assert.ok(cosine(want, got) >= (dtype === 'uint8' ? 0.99 : 0.9999), `plain tfjs cosine ${cosine(want, got)}`);
