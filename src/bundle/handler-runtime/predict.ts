@@ -44,9 +44,16 @@ export function model(): Promise<ModelSession> {
   return loading;
 }
 
-/** Starts loading at module scope (INIT), without an unhandled rejection if it fails. */
-export function preload(): void {
-  model().catch(() => undefined);
+/**
+ * Starts loading at module scope, without an unhandled rejection if it fails. Templates export the
+ * returned promise as `ready`: hosts that await module-scope work (an ESM top-level await on
+ * Lambda, and `dlpack bench`) then count the model load as INIT, not as part of the first request.
+ */
+export function preload(): Promise<void> {
+  return model().then(
+    () => undefined,
+    () => undefined,
+  );
 }
 
 export async function predict(body: unknown): Promise<PredictResult> {

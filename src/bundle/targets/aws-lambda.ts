@@ -5,7 +5,8 @@
  */
 import { predict, preload, config } from '../handler-runtime/predict.js';
 
-preload();
+/** The model load started at module scope (INIT); resolves when it is done (never rejects). */
+export const ready = preload();
 
 interface HttpEvent {
   httpMethod?: string;

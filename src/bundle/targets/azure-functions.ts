@@ -7,7 +7,8 @@
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
 import { predict, preload, config } from '../handler-runtime/predict.js';
 
-preload();
+/** The model load started at module scope (INIT); resolves when it is done (never rejects). */
+export const ready = preload();
 
 export async function handler(request: HttpRequest | Request, _context?: InvocationContext): Promise<HttpResponseInit> {
   const declared = Number(request.headers.get('content-length'));

@@ -6,7 +6,8 @@ import { predict, preload, config } from '../handler-runtime/predict.js';
 import { methodNotAllowed, requestBody, sendJson, type NodeRequest } from '../handler-runtime/node-http.js';
 import type { ServerResponse } from 'node:http';
 
-preload();
+/** The model load started at module scope (INIT); resolves when it is done (never rejects). */
+export const ready = preload();
 
 export async function handler(req: NodeRequest, res: ServerResponse): Promise<void> {
   if (req.method && req.method !== 'POST') return sendJson(res, methodNotAllowed(req.method));
