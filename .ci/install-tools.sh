@@ -4,6 +4,7 @@
 set -u
 want=()
 command -v python3 >/dev/null && ! python3 -c 'import onnx' 2>/dev/null && want+=(python3-onnx)
+command -v python3 >/dev/null && ! python3 -c 'import h5py' 2>/dev/null && ! /usr/bin/python3 -c 'import h5py' 2>/dev/null && want+=(python3-h5py)
 command -v chromium >/dev/null || want+=(chromium)
 command -v umoci >/dev/null || want+=(umoci)
 command -v skopeo >/dev/null || want+=(skopeo)
