@@ -5,7 +5,7 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DlpackError } from '../../src/errors/dlpack-error.js';
 import { convertModel } from '../../src/transforms/convert-model.js';
@@ -78,6 +78,13 @@ test('truncated HDF5 → CORRUPT_MODEL (one line through the CLI, nothing writte
   assert.is(r.stderr.trim().split('\n').length, 1, r.stderr);
   assert.match(r.stderr, /cut\.h5/);
   assert.not.ok(existsSync(out));
+});
+
+test('a Keras file over 2 GB (sparse) → TOO_LARGE before it is read', async () => {
+  const f = join(tmp.dir, 'huge.h5');
+  writeFileSync(f, Buffer.from([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]));
+  truncateSync(f, 2 ** 31 + 10);
+  await expectError(f, 'TOO_LARGE', /limit 2 GB/);
 });
 
 async function kerasZip(entries: Record<string, Uint8Array | string>): Promise<Buffer> {
