@@ -51,9 +51,9 @@ export async function describeModel(path: string): Promise<ModelDescription> {
       const { describeTfjsFile } = await import('./tfjs/describe-tfjs.js');
       return describeTfjsFile(path);
     }
-    default:
-      throw new DlpackError('UNSUPPORTED', 'Keras files are read by `dlpack convert --to tfjs`; inspect the converted model', {
-        file: path,
-      });
+    default: {
+      const { readKerasFile, describeKeras } = await import('./keras/read-keras.js');
+      return describeKeras(await readKerasFile(path));
+    }
   }
 }
