@@ -6,14 +6,15 @@ import { renderInspectReport, type InspectReport } from '../src/report/inspect-r
 export default class Inspect extends DlpackCommand {
   static summary = 'Show what a model is made of: inputs, outputs, weights, ops and bytes on disk.';
   static description =
-    'Reads an ONNX model (with external data) or a TF.js model (graph or layers, any *.json name, with its weight shards) and reports format, producer, opsets, inputs/outputs with symbolic dims, parameter count, weight bytes per dtype, an op histogram and total bytes on disk. Paths inside the model must stay in its folder.';
+    'Reads an ONNX model (with external data), a TF.js model (graph or layers, any *.json name, with its weight shards) or a Keras .h5/.keras file and reports format, producer, opsets, inputs/outputs with symbolic dims, parameter count, weight bytes per dtype, an op histogram and total bytes on disk. Paths inside the model must stay in its folder.';
   static examples = [
     '<%= config.bin %> <%= command.id %> model.onnx',
     '<%= config.bin %> <%= command.id %> web_model/model.json --json',
     '<%= config.bin %> <%= command.id %> fixtures/models/mlp.onnx --ops 10',
+    '<%= config.bin %> <%= command.id %> model.keras',
   ];
   static args = {
-    model: Args.string({ description: 'model file: .onnx or a TF.js model .json', required: true }),
+    model: Args.string({ description: 'model file: .onnx, a TF.js model .json, or a Keras .h5/.keras', required: true }),
   };
   static flags = {
     ops: Flags.integer({ description: 'how many op types to list', default: 25, min: 1 }),
