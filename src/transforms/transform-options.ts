@@ -25,6 +25,12 @@ export interface QuantizeOptions {
   shardSize?: number;
   /** TF.js: re-quantize weights that are already quantized (default: leave them alone). */
   requantize?: boolean;
+  /** TF.js mixed precision: weights that break `check.minCosine` are kept at this dtype instead of `dtype`. */
+  fallback?: 'uint16' | 'float16' | 'float32';
+  /** TF.js mixed precision: weight bytes budget as a fraction of the input's (default 0.27 for uint8, 0.52 otherwise). */
+  maxRatio?: number;
+  /** TF.js: per-tensor affine range, the converter's min/max (default) or an MSE-minimizing clipped range. */
+  range?: 'minmax' | 'mse';
   perChannel?: boolean;
   symmetric?: boolean;
   reduceRange?: boolean;
