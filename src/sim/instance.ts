@@ -2,12 +2,13 @@
  * One function instance: a fresh runtime host process started with the platform's Node flags and
  * environment, placed in its own cgroup before Node starts (a `sh` wrapper writes its pid to
  * cgroup.procs, then execs node), or watched by the RSS watchdog. Phases (INIT, INVOKE) are timed
- * in the child; here we enforce the INIT and function timeouts and classify deaths the way the
- * platform reports them (out of memory, timed out, exited, signal).
+ * in the child, from the moment the request is sent here (stamped on a clock both share); here we
+ * enforce the INIT and function timeouts and classify deaths the way the platform reports them
+ * (out of memory, timed out, exited, signal).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { setPriority } from 'node:os';
-import type { HostReply, HostRequest, PhaseSample } from './protocol.js';
+import { monotonicMs, type HostReply, type HostRequest, type PhaseSample } from './protocol.js';
 import type { InstanceCgroup } from './cgroup.js';
 import { startWatchdog, type Watchdog } from './memory-watchdog.js';
 import { track, untrack } from './instance-registry.js';
@@ -173,7 +174,8 @@ export class RuntimeInstance {
         clearTimeout(timer);
         resolve({ reply, parentMs: performance.now() - t0 });
       });
-      if (msg) this.child.send(msg);
+      // Stamped as it leaves: the child times the phase from here (the event is delivered).
+      if (msg) this.child.send(msg.type === 'gc' ? msg : { ...msg, sentAt: monotonicMs() });
     });
   }
 
@@ -286,5 +288,5 @@ export class RuntimeInstance {
 }
 
 function pickSample(s: PhaseSample): PhaseSample {
-  return { ms: s.ms, cpuMs: s.cpuMs, runQueueMs: s.runQueueMs, maxRssBytes: s.maxRssBytes, rssBytes: s.rssBytes, heapBytes: s.heapBytes };
+  return { ms: s.ms, queuedMs: s.queuedMs, cpuMs: s.cpuMs, runQueueMs: s.runQueueMs, maxRssBytes: s.maxRssBytes, rssBytes: s.rssBytes, heapBytes: s.heapBytes };
 }

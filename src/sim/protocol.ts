@@ -1,8 +1,19 @@
 /**
  * Messages between the bench (parent) and a runtime host (child) over Node's IPC channel.
- * Timings and CPU time are measured inside the child, so the channel adds nothing to them.
+ * Timings and CPU time are measured inside the child. A phase starts when the parent *sent* its
+ * request (`sentAt`, on the clock below), as a platform's clock starts when it delivers the event:
+ * if the host's main thread is still busy with work the handler module left running (a model load
+ * neither awaited nor exported), the event waits, and that wait counts in the phase.
  */
 import type { PlatformId } from '../platforms/platform-profile.js';
+
+/**
+ * A clock both processes read alike: `process.hrtime` is CLOCK_MONOTONIC on Linux (libuv's
+ * uv_hrtime), one clock for the whole machine, never set back. Milliseconds.
+ */
+export function monotonicMs(): number {
+  return Number(process.hrtime.bigint()) / 1e6;
+}
 
 /** Parent → child. */
 export type HostRequest =
@@ -18,19 +29,29 @@ export type HostRequest =
       memoryMb: number;
       timeoutMs: number;
       functionName: string;
+      /** When the parent sent this request, monotonicMs(). */
+      sentAt?: number;
     }
-  | { type: 'invoke'; id: number }
+  | { type: 'invoke'; id: number; sentAt?: number }
   /** Full GC, then report the heap in use (for memory growth per invocation). */
   | { type: 'gc' };
 
 export interface PhaseSample {
-  /** Wall time inside the child, ms. */
+  /** Wall time from the parent sending the request to the phase's end, ms (includes `queuedMs`). */
   ms: number;
-  /** CPU time of the whole process (user + system, all threads), ms. */
+  /**
+   * Time the request waited before the host's event loop took it, ms: IPC transit (~0.1 ms) plus
+   * main-thread work the handler module left running after the previous phase.
+   */
+  queuedMs?: number;
+  /**
+   * CPU time of the whole process (user + system, all threads), ms, counted from the end of the
+   * previous phase when no other phase was in flight (so work done while the request waited counts).
+   */
   cpuMs: number;
   /** Kernel high-water mark of the process's resident set after the phase, bytes. */
   maxRssBytes: number;
-  /** Time the process's threads waited for a CPU (run queue, from each thread's /proc schedstat), ms. */
+  /** Time the process's threads waited for a CPU (run queue, from each thread's /proc schedstat), ms; counted like cpuMs. */
   runQueueMs?: number;
   /** Current RSS and V8 heap + external memory after the phase, bytes. */
   rssBytes: number;

@@ -48,6 +48,11 @@ const LEAK_KB_PER_INVOKE = 64;
 const LEAK_MIN_INVOCATIONS = 10;
 /** Platforms whose memory limit is per isolate, not per process (developers.cloudflare.com/workers/platform/limits/). */
 const ISOLATE_PLATFORMS = new Set(['cloudflare-workers']);
+/**
+ * A first invocation whose event waited longer than this for the host's main thread (IPC alone is
+ * ~0.1 ms) is flagged: the module left work running after INIT.
+ */
+const QUEUED_NOTE_MS = 5;
 
 export async function runConfiguration(plan: ConfigPlan): Promise<ConfigResult> {
   const { profile, memoryMb } = plan;
@@ -64,6 +69,7 @@ export async function runConfiguration(plan: ConfigPlan): Promise<ConfigResult> 
   const initMs: number[] = [];
   const bootMs: number[] = [];
   const coldTotalMs: number[] = [];
+  const firstQueuedMs: number[] = [];
   const warmMs: number[] = [];
   const initCpu: number[] = [];
   const warmCpu: number[] = [];
@@ -143,6 +149,7 @@ export async function runConfiguration(plan: ConfigPlan): Promise<ConfigResult> 
       initCpu.push(init.sample?.cpuMs ?? 0);
       const first = await inst.invoke();
       seen(first);
+      if (first.sample?.queuedMs !== undefined) firstQueuedMs.push(first.sample.queuedMs);
       const firstD = first.sample ? duration(first.sample) : first.parentMs;
       if (!first.ok) fail(first, 'INVOKE (cold)');
       else if (tooSlow(firstD)) fail({ ...first, ok: false, kind: 'timeout', errorType: 'Sandbox.Timedout', errorMessage: `projected ${firstD.toFixed(0)} ms exceeds the ${plan.timeoutMs} ms timeout` }, 'INVOKE (cold)');
@@ -189,6 +196,13 @@ export async function runConfiguration(plan: ConfigPlan): Promise<ConfigResult> 
     }
   }
 
+  const queued = percentiles(firstQueuedMs).p50;
+  if (queued >= QUEUED_NOTE_MS) {
+    notes.push(
+      `the first invocation waited ${queued.toFixed(0)} ms (p50) for main-thread work the handler module left running after INIT (not awaited or exported): ` +
+        'counted in the first invocation, as on the platform; export its promise (e.g. `export const ready = load()`) to make it INIT',
+    );
+  }
   if (isolate && baseline) notes.push(`memory limit applies to the isolate: Node's own ${(baseline / MIB).toFixed(0)} MB before INIT is not counted`);
   const warmP = percentiles(warmMs);
   const costs = warmCost.length ? warmCost : coldCost;

@@ -6,12 +6,18 @@
  * messages with the platform's calling convention. Every phase is timed here, in the child, with
  * its CPU time (user + system, all threads) and the kernel's RSS high-water mark.
  *
+ * A phase's clock starts when the parent sent its request (`sentAt`), not when this process got
+ * round to it: work the handler module left running on the main thread (a model load neither
+ * awaited nor exported, e.g. onnxruntime-node's session creation) delays the next event, and on
+ * the platform that delay is part of the invocation. Its CPU time counts too: CPU and run-queue
+ * accounting start where the previous phase ended (the host is otherwise idle in between).
+ *
  * Run as a script only (dist/src/sim/runtime-host.js, or an esbuild bundle of this file when
  * dlpack runs from its TypeScript sources). Handler output goes to this process's stdout/stderr.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import type { HostReply, HostRequest, PhaseSample } from './protocol.js';
+import { monotonicMs, type HostReply, type HostRequest, type PhaseSample } from './protocol.js';
 import { CONVENTIONS, type Invoker } from './conventions/index.js';
 import { installAzureCoreApi } from './conventions/azure-functions.js';
 
@@ -41,19 +47,65 @@ function runQueueNs(): number {
   return total;
 }
 
-function sample(t0: number, cpu0: NodeJS.CpuUsage, rq0: number): PhaseSample {
-  const ms = performance.now() - t0;
-  const cpu = process.cpuUsage(cpu0);
-  const rq = (runQueueNs() - rq0) / 1e6;
+interface Counters {
+  cpu: NodeJS.CpuUsage;
+  rqNs: number;
+}
+
+/** A phase under way: its start on the shared clock, how long the request waited, its counters at the start. */
+interface Phase {
+  t0: number;
+  queuedMs: number;
+  from: Counters;
+}
+
+/** Run queue first, CPU last: reading /proc costs ~0.1 ms of CPU that is nobody's phase. */
+const counters = (): Counters => {
+  const rqNs = runQueueNs();
+  return { rqNs, cpu: process.cpuUsage() };
+};
+
+/** Counters when the last phase ended (no phase in flight since): the next phase counts from here. */
+let idleSince = counters();
+let inFlight = 0;
+
+/** Starts a phase at the time the parent sent its request (never later than now). */
+function begin(sentAt: number | undefined): Phase {
+  const now = monotonicMs();
+  const t0 = sentAt !== undefined && Number.isFinite(sentAt) && sentAt < now ? sentAt : now;
+  // With other requests in flight (concurrency), the work before this one is theirs.
+  const from = inFlight === 0 ? idleSince : counters();
+  inFlight++;
+  return { t0, queuedMs: now - t0, from };
+}
+
+/**
+ * Ends a phase: its sample. If no other phase is in flight the host is idle from here, and the
+ * counters just read (before the reply goes out, so no later work is missed) start the next phase.
+ */
+function finish(p: Phase): PhaseSample {
+  const ms = monotonicMs() - p.t0;
+  const cpu = process.cpuUsage(p.from.cpu);
+  const rqNs = runQueueNs();
+  const rq = (rqNs - p.from.rqNs) / 1e6;
   const mem = process.memoryUsage();
+  const maxRss = process.resourceUsage().maxRSS;
+  // CPU read last: the sampling itself (reading /proc) is neither this phase's nor the next one's.
+  if (--inFlight === 0) idleSince = { rqNs, cpu: process.cpuUsage() };
   return {
     ms,
+    queuedMs: p.queuedMs,
     cpuMs: (cpu.user + cpu.system) / 1000,
     runQueueMs: Number.isFinite(rq) ? Math.max(0, rq) : undefined,
-    maxRssBytes: process.resourceUsage().maxRSS * 1024,
+    maxRssBytes: maxRss * 1024,
     rssBytes: mem.rss,
     heapBytes: mem.heapUsed + mem.external,
   };
+}
+
+/** Between phases (after our own work such as a forced GC): what runs from here counts in the next phase. */
+function markIdle(): void {
+  if (inFlight === 0) idleSince = counters();
 }
 
 function describeError(err: unknown, fallbackType: string): { errorType: string; errorMessage: string } {
@@ -69,26 +121,27 @@ async function settleExports(mod: Record<string, unknown>): Promise<void> {
 
 async function init(req: InitRequest): Promise<void> {
   config = req;
-  const rq0 = runQueueNs();
-  const t0 = performance.now();
-  const cpu0 = process.cpuUsage();
+  const phase = begin(req.sentAt);
+  const done = (outcome: { ok: true; backend?: string } | { ok: false; errorType: string; errorMessage: string }) => {
+    send({ type: 'init-done', ...outcome, ...finish(phase) });
+  };
   let mod: Record<string, unknown>;
   try {
     if (req.convention === 'azure-functions') installAzureCoreApi(req.entry);
     mod = (await import(pathToFileURL(req.entry).href)) as Record<string, unknown>;
     await settleExports(mod);
   } catch (err) {
-    send({ type: 'init-done', ok: false, ...describeError(err, 'Runtime.ImportModuleError'), ...sample(t0, cpu0, rq0) });
+    done({ ok: false, ...describeError(err, 'Runtime.ImportModuleError') });
     return;
   }
   try {
     invoker = CONVENTIONS[req.convention].prepare(mod, req.exportName);
   } catch (err) {
-    send({ type: 'init-done', ok: false, errorType: 'Runtime.HandlerNotFound', errorMessage: (err as Error).message, ...sample(t0, cpu0, rq0) });
+    done({ ok: false, errorType: 'Runtime.HandlerNotFound', errorMessage: (err as Error).message });
     return;
   }
   const backend = typeof mod.backend === 'string' ? mod.backend : undefined;
-  send({ type: 'init-done', ok: true, backend, ...sample(t0, cpu0, rq0) });
+  done({ ok: true, backend });
 }
 
 /** The `backend` field dlpack's handler templates put in their JSON answer (read after timing). */
@@ -104,42 +157,44 @@ function backendOf(body: string | Uint8Array, bytes: number): string | undefined
   }
 }
 
-async function invoke(id: number): Promise<void> {
+async function invoke(id: number, sentAt: number | undefined): Promise<void> {
   if (!config || !invoker) throw new Error('invoke before a successful init');
   const requestId = `${process.pid.toString(16)}-${id.toString(16).padStart(8, '0')}-dlpack`;
-  const rq0 = runQueueNs();
-  const cpu0 = process.cpuUsage();
-  const t0 = performance.now();
+  const phase = begin(sentAt);
   try {
     const out = await invoker(config.event, {
       requestId,
       functionName: config.functionName,
       memoryMb: config.memoryMb,
       timeoutMs: config.timeoutMs,
-      startedAt: t0,
+      // The platform's clock started when the event was delivered (getRemainingTimeInMillis).
+      startedAt: performance.now() - phase.queuedMs,
     });
-    const s = sample(t0, cpu0, rq0);
+    const s = finish(phase);
     const bytes = typeof out.body === 'string' ? Buffer.byteLength(out.body) : out.body.byteLength;
     const text = typeof out.body === 'string' ? out.body : Buffer.from(out.body.subarray(0, 300)).toString('utf8');
     send({ type: 'invoke-done', id, ok: true, status: out.status, bodyBytes: bytes, preview: text.slice(0, 300), backend: backendOf(out.body, bytes), ...s });
   } catch (err) {
-    const s = sample(t0, cpu0, rq0);
+    const s = finish(phase);
     send({ type: 'invoke-done', id, ok: false, ...describeError(err, 'Error'), ...s });
   }
 }
 
 process.on('message', (msg: HostRequest) => {
   if (msg.type === 'init') void init(msg);
-  else if (msg.type === 'invoke') void invoke(msg.id);
+  else if (msg.type === 'invoke') void invoke(msg.id, msg.sentAt);
   else if (msg.type === 'gc') {
     // Twice: the first call may only finish an incremental marking cycle already under way.
     const gc = (globalThis as { gc?: () => void }).gc;
     gc?.();
     gc?.();
     const mem = process.memoryUsage();
+    // The forced GC is ours, not the next invocation's.
+    markIdle();
     send({ type: 'gc-heap', heapBytes: mem.heapUsed + mem.external });
   }
 });
 // The parent going away ends the instance (no orphans).
 process.on('disconnect', () => process.exit(0));
+markIdle();
 send({ type: 'ready', rssBytes: process.memoryUsage.rss() });
