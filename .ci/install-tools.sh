@@ -3,8 +3,10 @@
 # absent). Installed from Debian's packages when we are root and apt is there; never fatal.
 set -u
 want=()
-command -v python3 >/dev/null && ! python3 -c 'import onnx' 2>/dev/null && want+=(python3-onnx)
-command -v python3 >/dev/null && ! python3 -c 'import h5py' 2>/dev/null && ! /usr/bin/python3 -c 'import h5py' 2>/dev/null && want+=(python3-h5py)
+# Debian's packages install into Debian's own python3 (/usr/bin/python3), which the test tiers use.
+has_py() { python3 -c "import $1" 2>/dev/null || /usr/bin/python3 -c "import $1" 2>/dev/null; }
+has_py onnx || want+=(python3-onnx)
+has_py h5py || want+=(python3-h5py)
 command -v chromium >/dev/null || want+=(chromium)
 command -v umoci >/dev/null || want+=(umoci)
 command -v skopeo >/dev/null || want+=(skopeo)
