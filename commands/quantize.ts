@@ -17,6 +17,7 @@ export default class Quantize extends DlpackCommand {
     '<%= config.bin %> <%= command.id %> model.onnx --mode int8-dynamic -o model.dyn.onnx --min-cosine 0.99',
     '<%= config.bin %> <%= command.id %> ppocr_cls.onnx --mode fp16 --shape x=1,3,48,192 -o cls.fp16.onnx --json',
     '<%= config.bin %> <%= command.id %> web_model/model.json --dtype uint8 -o web_model_uint8',
+    '<%= config.bin %> <%= command.id %> web_model/model.json --dtype uint8 --fallback float16 --min-cosine 0.99 --max-ratio 0.3 -o web_model_mixed',
   ];
   static args = { model: Args.string({ description: 'model file: .onnx or a TF.js model .json', required: true }) };
   static flags = {
@@ -36,6 +37,12 @@ export default class Quantize extends DlpackCommand {
     weights: Flags.string({ description: 'TF.js: quantize only weights matching these globs (comma-separated)', multiple: true, delimiter: ',' }),
     'shard-size': Flags.string({ description: 'TF.js: weight shard size', default: '4MB' }),
     requantize: Flags.boolean({ description: 'TF.js: re-quantize weights that are already quantized (default: leave them as they are)' }),
+    fallback: Flags.string({
+      description: 'TF.js mixed precision: keep the weights that most hurt the outputs at this dtype until every output reaches --min-cosine (within --max-ratio)',
+      options: ['uint16', 'float16', 'float32'],
+    }),
+    'max-ratio': Flags.string({ description: 'TF.js mixed precision: weight bytes budget as a fraction of the input (default 0.27 for uint8, 0.52 otherwise)' }),
+    range: Flags.string({ description: 'TF.js affine range per tensor: min/max as the converter, or mse (clipped range with the least weight error)', options: ['minmax', 'mse'], default: 'minmax' }),
     ...checkFlags,
   };
 
@@ -51,6 +58,9 @@ export default class Quantize extends DlpackCommand {
         weights: flags.weights,
         shardSize: parseBytes(flags['shard-size']),
         requantize: flags.requantize,
+        fallback: flags.fallback as 'float16' | undefined,
+        maxRatio: flags['max-ratio'] === undefined ? undefined : Number(flags['max-ratio']),
+        range: flags.range as 'minmax' | 'mse',
         perChannel: flags['per-channel'],
         symmetric: flags.symmetric,
         reduceRange: flags['reduce-range'],

@@ -17,7 +17,9 @@ import { DEFAULT_SHARD_SIZE_BYTES, writeTfjs } from '../../formats/tfjs/write-tf
 import { formatBytes } from '../../report/units.js';
 import type { QuantizeOptions, TransformOutcome } from '../transform-options.js';
 import { weightSelector } from './weight-patterns.js';
-import { countFloat16Overflow, quantizeValues, type TfjsQuantDType } from './weight-quantization.js';
+import { chooseMixedPrecision } from './mixed-precision-plan.js';
+import { encodeWeight, type EncodedWeight } from './weight-encoding.js';
+import type { TfjsQuantDType } from './weight-quantization.js';
 
 const realOr = (p: string) => {
   try {
@@ -55,39 +57,54 @@ export async function quantizeTfjs(options: QuantizeOptions): Promise<TransformO
   let requantized = 0;
 
   options.onProgress?.(`quantizing ${model.weights.length} weights to ${dtype}`);
-  const weights = model.weights.map((w): TfjsWeight => {
+  const range = options.range ?? 'minmax';
+  const candidates: { weight: TfjsWeight; values: Float32Array }[] = [];
+  const low = new Map<string, EncodedWeight>();
+  for (const w of model.weights) {
     if (!selector.matches(w.name)) {
       notMatched++;
-      return w;
+      continue;
     }
     if (w.dtype !== 'float32') {
       skipped.push({ name: w.name, reason: `${w.dtype} weight: only float32 weights are quantized (as tensorflowjs_converter does)` });
-      return w;
+      continue;
     }
     if (w.quantization && !options.requantize) {
       skipped.push({ name: w.name, reason: `already stored as ${w.quantization.dtype}; --requantize re-quantizes it from its decoded values` });
-      return w;
+      continue;
     }
     const values = dequantizeWeight(w) as Float32Array;
-    if (dtype === 'float16') {
-      const overflow = countFloat16Overflow(values);
-      if (overflow > 0) {
-        skipped.push({ name: w.name, reason: `${overflow} value(s) beyond ±65504 would become infinite in float16; left float32` });
-        return w;
-      }
-    }
-    let q;
     try {
-      q = quantizeValues(values, dtype);
+      low.set(w.name, encodeWeight(values, dtype, range));
     } catch (err) {
-      skipped.push({ name: w.name, reason: `${(err as Error).message}; left as it was` });
-      return w;
+      const why = (err as Error).message;
+      skipped.push({ name: w.name, reason: dtype === 'float16' ? `${why}; left float32` : `${why}; left as it was` });
+      continue;
     }
-    const out: TfjsWeight = { ...w, data: q.data, quantization: q.quantization };
-    const what = describeQuantization(out);
-    changed.push({ name: w.name, what: w.quantization ? `re-quantized: ${w.quantization.dtype} → ${what.replace('float32 → ', '')}` : what });
+    candidates.push({ weight: w, values });
+  }
+  const bytesBefore = model.weights.reduce((a, w) => a + w.data.byteLength, 0);
+  let encoded = low;
+  let mixedNotes: string[] = [];
+  const reasons = new Map<string, string>();
+  if (options.fallback) {
+    const mixed = await chooseMixedPrecision(options, model, candidates, low, bytesBefore);
+    encoded = mixed.encoded;
+    mixedNotes = mixed.notes;
+    for (const [n, r] of mixed.reasons) reasons.set(n, r);
+  }
+  const weights = model.weights.map((w): TfjsWeight => {
+    const e = encoded.get(w.name);
+    if (!e) return w;
+    const out: TfjsWeight = { ...w, data: e.data, quantization: e.quantization };
+    const what = e.precision === 'float32' ? 'kept float32' : describeQuantization(out) + (e.clipped ? ` (MSE range, clipped from [${e.clipped.min.toPrecision(4)}, ${e.clipped.max.toPrecision(4)}])` : '');
+    const why = reasons.get(w.name);
+    changed.push({
+      name: w.name,
+      what: (w.quantization ? `re-quantized: ${w.quantization.dtype} → ${what.replace('float32 → ', '')}` : what) + (why ? ` — ${why}` : ''),
+    });
     if (w.quantization) requantized++;
-    return out;
+    return e.precision === 'float32' && !w.quantization ? w : out;
   });
 
   const unused = selector.unused();
@@ -103,12 +120,13 @@ export async function quantizeTfjs(options: QuantizeOptions): Promise<TransformO
     modelFileName: basename(options.input),
   });
 
-  const bytesBefore = model.weights.reduce((a, w) => a + w.data.byteLength, 0);
   const bytesAfter = weights.reduce((a, w) => a + w.data.byteLength, 0);
   const shards = written.files.filter((f) => f.role === 'weights').length;
   const notes = [
-    `${dtype === 'float16' ? 'float16' : `affine ${dtype} per tensor, range nudged so 0 is exact`}, as tensorflowjs_converter --quantize_${dtype} writes it; weight bytes ${formatBytes(bytesBefore)} → ${formatBytes(bytesAfter)} (${bytesBefore ? (bytesAfter / bytesBefore).toFixed(3) : '0'}×) in ${shards} shard(s)`,
+    `${dtype === 'float16' ? 'float16' : `affine ${dtype} per tensor, range nudged so 0 is exact`}, as tensorflowjs_converter --quantize_${dtype} writes it${options.fallback ? ` (mixed precision: some weights ${options.fallback})` : ''}; weight bytes ${formatBytes(bytesBefore)} → ${formatBytes(bytesAfter)} (${bytesBefore ? (bytesAfter / bytesBefore).toFixed(3) : '0'}×) in ${shards} shard(s)`,
   ];
+  if (range === 'mse') notes.push('affine ranges searched per tensor for the least squared weight error (--range mse): outliers clipped where that lowers it; still one min/scale per tensor');
+  notes.push(...mixedNotes);
   if (notMatched) notes.push(`${notMatched} weight(s) not matched by --weights were left as they were`);
   if (requantized) notes.push(`${requantized} already-quantized weight(s) re-quantized from their decoded values (--requantize)`);
   return { outputModel: written.modelFile, changed, skipped, notes };

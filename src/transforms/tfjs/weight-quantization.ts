@@ -44,7 +44,7 @@ export function affineRange(minVal: number, maxVal: number, dtype: 'uint8' | 'ui
 }
 
 /** Min and max of float32 values; NaN anywhere makes the range unusable (returned as NaN). */
-function range(values: Float32Array): [number, number] {
+export function valueRange(values: Float32Array): [number, number] {
   let min = Infinity;
   let max = -Infinity;
   for (let i = 0; i < values.length; i++) {
@@ -56,17 +56,21 @@ function range(values: Float32Array): [number, number] {
   return [min, max];
 }
 
+/** How an affine range is chosen: the converter's [min, max], or a clipped range minimizing weight MSE. */
+export type RangeMethod = 'minmax' | 'mse';
+
 /**
  * Quantizes float32 values the converter's way. Throws a plain Error for values an affine range
- * cannot hold (NaN, ±Infinity); callers turn it into a skip with the reason.
+ * cannot hold (NaN, ±Infinity); callers turn it into a skip with the reason. `clip` replaces the
+ * tensor's [min, max] by a narrower range (values outside are clipped), e.g. from searchClipRange.
  */
-export function quantizeAffine(values: Float32Array, dtype: 'uint8' | 'uint16'): QuantizedWeightData {
+export function quantizeAffine(values: Float32Array, dtype: 'uint8' | 'uint16', clip?: { lo: number; hi: number }): QuantizedWeightData {
   const out = dtype === 'uint8' ? new Uint8Array(values.length) : new Uint16Array(values.length);
   let quantization: TfjsQuantization;
   if (values.length === 0) {
     quantization = { dtype, min: 0, scale: 1, original_dtype: 'float32' };
   } else {
-    const [minVal, maxVal] = range(values);
+    const [minVal, maxVal] = valueRange(values);
     if (!Number.isFinite(minVal) || !Number.isFinite(maxVal)) {
       throw new Error('holds NaN or infinite values, which an affine range cannot represent');
     }
@@ -74,7 +78,7 @@ export function quantizeAffine(values: Float32Array, dtype: 'uint8' | 'uint16'):
       // A single value: every element is 0 with min = that value, scale 1 (as the converter does).
       quantization = { dtype, min: minVal, scale: 1, original_dtype: 'float32' };
     } else {
-      const r = affineRange(minVal, maxVal, dtype);
+      const r = clip && clip.hi > clip.lo ? affineRange(clip.lo, clip.hi, dtype) : affineRange(minVal, maxVal, dtype);
       const qmax = QUANT_MAX[dtype];
       for (let i = 0; i < values.length; i++) {
         const clipped = Math.min(r.max, Math.max(r.min, values[i]));

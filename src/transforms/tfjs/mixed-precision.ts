@@ -1,0 +1,192 @@
+/**
+ * Accuracy-driven mixed precision for TF.js weights (in the spirit of ONNX Runtime's
+ * nodes_to_exclude and accuracy-aware quantization, restricted to what a TF.js manifest can
+ * express: one dtype per weight). Every candidate starts at the target dtype; the weights that
+ * hurt the outputs most per byte are kept at the fallback dtype, greedily, until every output's
+ * cosine reaches the goal or the byte budget would be exceeded.
+ *
+ * 1. cheap: each weight's relative quantization error (1 / SQNR) at the target dtype;
+ * 2. measured: for each weight (the MAX_MEASURED worst by 1. on large models), that weight alone
+ *    at the target dtype and every other at the fallback, through the shared accuracy check (one
+ *    sample) — its harm is the cosine it costs on its worst output;
+ * 3. greedy: promote by harm per extra byte in batches of 1, 1, 2, 4, … within the budget,
+ *    re-measuring on the check's full samples; the last batch is bisected down to the smallest
+ *    prefix that still meets the goal.
+ */
+import type { TfjsWeight } from '../../formats/tfjs/tfjs-model.js';
+import type { OutputAccuracy } from '../../report/report-schemas.js';
+import { encodeWeight, type EncodedWeight, type WeightPrecision } from './weight-encoding.js';
+import type { RangeMethod } from './weight-quantization.js';
+
+/** Above this many candidates only the worst by relative error get a measured sensitivity. */
+export const MAX_MEASURED = 160;
+
+export interface MixedPrecisionInput {
+  /** Every weight of the model, in order (as read). */
+  weights: TfjsWeight[];
+  /** The float32 weights that may be quantized, with their values. */
+  candidates: { weight: TfjsWeight; values: Float32Array }[];
+  dtype: 'uint8' | 'uint16' | 'float16';
+  fallback: WeightPrecision;
+  range: RangeMethod;
+  minCosine: number;
+  /** Weight bytes budget: at most this many bytes in all. */
+  maxBytes: number;
+  /** Candidates already encoded at `dtype` (encoded here when absent). */
+  low?: Map<string, EncodedWeight>;
+  /** Runs the shared accuracy check on a weight set; `samples` 1 for the quick sensitivity pass. */
+  measure(weights: TfjsWeight[], samples?: number): Promise<OutputAccuracy[]>;
+  onProgress?: (message: string) => void;
+}
+
+export interface Promotion {
+  name: string;
+  /** Rank by measured gain per extra byte (1 = most harmful at the target dtype). */
+  rank: number;
+  relError: number;
+  /** The worst output cosine with only this weight at the target dtype, the others at the fallback (one sample). */
+  aloneMinCosine?: number;
+  extraBytes: number;
+}
+
+export interface MixedPrecisionResult {
+  /** The weights to write (best configuration found). */
+  weights: TfjsWeight[];
+  precisions: Map<string, WeightPrecision>;
+  encoded: Map<string, EncodedWeight>;
+  promoted: Promotion[];
+  met: boolean;
+  bytes: number;
+  /** Outputs of the written configuration on the full samples. */
+  outputs: OutputAccuracy[];
+  /** Outputs with every candidate at the target dtype (full samples). */
+  baseline: OutputAccuracy[];
+  /** Weights that would have helped but did not fit the budget. */
+  overBudget: string[];
+  measured: number;
+}
+
+/** How far the outputs are from the goal: Σ max(0, cosine goal − cosine); 0 when every output meets it. */
+export function shortfall(outputs: OutputAccuracy[], minCosine: number): number {
+  return outputs.reduce((a, o) => a + Math.max(0, minCosine - (Number.isFinite(o.cosine) ? o.cosine : -1)), 0);
+}
+
+const minCos = (outputs: OutputAccuracy[]) => Math.min(...outputs.map((o) => o.cosine));
+
+export async function searchMixedPrecision(input: MixedPrecisionInput): Promise<MixedPrecisionResult> {
+  const { dtype, fallback, range, minCosine } = input;
+  const progress = input.onProgress ?? (() => {});
+  const values = new Map(input.candidates.map((c) => [c.weight.name, c.values]));
+  const cache = new Map<string, EncodedWeight>();
+  const encode = (name: string, p: WeightPrecision): EncodedWeight => {
+    const key = `${p}:${name}`;
+    if (!cache.has(key)) {
+      let e: EncodedWeight;
+      try {
+        e = encodeWeight(values.get(name)!, p, range);
+      } catch {
+        e = encodeWeight(values.get(name)!, 'float32'); // float16 fallback would overflow: keep float32
+      }
+      cache.set(key, e);
+    }
+    return cache.get(key)!;
+  };
+  const low = new Map<string, EncodedWeight>();
+  for (const c of input.candidates) low.set(c.weight.name, input.low?.get(c.weight.name) ?? encode(c.weight.name, dtype));
+  const build = (promoted: Set<string>): { weights: TfjsWeight[]; bytes: number; encoded: Map<string, EncodedWeight> } => {
+    const encoded = new Map<string, EncodedWeight>();
+    const weights = input.weights.map((w) => {
+      if (!values.has(w.name)) return w;
+      const e = promoted.has(w.name) ? encode(w.name, fallback) : low.get(w.name)!;
+      encoded.set(w.name, e);
+      return { ...w, data: e.data, quantization: e.quantization };
+    });
+    return { weights, bytes: weights.reduce((a, w) => a + w.data.byteLength, 0), encoded };
+  };
+  const extra = (name: string) => encode(name, fallback).data.byteLength - low.get(name)!.data.byteLength;
+  let measured = 0;
+  const measure = async (promoted: Set<string>, samples?: number) => {
+    measured++;
+    return input.measure(build(promoted).weights, samples);
+  };
+
+  progress(`mixed precision: measuring ${input.candidates.length} weights at ${dtype}`);
+  const baseline = await measure(new Set());
+  let best = { promoted: new Set<string>(), outputs: baseline, gap: shortfall(baseline, minCosine) };
+  const result = (met: boolean, overBudget: string[], ranks: Map<string, Omit<Promotion, 'name'>>): MixedPrecisionResult => {
+    const b = build(best.promoted);
+    const precisions = new Map([...b.encoded].map(([n, e]) => [n, e.precision]));
+    const promoted = [...best.promoted].map((name) => ({ name, ...ranks.get(name)! })).sort((x, y) => x.rank - y.rank);
+    return { weights: b.weights, precisions, encoded: b.encoded, promoted, met, bytes: b.bytes, outputs: best.outputs, baseline, overBudget, measured };
+  };
+  if (best.gap === 0) return result(true, [], new Map());
+
+  // 1–2: sensitivity. Cheap figure first; then each (worst) weight alone at the target dtype with
+  // every other candidate at the fallback: its harm is how much cosine that one weight costs.
+  // Alone, one weight's effect stands clear of the others' noise, so one sample ranks it well.
+  const all = new Set(input.candidates.map((c) => c.weight.name));
+  const byError = [...all].filter((n) => extra(n) > 0).sort((a, b) => low.get(b)!.relError - low.get(a)!.relError);
+  const high = await measure(all, 1);
+  const harms = new Map<string, { harm: number; alone: number }>();
+  for (const [i, name] of byError.slice(0, MAX_MEASURED).entries()) {
+    progress(`mixed precision: sensitivity of weight ${i + 1}/${Math.min(byError.length, MAX_MEASURED)} (${name})`);
+    const rest = new Set(all);
+    rest.delete(name);
+    const outs = await measure(rest, 1);
+    const harm = Math.max(0, ...outs.map((o, k) => high[k].cosine - o.cosine));
+    harms.set(name, { harm, alone: minCos(outs) });
+  }
+  // Unmeasured weights (large models) rank after the measured ones, by relative error.
+  const score = (n: string) => (harms.has(n) ? 1 + harms.get(n)!.harm / extra(n) : low.get(n)!.relError / (1 + low.get(n)!.relError));
+  const order = [...byError].sort((a, b) => score(b) - score(a) || low.get(b)!.relError - low.get(a)!.relError);
+  const ranks = new Map(order.map((n, i) => [n, { rank: i + 1, relError: low.get(n)!.relError, aloneMinCosine: harms.get(n)?.alone, extraBytes: extra(n) }]));
+
+  // 3: greedy promotion in growing batches, within the byte budget.
+  const promoted = new Set<string>();
+  let bytes = build(promoted).bytes;
+  const overBudget: string[] = [];
+  let next = 0;
+  let batchSize = 1;
+  let rounds = 0;
+  while (next < order.length) {
+    const batch: string[] = [];
+    while (next < order.length && batch.length < batchSize) {
+      const name = order[next++];
+      if (bytes + extra(name) > input.maxBytes) {
+        if ((harms.get(name)?.harm ?? 0) > 0) overBudget.push(name);
+        continue;
+      }
+      batch.push(name);
+      bytes += extra(name);
+    }
+    if (!batch.length) break;
+    const before = new Set(promoted);
+    for (const n of batch) promoted.add(n);
+    progress(`mixed precision: ${promoted.size} weight(s) at ${fallback}, checking`);
+    let outs = await measure(promoted);
+    let gap = shortfall(outs, minCosine);
+    if (gap === 0 && batch.length > 1) {
+      // Bisect the batch: the smallest prefix (in rank order) that still meets the goal.
+      let lo = 0;
+      let hi = batch.length;
+      let hiOuts = outs;
+      while (hi - lo > 1) {
+        const mid = (lo + hi) >> 1;
+        const trial = new Set([...before, ...batch.slice(0, mid)]);
+        const o = await measure(trial);
+        if (shortfall(o, minCosine) === 0) {
+          hi = mid;
+          hiOuts = o;
+        } else lo = mid;
+      }
+      promoted.clear();
+      for (const n of [...before, ...batch.slice(0, hi)]) promoted.add(n);
+      outs = hiOuts;
+      gap = 0;
+    }
+    if (gap < best.gap || (gap === 0 && best.gap === 0)) best = { promoted: new Set(promoted), outputs: outs, gap };
+    if (gap === 0) return result(true, [], ranks);
+    batchSize = ++rounds < 2 ? 1 : batchSize * 2;
+  }
+  return result(false, overBudget, ranks);
+}
