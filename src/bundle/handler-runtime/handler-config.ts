@@ -2,21 +2,6 @@
  * The configuration dlpack bakes into every bundle (the `dlpack:config` virtual module): what the
  * model expects, where its files are, how many threads to use and how big a request may be.
  */
-export type TensorDType =
-  | 'float32'
-  | 'float64'
-  | 'float16'
-  | 'int8'
-  | 'uint8'
-  | 'int16'
-  | 'uint16'
-  | 'int32'
-  | 'uint32'
-  | 'int64'
-  | 'uint64'
-  | 'bool'
-  | 'string';
-
 export interface InputSpec {
   name: string;
   dtype: string;

@@ -2,20 +2,11 @@
  * What a runtime adapter (onnxruntime-node, onnxruntime-web, tfjs-backend-wasm, tfjs-node) gives
  * the handler core: a loaded model that runs named tensors. Lives inside the bundle.
  */
+import type { TypedArray } from '../../runtimes/runtime.js';
 import type { HandlerConfig } from './handler-config.js';
 
-export type ElementArray =
-  | Float32Array
-  | Float64Array
-  | Int8Array
-  | Uint8Array
-  | Int16Array
-  | Uint16Array
-  | Int32Array
-  | Uint32Array
-  | BigInt64Array
-  | BigUint64Array
-  | string[];
+/** Tensor data inside a bundle: the runtime interface's typed arrays, or strings. */
+export type ElementArray = TypedArray | string[];
 
 export interface Tensor {
   dtype: string;

@@ -6,20 +6,12 @@
  */
 import { DlpackError } from '../../errors/dlpack-error.js';
 import type { DType } from '../../model/model-description.js';
+import type { TypedArray } from '../../runtimes/runtime.js';
 import { OnnxDataType as T, onnxDtypeCode, onnxDtypeName, onnxStoredBytes } from './onnx-dtypes.js';
 import type { Int64, TensorProto } from './onnx-proto-types.js';
 
-export type OnnxTypedArray =
-  | Float32Array
-  | Float64Array
-  | Int8Array
-  | Uint8Array
-  | Int16Array
-  | Uint16Array
-  | Int32Array
-  | Uint32Array
-  | BigInt64Array
-  | BigUint64Array;
+/** The typed arrays tensor data comes back in (the same set the runtime interface carries). */
+export type OnnxTypedArray = TypedArray;
 
 /** Dims as plain numbers (throws TOO_LARGE for a dim beyond 2^53). */
 export function tensorDims(tensor: { dims?: Int64[] }): number[] {
