@@ -30,7 +30,8 @@ export function assertNotInput(output: string, inputs: string[]): void {
   }
 }
 
-async function assertWritableFolder(target: string): Promise<void> {
+/** Checks, before any work, that the folder `target` will be written into exists and is writable. */
+export async function assertWritableFolder(target: string): Promise<void> {
   const folder = dirname(resolve(target));
   try {
     const st = await fs.stat(folder);

@@ -3,12 +3,10 @@
  * both models, run the accuracy check and latency through the one runtime interface, profile the
  * kernels ORT ran, build the report, and apply the accuracy gates.
  */
-import { promises as fs } from 'node:fs';
-import { dirname, resolve } from 'node:path';
 import { gateFailure, runAccuracyCheck, type AccuracyCheckResult } from '../accuracy/accuracy-check.js';
 import { DlpackError } from '../errors/dlpack-error.js';
 import { describeModel, detectModelFile } from '../formats/load-model.js';
-import { assertNotInput } from '../io/atomic-output.js';
+import { assertNotInput, assertWritableFolder } from '../io/atomic-output.js';
 import type { ModelDescription } from '../model/model-description.js';
 import type { TransformReport } from '../report/report-schemas.js';
 import type { CheckOptions, TransformOutcome } from './transform-options.js';
@@ -17,16 +15,7 @@ import { buildTransformReport } from './transform-report.js';
 /** Refuses an output equal to the input and an output folder that is missing or not writable, before any work. */
 export async function prepareOutput(input: string, output: string): Promise<void> {
   assertNotInput(output, [input]);
-  const folder = dirname(resolve(output));
-  try {
-    const st = await fs.stat(folder);
-    if (!st.isDirectory()) throw new DlpackError('OUTPUT', 'output folder is not a directory', { file: folder });
-    await fs.access(folder, 2 /* W_OK */);
-  } catch (err) {
-    if (err instanceof DlpackError) throw err;
-    const missing = (err as NodeJS.ErrnoException).code === 'ENOENT';
-    throw new DlpackError('OUTPUT', missing ? 'output folder does not exist' : 'output folder is not writable', { file: folder, cause: err });
-  }
+  await assertWritableFolder(output);
 }
 
 export interface FinishOptions {
