@@ -31,6 +31,8 @@ export interface QuantizeOptions {
   maxRatio?: number;
   /** TF.js: per-tensor affine range, the converter's min/max (default) or an MSE-minimizing clipped range. */
   range?: 'minmax' | 'mse';
+  /** TF.js graph models: cross-layer equalization of depthwise → 1×1 conv kernel pairs before quantizing (exact in float). */
+  equalize?: boolean;
   perChannel?: boolean;
   symmetric?: boolean;
   reduceRange?: boolean;
