@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const pjson = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 pjson.oclif.commands = './commands';
-const config = await Config.load({ root, pjson });
+const config = await Config.load({ root, pjson, ignoreManifest: true });
 await run(process.argv.slice(2), config)
   .then(() => flush())
   .catch(handle);
