@@ -7,6 +7,8 @@
  * Kept as a TypeScript module so `tsc` ships it in dist/ and nothing reads a .proto at run time.
  */
 
+import { OnnxDataType } from './onnx-dtypes.js';
+
 type FieldDef = { type: string; id: number; rule?: 'repeated'; options?: { packed: boolean } };
 type TypeDef = {
   fields: Record<string, FieldDef>;
@@ -188,35 +190,7 @@ const TensorProto: TypeDef = {
     metadata_props: rep('StringStringEntryProto', 16),
   },
   nested: {
-    DataType: {
-      values: {
-        UNDEFINED: 0,
-        FLOAT: 1,
-        UINT8: 2,
-        INT8: 3,
-        UINT16: 4,
-        INT16: 5,
-        INT32: 6,
-        INT64: 7,
-        STRING: 8,
-        BOOL: 9,
-        FLOAT16: 10,
-        DOUBLE: 11,
-        UINT32: 12,
-        UINT64: 13,
-        COMPLEX64: 14,
-        COMPLEX128: 15,
-        BFLOAT16: 16,
-        FLOAT8E4M3FN: 17,
-        FLOAT8E4M3FNUZ: 18,
-        FLOAT8E5M2: 19,
-        FLOAT8E5M2FNUZ: 20,
-        UINT4: 21,
-        INT4: 22,
-        FLOAT4E2M1: 23,
-        FLOAT8E8M0: 24,
-      },
-    },
+    DataType: { values: { ...OnnxDataType } },
     Segment: { fields: { begin: f('int64', 1), end: f('int64', 2) } },
     DataLocation: { values: { DEFAULT: 0, EXTERNAL: 1 } },
   },
