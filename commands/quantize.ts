@@ -42,6 +42,7 @@ export default class Quantize extends DlpackCommand {
       options: ['uint16', 'float16', 'float32'],
     }),
     'max-ratio': Flags.string({ description: 'TF.js mixed precision: weight bytes budget as a fraction of the input (default 0.27 for uint8, 0.52 otherwise)' }),
+    equalize: Flags.boolean({ description: 'TF.js graph models: cross-layer equalization of depthwise → 1×1 conv kernel pairs before quantizing (exact in float, narrower per-tensor ranges)' }),
     range: Flags.string({ description: 'TF.js affine range per tensor: min/max as the converter, or mse (clipped range with the least weight error)', options: ['minmax', 'mse'], default: 'minmax' }),
     ...checkFlags,
   };
@@ -61,6 +62,7 @@ export default class Quantize extends DlpackCommand {
         fallback: flags.fallback as 'float16' | undefined,
         maxRatio: flags['max-ratio'] === undefined ? undefined : Number(flags['max-ratio']),
         range: flags.range as 'minmax' | 'mse',
+        equalize: flags.equalize,
         perChannel: flags['per-channel'],
         symmetric: flags.symmetric,
         reduceRange: flags['reduce-range'],

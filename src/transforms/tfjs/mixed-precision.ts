@@ -11,7 +11,8 @@
  *    sample) — its harm is the cosine it costs on its worst output;
  * 3. greedy: promote by harm per extra byte in batches of 1, 1, 2, 4, … within the budget,
  *    re-measuring on the check's full samples; the last batch is bisected down to the smallest
- *    prefix that still meets the goal.
+ *    prefix that still meets the goal; then the biggest promoted weights are tried back at the
+ *    target dtype one by one (kept there when the goal still holds).
  */
 import type { TfjsWeight } from '../../formats/tfjs/tfjs-model.js';
 import type { OutputAccuracy } from '../../report/report-schemas.js';
@@ -64,6 +65,34 @@ export interface MixedPrecisionResult {
   /** Weights that would have helped but did not fit the budget. */
   overBudget: string[];
   measured: number;
+}
+
+/** At most this many demotion attempts after the goal is met. */
+export const MAX_PRUNE_TRIES = 24;
+
+/**
+ * The greedy order is an estimate (harms do not add up exactly), so once the goal holds, the
+ * promoted weights with the most extra bytes are tried back at the target dtype one by one; a
+ * demotion is kept when every output still meets the goal.
+ */
+async function prune(
+  best: { promoted: Set<string>; outputs: OutputAccuracy[]; gap: number },
+  measure: (promoted: Set<string>) => Promise<OutputAccuracy[]>,
+  minCosine: number,
+  extra: (name: string) => number,
+  progress: (message: string) => void,
+): Promise<void> {
+  const bySize = [...best.promoted].sort((a, b) => extra(b) - extra(a)).slice(0, MAX_PRUNE_TRIES);
+  for (const [i, name] of bySize.entries()) {
+    progress(`mixed precision: trying ${name} back at the target dtype (${i + 1}/${bySize.length})`);
+    const trial = new Set(best.promoted);
+    trial.delete(name);
+    const outs = await measure(trial);
+    if (shortfall(outs, minCosine) === 0) {
+      best.promoted = trial;
+      best.outputs = outs;
+    }
+  }
 }
 
 /** How far the outputs are from the goal: Σ max(0, cosine goal − cosine); 0 when every output meets it. */
@@ -185,7 +214,10 @@ export async function searchMixedPrecision(input: MixedPrecisionInput): Promise<
       gap = 0;
     }
     if (gap < best.gap || (gap === 0 && best.gap === 0)) best = { promoted: new Set(promoted), outputs: outs, gap };
-    if (gap === 0) return result(true, [], ranks);
+    if (gap === 0) {
+      await prune(best, async (trial) => measure(trial), minCosine, extra, progress);
+      return result(true, [], ranks);
+    }
     batchSize = ++rounds < 2 ? 1 : batchSize * 2;
   }
   return result(false, overBudget, ranks);

@@ -17,6 +17,7 @@ import { DEFAULT_SHARD_SIZE_BYTES, writeTfjs } from '../../formats/tfjs/write-tf
 import { formatBytes } from '../../report/units.js';
 import type { QuantizeOptions, TransformOutcome } from '../transform-options.js';
 import { weightSelector } from './weight-patterns.js';
+import { equalizeDepthwisePointwise } from './cross-layer-equalization.js';
 import { chooseMixedPrecision } from './mixed-precision-plan.js';
 import { encodeWeight, type EncodedWeight } from './weight-encoding.js';
 import type { TfjsQuantDType } from './weight-quantization.js';
@@ -40,6 +41,14 @@ function describeQuantization(w: TfjsWeight): string {
   const q = w.quantization!;
   if (q.dtype === 'float16') return 'float32 → float16';
   return `float32 → ${q.dtype} (min ${Number(q.min).toPrecision(4)}, scale ${Number(q.scale).toPrecision(4)})`;
+}
+
+/** Applies cross-layer equalization to the candidates' values (in place); returns the pairs changed. */
+function equalizeCandidates(model: Parameters<typeof equalizeDepthwisePointwise>[0], candidates: { weight: TfjsWeight; values: Float32Array }[]) {
+  const values = new Map(candidates.map((c) => [c.weight.name, c.values]));
+  const pairs = equalizeDepthwisePointwise(model, values);
+  for (const c of candidates) c.values = values.get(c.weight.name)!;
+  return pairs;
 }
 
 export async function quantizeTfjs(options: QuantizeOptions): Promise<TransformOutcome> {
@@ -73,15 +82,17 @@ export async function quantizeTfjs(options: QuantizeOptions): Promise<TransformO
       skipped.push({ name: w.name, reason: `already stored as ${w.quantization.dtype}; --requantize re-quantizes it from its decoded values` });
       continue;
     }
-    const values = dequantizeWeight(w) as Float32Array;
+    candidates.push({ weight: w, values: dequantizeWeight(w) as Float32Array });
+  }
+  const equalized = options.equalize ? equalizeCandidates(model, candidates) : [];
+  for (const c of [...candidates]) {
     try {
-      low.set(w.name, encodeWeight(values, dtype, range));
+      low.set(c.weight.name, encodeWeight(c.values, dtype, range));
     } catch (err) {
       const why = (err as Error).message;
-      skipped.push({ name: w.name, reason: dtype === 'float16' ? `${why}; left float32` : `${why}; left as it was` });
-      continue;
+      skipped.push({ name: c.weight.name, reason: dtype === 'float16' ? `${why}; left float32` : `${why}; left as it was` });
+      candidates.splice(candidates.indexOf(c), 1);
     }
-    candidates.push({ weight: w, values });
   }
   const bytesBefore = model.weights.reduce((a, w) => a + w.data.byteLength, 0);
   let encoded = low;
@@ -104,7 +115,7 @@ export async function quantizeTfjs(options: QuantizeOptions): Promise<TransformO
       what: (w.quantization ? `re-quantized: ${w.quantization.dtype} → ${what.replace('float32 → ', '')}` : what) + (why ? ` — ${why}` : ''),
     });
     if (w.quantization) requantized++;
-    return e.precision === 'float32' && !w.quantization ? w : out;
+    return out;
   });
 
   const unused = selector.unused();
@@ -125,6 +136,13 @@ export async function quantizeTfjs(options: QuantizeOptions): Promise<TransformO
   const notes = [
     `${dtype === 'float16' ? 'float16' : `affine ${dtype} per tensor, range nudged so 0 is exact`}, as tensorflowjs_converter --quantize_${dtype} writes it${options.fallback ? ` (mixed precision: some weights ${options.fallback})` : ''}; weight bytes ${formatBytes(bytesBefore)} → ${formatBytes(bytesAfter)} (${bytesBefore ? (bytesAfter / bytesBefore).toFixed(3) : '0'}×) in ${shards} shard(s)`,
   ];
+  if (options.equalize) {
+    notes.push(
+      equalized.length
+        ? `cross-layer equalization (--equalize): ${equalized.length} depthwise → 1×1 conv kernel pair(s) rescaled per channel (exact in float; ${equalized.map((p) => `${p.depthwise}/${p.pointwise}`).slice(0, 3).join(', ')}${equalized.length > 3 ? ', …' : ''})`
+        : 'cross-layer equalization (--equalize): no depthwise → 1×1 conv pair found; nothing rescaled',
+    );
+  }
   if (range === 'mse') notes.push('affine ranges searched per tensor for the least squared weight error (--range mse): outliers clipped where that lowers it; still one min/scale per tensor');
   notes.push(...mixedNotes);
   if (notMatched) notes.push(`${notMatched} weight(s) not matched by --weights were left as they were`);
