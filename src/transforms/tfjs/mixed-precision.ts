@@ -9,10 +9,13 @@
  * 2. measured: for each weight (the MAX_MEASURED worst by 1. on large models), that weight alone
  *    at the target dtype and every other at the fallback, through the shared accuracy check (one
  *    sample) — its harm is the cosine it costs on its worst output;
- * 3. greedy: promote by harm per extra byte in batches of 1, 1, 2, 4, … within the budget,
- *    re-measuring on the check's full samples; the last batch is bisected down to the smallest
- *    prefix that still meets the goal; then the biggest promoted weights are tried back at the
- *    target dtype one by one (kept there when the goal still holds).
+ * 3. greedy: promote by harm per extra byte in batches of 1, 1, 2, 4, …, re-measuring on the
+ *    check's full samples, until the goal holds; the last batch is bisected down to the smallest
+ *    prefix that still meets it;
+ * 4. prune: the biggest promoted weights are tried back at the target dtype one by one (kept
+ *    there when the goal still holds); the result counts when it fits the byte budget;
+ * 5. otherwise the goal is out of reach within the budget: the most accurate measured mix that
+ *    fits is returned (met: false), with the helpful weights that did not fit.
  */
 import type { TfjsWeight } from '../../formats/tfjs/tfjs-model.js';
 import type { OutputAccuracy } from '../../report/report-schemas.js';
@@ -67,33 +70,9 @@ export interface MixedPrecisionResult {
   measured: number;
 }
 
-/** At most this many demotion attempts after the goal is met. */
+/** Demotion attempts after the goal is met (more when the mix is still over the budget). */
 export const MAX_PRUNE_TRIES = 24;
-
-/**
- * The greedy order is an estimate (harms do not add up exactly), so once the goal holds, the
- * promoted weights with the most extra bytes are tried back at the target dtype one by one; a
- * demotion is kept when every output still meets the goal.
- */
-async function prune(
-  best: { promoted: Set<string>; outputs: OutputAccuracy[]; gap: number },
-  measure: (promoted: Set<string>) => Promise<OutputAccuracy[]>,
-  minCosine: number,
-  extra: (name: string) => number,
-  progress: (message: string) => void,
-): Promise<void> {
-  const bySize = [...best.promoted].sort((a, b) => extra(b) - extra(a)).slice(0, MAX_PRUNE_TRIES);
-  for (const [i, name] of bySize.entries()) {
-    progress(`mixed precision: trying ${name} back at the target dtype (${i + 1}/${bySize.length})`);
-    const trial = new Set(best.promoted);
-    trial.delete(name);
-    const outs = await measure(trial);
-    if (shortfall(outs, minCosine) === 0) {
-      best.promoted = trial;
-      best.outputs = outs;
-    }
-  }
-}
+export const MAX_PRUNE_TRIES_OVER_BUDGET = 96;
 
 /** How far the outputs are from the goal: Σ max(0, cosine goal − cosine); 0 when every output meets it. */
 export function shortfall(outputs: OutputAccuracy[], minCosine: number): number {
@@ -138,17 +117,37 @@ export async function searchMixedPrecision(input: MixedPrecisionInput): Promise<
     measured++;
     return input.measure(build(promoted).weights, samples);
   };
+  const bytesOf = (promoted: Set<string>) => build(promoted).bytes;
+  // Every configuration measured on the full samples, by its sorted names.
+  const key = (promoted: Set<string>) => [...promoted].sort().join('\n');
+  const measuredOutputs = new Map<string, OutputAccuracy[]>();
+  const sets = new Map<string, Set<string>>();
+  const consider = async (promoted: Set<string>) => {
+    const k = key(promoted);
+    if (!measuredOutputs.has(k)) {
+      measuredOutputs.set(k, await measure(promoted));
+      sets.set(k, new Set(promoted));
+    }
+    return measuredOutputs.get(k)!;
+  };
+  const bestFitting = () => {
+    let best = { promoted: new Set<string>(), outputs: measuredOutputs.get('')! };
+    for (const [k, outputs] of measuredOutputs) {
+      const p = sets.get(k)!;
+      if (bytesOf(p) <= input.maxBytes && shortfall(outputs, minCosine) < shortfall(best.outputs, minCosine)) best = { promoted: p, outputs };
+    }
+    return best;
+  };
 
   progress(`mixed precision: measuring ${input.candidates.length} weights at ${dtype}`);
-  const baseline = await measure(new Set());
-  let best = { promoted: new Set<string>(), outputs: baseline, gap: shortfall(baseline, minCosine) };
-  const result = (met: boolean, overBudget: string[], ranks: Map<string, Omit<Promotion, 'name'>>): MixedPrecisionResult => {
+  const baseline = await consider(new Set());
+  const result = (best: { promoted: Set<string>; outputs: OutputAccuracy[] }, met: boolean, overBudget: string[], ranks: Map<string, Omit<Promotion, 'name'>>): MixedPrecisionResult => {
     const b = build(best.promoted);
     const precisions = new Map([...b.encoded].map(([n, e]) => [n, e.precision]));
     const promoted = [...best.promoted].map((name) => ({ name, ...ranks.get(name)! })).sort((x, y) => x.rank - y.rank);
     return { weights: b.weights, precisions, encoded: b.encoded, promoted, met, bytes: b.bytes, outputs: best.outputs, baseline, overBudget, measured };
   };
-  if (best.gap === 0) return result(true, [], new Map());
+  if (shortfall(baseline, minCosine) === 0) return result({ promoted: new Set(), outputs: baseline }, true, [], new Map());
 
   // 1–2: sensitivity. Cheap figure first; then each (worst) weight alone at the target dtype with
   // every other candidate at the fallback: its harm is how much cosine that one weight costs.
@@ -170,55 +169,60 @@ export async function searchMixedPrecision(input: MixedPrecisionInput): Promise<
   const order = [...byError].sort((a, b) => score(b) - score(a) || low.get(b)!.relError - low.get(a)!.relError);
   const ranks = new Map(order.map((n, i) => [n, { rank: i + 1, relError: low.get(n)!.relError, aloneMinCosine: harms.get(n)?.alone, extraBytes: extra(n) }]));
 
-  // 3: greedy promotion in growing batches, within the byte budget.
+  // 3: greedy promotion in growing batches until the goal holds (the budget is applied after
+  // pruning: the greedy prefix overshoots, pruning takes much of it back).
   const promoted = new Set<string>();
-  let bytes = build(promoted).bytes;
-  const overBudget: string[] = [];
   let next = 0;
   let batchSize = 1;
   let rounds = 0;
-  while (next < order.length) {
-    const batch: string[] = [];
-    while (next < order.length && batch.length < batchSize) {
-      const name = order[next++];
-      if (bytes + extra(name) > input.maxBytes) {
-        if ((harms.get(name)?.harm ?? 0) > 0) overBudget.push(name);
-        continue;
-      }
-      batch.push(name);
-      bytes += extra(name);
-    }
-    if (!batch.length) break;
+  let outs = baseline;
+  while (shortfall(outs, minCosine) > 0 && next < order.length) {
+    const batch = order.slice(next, next + batchSize);
+    next += batch.length;
     const before = new Set(promoted);
     for (const n of batch) promoted.add(n);
     progress(`mixed precision: ${promoted.size} weight(s) at ${fallback}, checking`);
-    let outs = await measure(promoted);
-    let gap = shortfall(outs, minCosine);
-    if (gap === 0 && batch.length > 1) {
+    outs = await consider(promoted);
+    if (shortfall(outs, minCosine) === 0 && batch.length > 1) {
       // Bisect the batch: the smallest prefix (in rank order) that still meets the goal.
       let lo = 0;
       let hi = batch.length;
       let hiOuts = outs;
       while (hi - lo > 1) {
         const mid = (lo + hi) >> 1;
-        const trial = new Set([...before, ...batch.slice(0, mid)]);
-        const o = await measure(trial);
-        if (shortfall(o, minCosine) === 0) {
-          hi = mid;
-          hiOuts = o;
-        } else lo = mid;
+        const o = await consider(new Set([...before, ...batch.slice(0, mid)]));
+        if (shortfall(o, minCosine) === 0) [hi, hiOuts] = [mid, o];
+        else lo = mid;
       }
       promoted.clear();
       for (const n of [...before, ...batch.slice(0, hi)]) promoted.add(n);
       outs = hiOuts;
-      gap = 0;
-    }
-    if (gap < best.gap || (gap === 0 && best.gap === 0)) best = { promoted: new Set(promoted), outputs: outs, gap };
-    if (gap === 0) {
-      await prune(best, async (trial) => measure(trial), minCosine, extra, progress);
-      return result(true, [], ranks);
     }
     batchSize = ++rounds < 2 ? 1 : batchSize * 2;
   }
-  return result(false, overBudget, ranks);
+  if (shortfall(outs, minCosine) === 0) {
+    // 4: prune — the order is an estimate (harms do not add up exactly): try the biggest promoted
+    // weights back at the target dtype one by one, keeping each demotion that still meets the goal.
+    const overBudget = () => bytesOf(promoted) > input.maxBytes;
+    const bySize = [...promoted].sort((a, b) => extra(b) - extra(a)).slice(0, overBudget() ? MAX_PRUNE_TRIES_OVER_BUDGET : MAX_PRUNE_TRIES);
+    for (const [i, name] of bySize.entries()) {
+      progress(`mixed precision: trying ${name} back at ${dtype} (${i + 1}/${bySize.length})`);
+      promoted.delete(name);
+      if (shortfall(await consider(promoted), minCosine) > 0) promoted.add(name);
+    }
+    if (!overBudget()) {
+      const outputs = measuredOutputs.get(key(promoted))!;
+      return result({ promoted, outputs }, true, [], ranks);
+    }
+  }
+  // 5: the goal is out of reach within the budget: the most accurate mix that fits — the better of
+  // every fitting configuration measured and the rank-order fill of the budget.
+  const fill = new Set<string>();
+  const overBudget: string[] = [];
+  for (const n of order) {
+    if (bytesOf(new Set([...fill, n])) <= input.maxBytes) fill.add(n);
+    else if ((harms.get(n)?.harm ?? 0) > 0) overBudget.push(n);
+  }
+  await consider(fill);
+  return result(bestFitting(), false, overBudget, ranks);
 }

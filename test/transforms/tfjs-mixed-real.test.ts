@@ -1,0 +1,77 @@
+/**
+ * Accuracy-driven mixed precision (`--fallback float16 --min-cosine 0.99`) on the real blazeface
+ * model in ../shared, whose box regressors lose more than 1% cosine at plain uint8 (per-tensor
+ * ranges; see tfjs-quantize-real.test.ts). Skips with a message when ../shared is absent.
+ *
+ * Issue 4's target for uint8 is ≤ 0.27× weight bytes AND cosine ≥ 0.99 on every output. Measured:
+ * within 0.27× the goal is NOT reachable with manifest-expressible encodings (the search's best is
+ * min cosine ≈ 0.94), so the tool must say so (CHECK_FAILED, report written, budget kept); the
+ * goal is reached at ≈ 0.32–0.34×, so with --max-ratio 0.36 every output must be ≥ 0.99 and stock
+ * @tensorflow/tfjs must load and run the result.
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { join } from 'node:path';
+import { DlpackError } from '../../src/errors/dlpack-error.js';
+import { CheckFailedError } from '../../src/transforms/finish-transform.js';
+import { quantizeModel } from '../../src/transforms/quantize-model.js';
+import { hasSharedModels, skipMessage } from '../helpers/cli.js';
+import { BLAZEFACE, tempDir } from '../formats/tfjs-test-helpers.js';
+import { cosine, plainLoad, plainRun, shardBytes } from './tfjs-plain-load.js';
+
+const check = { runs: 0, samples: 2, backend: 'wasm', minCosine: 0.99 };
+const SHAPE = [1, 256, 256, 3];
+
+if (!hasSharedModels) {
+  skipMessage('tfjs-mixed-real', '../shared/models is absent (real TF.js models)');
+} else {
+  const tmp = tempDir('dlpack-tfjs-mixed-');
+  test.after(() => tmp.cleanup());
+
+  test('blazeface uint8 + float16 fallback, budget 0.27× (issue target): goal not reachable → CHECK_FAILED, budget kept, report says why', async () => {
+    const out = join(tmp.dir, 'bf-027');
+    let err: unknown;
+    try {
+      await quantizeModel({ input: BLAZEFACE, output: out, dtype: 'uint8', fallback: 'float16', check });
+    } catch (e) {
+      err = e;
+    }
+    assert.instance(err, CheckFailedError);
+    assert.is((err as DlpackError).code, 'CHECK_FAILED');
+    const report = (err as CheckFailedError).report;
+    const ratio = shardBytes(join(out, 'blazeface.json')) / shardBytes(BLAZEFACE);
+    console.log(`  blazeface mixed, budget 0.27×: weights ${ratio.toFixed(3)}×, ${report.accuracy!.outputs.map((o) => `${o.name} ${o.cosine.toFixed(4)}`).join(', ')}`);
+    assert.ok(ratio <= 0.27, `weight bytes ${ratio}× over the 0.27× budget`);
+    assert.ok(report.notes.some((n) => /goal not met within --max-ratio 0\.27/.test(n)), report.notes.join('\n'));
+    // It still did what the budget allows: better than plain uint8 on the worst output (≈ 0.898).
+    assert.ok(Math.min(...report.accuracy!.outputs.map((o) => o.cosine)) > 0.92);
+    assert.ok(report.changed.some((c) => /kept at float16 instead of uint8/.test(c.what)));
+  });
+
+  test('blazeface uint8 + float16 fallback, --max-ratio 0.36: every output ≥ 0.99, ≤ 0.36×, stock tfjs runs it', async () => {
+    const out = join(tmp.dir, 'bf-036');
+    const report = await quantizeModel({ input: BLAZEFACE, output: out, dtype: 'uint8', fallback: 'float16', maxRatio: 0.36, check });
+    const model = join(out, 'blazeface.json');
+    const ratio = shardBytes(model) / shardBytes(BLAZEFACE);
+    const promoted = report.changed.filter((c) => /kept at float16/.test(c.what));
+    console.log(`  blazeface mixed, budget 0.36×: weights ${ratio.toFixed(3)}×, ${promoted.length} weights float16, ${report.accuracy!.outputs.map((o) => `${o.name} ${o.cosine.toFixed(4)}`).join(', ')}`);
+    assert.ok(ratio <= 0.36 && ratio > 0.25, `weight bytes ${ratio}×`);
+    assert.is(report.accuracy!.outputs.length, 4);
+    for (const o of report.accuracy!.outputs) assert.ok(o.cosine >= 0.99, `${o.name}: cosine ${o.cosine}`);
+    assert.ok(promoted.length > 0 && promoted.length < report.changed.length);
+    // The manifest holds only what stock tfjs decodes: uint8 with min/scale, or float16.
+    const specs = (await import('node:fs')).readFileSync(model, 'utf8');
+    const dtypes = new Set(JSON.parse(specs).weightsManifest.flatMap((g: { weights: { quantization?: { dtype: string } }[] }) => g.weights.map((w) => w.quantization?.dtype ?? 'none')));
+    assert.equal([...dtypes].sort(), ['float16', 'none', 'uint8']);
+    // Held-out input (not one the search saw), stock @tensorflow/tfjs on the cpu backend.
+    let seed = 11;
+    const x = Float32Array.from({ length: SHAPE.reduce((a, b) => a * b, 1) }, () => (seed = (seed * 16807) % 2147483647) / 2147483647);
+    const want = await plainRun(await plainLoad(BLAZEFACE), x, SHAPE);
+    const got = await plainRun(await plainLoad(model), x, SHAPE);
+    const held = want.map((w, k) => cosine(w, got[k]));
+    console.log(`  held-out input, plain tfjs cpu: ${held.map((c) => c.toFixed(4)).join(', ')}`);
+    for (const c of held) assert.ok(c >= 0.98, `held-out cosine ${c}`);
+  });
+}
+
+test.run();
