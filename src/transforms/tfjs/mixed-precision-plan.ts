@@ -73,7 +73,8 @@ export async function chooseMixedPrecision(
           `; +${formatBytes(p.extraBytes)}`,
       );
     }
-    const cos = (outs: typeof r.outputs) => outs.map((o) => `${o.name} ${o.cosine.toFixed(4)}`).join(', ');
+    const digits = Math.max(4, Math.ceil(-Math.log10(1 - Math.min(minCosine, 1 - 1e-12))) + 1);
+    const cos = (outs: typeof r.outputs) => outs.map((o) => `${o.name} ${o.cosine.toFixed(digits)}`).join(', ');
     const extraBytes = r.promoted.reduce((a, p) => a + p.extraBytes, 0);
     const notes = [
       `mixed precision (goal cosine ≥ ${minCosine} on every output, budget ${maxRatio}× weight bytes, ${checker.backend}): ${r.promoted.length} of ${candidates.length} weight(s) kept at ${fallback} (+${formatBytes(extraBytes)}), weight bytes ${ratio(r.bytes).toFixed(3)}×; ${r.measured} accuracy checks (sensitivity on 1 sample, the rest on the check's samples)`,

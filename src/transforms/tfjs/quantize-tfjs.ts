@@ -118,6 +118,9 @@ export async function quantizeTfjs(options: QuantizeOptions): Promise<TransformO
     return out;
   });
 
+  // Weights kept at a higher precision first, so the report's short list shows them.
+  changed.sort((a, b) => Number(reasons.has(b.name)) - Number(reasons.has(a.name)));
+
   const unused = selector.unused();
   if (unused.length) {
     throw new DlpackError('USAGE', `--weights ${unused.map((p) => `"${p}"`).join(', ')} matched no weight (weights are named like "${model.weights[0]?.name ?? ''}")`, {
