@@ -7,12 +7,17 @@
  * within 0.27× the goal is NOT reachable with manifest-expressible encodings (the search's best is
  * min cosine ≈ 0.94), so the tool must say so (CHECK_FAILED, report written, budget kept); the
  * goal is reached at ≈ 0.32–0.34×, so with --max-ratio 0.36 every output must be ≥ 0.99 and stock
- * @tensorflow/tfjs must load and run the result.
+ * @tensorflow/tfjs must load and run the result. Cross-layer equalization (--equalize) is checked
+ * for exactness in float (stock tfjs) and for what it buys at plain uint8.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { join } from 'node:path';
 import { DlpackError } from '../../src/errors/dlpack-error.js';
+import { dequantizeWeight } from '../../src/formats/tfjs/dequantize.js';
+import { readTfjs } from '../../src/formats/tfjs/read-tfjs.js';
+import { writeTfjs } from '../../src/formats/tfjs/write-tfjs.js';
+import { equalizeDepthwisePointwise } from '../../src/transforms/tfjs/cross-layer-equalization.js';
 import { CheckFailedError } from '../../src/transforms/finish-transform.js';
 import { quantizeModel } from '../../src/transforms/quantize-model.js';
 import { hasSharedModels, skipMessage } from '../helpers/cli.js';
@@ -71,6 +76,26 @@ if (!hasSharedModels) {
     const held = want.map((w, k) => cosine(w, got[k]));
     console.log(`  held-out input, plain tfjs cpu: ${held.map((c) => c.toFixed(4)).join(', ')}`);
     for (const c of held) assert.ok(c >= 0.98, `held-out cosine ${c}`);
+  });
+
+  test('blazeface cross-layer equalization: 32 depthwise → 1×1 pairs, exact in float under stock tfjs, better uint8 on the regressors', async () => {
+    const model = await readTfjs(BLAZEFACE);
+    const values = new Map(model.weights.filter((w) => w.dtype === 'float32').map((w) => [w.name, dequantizeWeight(w) as Float32Array]));
+    const pairs = equalizeDepthwisePointwise(model, values);
+    assert.is(pairs.length, 32);
+    const weights = model.weights.map((w) => (values.has(w.name) ? { ...w, data: new Uint8Array(values.get(w.name)!.buffer) } : w));
+    const written = await writeTfjs({ json: model.json, format: model.format, weights, file: model.file }, join(tmp.dir, 'bf-cle-float'), { modelFileName: 'blazeface.json' });
+    const x = Float32Array.from({ length: SHAPE.reduce((a, b) => a * b, 1) }, (_, i) => (Math.sin(i * 0.013) + 1) / 2);
+    const want = await plainRun(await plainLoad(BLAZEFACE), x, SHAPE);
+    const got = await plainRun(await plainLoad(written.modelFile), x, SHAPE);
+    for (const [k, w] of want.entries()) assert.ok(cosine(w, got[k]) > 0.99999, `float output ${k}: ${cosine(w, got[k])}`);
+
+    const plain = await quantizeModel({ input: BLAZEFACE, output: join(tmp.dir, 'bf-u8'), dtype: 'uint8', check: { runs: 0, samples: 2, backend: 'wasm' } });
+    const eq = await quantizeModel({ input: BLAZEFACE, output: join(tmp.dir, 'bf-u8-cle'), dtype: 'uint8', equalize: true, check: { runs: 0, samples: 2, backend: 'wasm' } });
+    const cos = (r: typeof plain) => Object.fromEntries(r.accuracy!.outputs.map((o) => [o.name, o.cosine]));
+    console.log(`  blazeface uint8 cosines, plain → --equalize: ${Object.entries(cos(plain)).map(([n, c]) => `${n} ${c.toFixed(4)} → ${cos(eq)[n].toFixed(4)}`).join(', ')}`);
+    assert.ok(cos(eq).Identity_1 > cos(plain).Identity_1 + 0.01, 'Identity_1 improves');
+    assert.ok(eq.notes.some((n) => /cross-layer equalization \(--equalize\): 32 depthwise/.test(n)));
   });
 }
 
