@@ -5,7 +5,10 @@
  *
  * Measured limit, kept visible: blazeface's box-regressor outputs lose more than 1% cosine at
  * uint8 with the converter's per-tensor affine scheme (its BN-folded 1×1 kernels have ranges
- * like [-56, 0.7]); uint16 and float16 are exact to 1e-4. The bounds below say what holds.
+ * like [-56, 0.7]); uint16 and float16 are exact to 1e-4. The bounds below say what holds for the
+ * converter-exact default. The issue's uint8 targets with the accuracy-driven option
+ * (`--fallback float16 --min-cosine 0.99`) are asserted in tfjs-mixed-real.test.ts (a separate file
+ * so each stays under a minute): not reachable within 0.27× (reported as CHECK_FAILED), reached at ≈ 0.33×.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
