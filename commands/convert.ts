@@ -1,14 +1,11 @@
 import { Args, Flags } from '@oclif/core';
-import { DlpackCommand } from '../src/cli/base-command.js';
-import { createProgress } from '../src/cli/progress.js';
+import { TransformCommand } from '../src/cli/transform-command.js';
 import { checkFlags, toCheckOptions } from '../src/cli/transform-flags.js';
 import { parseBytes } from '../src/report/units.js';
 import type { TransformReport } from '../src/report/report-schemas.js';
-import { renderTransformReport } from '../src/report/transform-table.js';
 import { convertModel } from '../src/transforms/convert-model.js';
-import { CheckFailedError } from '../src/transforms/finish-transform.js';
 
-export default class Convert extends DlpackCommand {
+export default class Convert extends TransformCommand {
   static summary = 'Optimize an ONNX model offline, or convert a Keras model to TF.js, and report what changed.';
   static description =
     'ONNX --optimize basic|extended: ONNX Runtime graph optimization saved to a file (basic: standard ops only, runs anywhere; extended: adds ONNX Runtime fused ops), unused initializers removed; reports nodes and bytes before/after and checks the outputs still match. Keras .h5/.keras --to tfjs: a TF.js layers model with no Python.';
@@ -28,33 +25,16 @@ export default class Convert extends DlpackCommand {
 
   async run(): Promise<TransformReport> {
     const { args, flags } = await this.parse(Convert);
-    const progress = createProgress({ enabled: this.showProgress() });
-    try {
-      const report = await convertModel({
+    return this.runTransform((onProgress) =>
+      convertModel({
         input: args.model,
         output: flags.output,
         optimize: flags.optimize as 'basic' | undefined,
         to: flags.to as 'tfjs' | undefined,
         shardSize: parseBytes(flags['shard-size']),
         check: toCheckOptions(flags),
-        onProgress: (m) => progress.update(m),
-      });
-      if (!this.jsonEnabled()) this.log(renderTransformReport(report));
-      return report;
-    } finally {
-      progress.done();
-    }
-  }
-
-  /** A failed gate still shows the whole report: in JSON with the error inside, else the table before the one-line error. */
-  protected async catch(err: Error & { exitCode?: number }): Promise<unknown> {
-    if (err instanceof CheckFailedError) {
-      if (this.jsonEnabled()) {
-        this.logJson({ ...err.report, error: err.toJSON() });
-        this.exit(err.exitCode);
-      }
-      this.log(renderTransformReport(err.report));
-    }
-    return super.catch(err);
+        onProgress,
+      }),
+    );
   }
 }

@@ -1,14 +1,11 @@
 import { Args, Flags } from '@oclif/core';
-import { DlpackCommand } from '../src/cli/base-command.js';
-import { createProgress } from '../src/cli/progress.js';
+import { TransformCommand } from '../src/cli/transform-command.js';
 import { checkFlags, toCheckOptions } from '../src/cli/transform-flags.js';
 import { parseBytes } from '../src/report/units.js';
 import type { TransformReport } from '../src/report/report-schemas.js';
-import { renderTransformReport } from '../src/report/transform-table.js';
-import { CheckFailedError } from '../src/transforms/finish-transform.js';
 import { quantizeModel } from '../src/transforms/quantize-model.js';
 
-export default class Quantize extends DlpackCommand {
+export default class Quantize extends TransformCommand {
   static summary = 'Shrink a model (int8 or float16 weights) and report what it cost in accuracy and latency.';
   static description =
     'ONNX (--mode): int8-weights stores MatMul/Gemm/Conv/Gather/LSTM weights as int8 with DequantizeLinear (QDQ); int8-dynamic computes MatMul/Gemm in int8 with activations quantized at run time (what ONNX Runtime quantize_dynamic writes); fp16 stores and computes in float16 with float32 inputs/outputs. TF.js (--dtype): uint8/uint16 affine or float16 weights, as tensorflowjs_converter writes them. Then both models run on the same inputs: per-output max/mean abs error, cosine, top-1 agreement, p50 latency; --max-error/--min-cosine turn it into a gate (exit 1).';
@@ -49,9 +46,8 @@ export default class Quantize extends DlpackCommand {
 
   async run(): Promise<TransformReport> {
     const { args, flags } = await this.parse(Quantize);
-    const progress = createProgress({ enabled: this.showProgress() });
-    try {
-      const report = await quantizeModel({
+    return this.runTransform((onProgress) =>
+      quantizeModel({
         input: args.model,
         output: flags.output,
         mode: flags.mode as 'fp16' | undefined,
@@ -74,25 +70,8 @@ export default class Quantize extends DlpackCommand {
         kernels: flags.kernels as 'fused' | 'integer',
         optimize: flags.optimize as 'basic' | undefined,
         check: toCheckOptions(flags),
-        onProgress: (m) => progress.update(m),
-      });
-      if (!this.jsonEnabled()) this.log(renderTransformReport(report));
-      return report;
-    } finally {
-      progress.done();
-    }
-  }
-
-
-  /** A failed gate still shows the whole report: in JSON with the error inside, else the table before the one-line error. */
-  protected async catch(err: Error & { exitCode?: number }): Promise<unknown> {
-    if (err instanceof CheckFailedError) {
-      if (this.jsonEnabled()) {
-        this.logJson({ ...err.report, error: err.toJSON() });
-        this.exit(err.exitCode);
-      }
-      this.log(renderTransformReport(err.report));
-    }
-    return super.catch(err);
+        onProgress,
+      }),
+    );
   }
 }
