@@ -19,6 +19,7 @@ import type { QuantizeOptions, TransformOutcome } from '../transform-options.js'
 import { weightSelector } from './weight-patterns.js';
 import { equalizeDepthwisePointwise } from './cross-layer-equalization.js';
 import { chooseMixedPrecision } from './mixed-precision-plan.js';
+import { rewritePerChannel, type PerChannelRewrite } from './per-channel-graph.js';
 import { encodeWeight, type EncodedWeight } from './weight-encoding.js';
 import type { TfjsQuantDType } from './weight-quantization.js';
 
@@ -58,7 +59,8 @@ export async function quantizeTfjs(options: QuantizeOptions): Promise<TransformO
   }
   assertNotModelFolder(options.input, options.output);
   options.onProgress?.('reading the TF.js model');
-  const model = await readTfjs(options.input);
+  let model = await readTfjs(options.input);
+  if (options.perChannel) assertPerChannelUsable(model.format, dtype, options.input);
   const selector = weightSelector(options.weights);
   const changed: TransformOutcome['changed'] = [];
   const skipped: TransformOutcome['skipped'] = [];
@@ -85,6 +87,18 @@ export async function quantizeTfjs(options: QuantizeOptions): Promise<TransformO
     candidates.push({ weight: w, values: dequantizeWeight(w) as Float32Array });
   }
   const equalized = options.equalize ? equalizeCandidates(model, candidates) : [];
+  const bytesBefore = model.weights.reduce((a, w) => a + w.data.byteLength, 0);
+  let perChannel: PerChannelRewrite[] = [];
+  if (options.perChannel) {
+    const values = new Map(candidates.map((c) => [c.weight.name, c.values]));
+    // Depthwise kernels that --equalize balanced keep one range: their channels already match,
+    // and a 3×3 depthwise kernel's scales would cost 2/9 of its bytes.
+    const rewritten = rewritePerChannel(model, values, new Set(equalized.map((p) => p.depthwise)));
+    model = rewritten.model;
+    perChannel = rewritten.rewrites;
+    for (const c of candidates) c.values = values.get(c.weight.name)!;
+  }
+  const rewrittenBy = new Map(perChannel.map((r) => [r.weight, r]));
   for (const c of [...candidates]) {
     try {
       low.set(c.weight.name, encodeWeight(c.values, dtype, range));
@@ -94,7 +108,6 @@ export async function quantizeTfjs(options: QuantizeOptions): Promise<TransformO
       candidates.splice(candidates.indexOf(c), 1);
     }
   }
-  const bytesBefore = model.weights.reduce((a, w) => a + w.data.byteLength, 0);
   let encoded = low;
   let mixedNotes: string[] = [];
   const reasons = new Map<string, string>();
@@ -110,9 +123,11 @@ export async function quantizeTfjs(options: QuantizeOptions): Promise<TransformO
     const out: TfjsWeight = { ...w, data: e.data, quantization: e.quantization };
     const what = e.precision === 'float32' ? 'kept float32' : describeQuantization(out) + (e.clipped ? ` (MSE range, clipped from [${e.clipped.min.toPrecision(4)}, ${e.clipped.max.toPrecision(4)}])` : '');
     const why = reasons.get(w.name);
+    const pc = rewrittenBy.get(w.name);
+    const perChannelWhat = pc ? `; per output channel: stored ÷ ${pc.channels} float16 scales [${pc.scaleShape.join(', ')}] in ${pc.scale}, ${pc.consumers.join(', ')} reads Mul ${pc.mul}` : '';
     changed.push({
       name: w.name,
-      what: (w.quantization ? `re-quantized: ${w.quantization.dtype} → ${what.replace('float32 → ', '')}` : what) + (why ? ` — ${why}` : ''),
+      what: (w.quantization ? `re-quantized: ${w.quantization.dtype} → ${what.replace('float32 → ', '')}` : what) + perChannelWhat + (why ? ` — ${why}` : ''),
     });
     if (w.quantization) requantized++;
     return out;
@@ -146,9 +161,29 @@ export async function quantizeTfjs(options: QuantizeOptions): Promise<TransformO
         : 'cross-layer equalization (--equalize): no depthwise → 1×1 conv pair found; nothing rescaled',
     );
   }
+  if (options.perChannel) {
+    const scaleBytes = perChannel.reduce((a, r) => a + r.channels * 2, 0);
+    notes.push(
+      perChannel.length
+        ? `per-channel (--per-channel): ${perChannel.length} kernel(s) stored divided by per-output-channel max |w| (each channel spans ±1, so one ${dtype} min/scale fits all), with ${perChannel.reduce((a, r) => a + r.channels, 0)} float16 scales (${formatBytes(scaleBytes)}, counted in the ratio) and one Mul node per kernel that stock tfjs runs on the weights at every inference`
+        : 'per-channel (--per-channel): no float32 kernel feeding Conv2D/DepthwiseConv2dNative/MatMul (or their fused forms) was selected; nothing rewritten',
+    );
+  }
   if (range === 'mse') notes.push('affine ranges searched per tensor for the least squared weight error (--range mse): outliers clipped where that lowers it; still one min/scale per tensor');
   notes.push(...mixedNotes);
   if (notMatched) notes.push(`${notMatched} weight(s) not matched by --weights were left as they were`);
   if (requantized) notes.push(`${requantized} already-quantized weight(s) re-quantized from their decoded values (--requantize)`);
   return { outputModel: written.modelFile, changed, skipped, notes };
+}
+
+/** `--per-channel` on TF.js is a graph rewrite (Mul nodes), for uint8/uint16 graph models only. */
+function assertPerChannelUsable(format: string, dtype: TfjsQuantDType, file: string): void {
+  if (format !== 'graph-model') {
+    throw new DlpackError(
+      'USAGE',
+      '--per-channel on TF.js needs a graph model: it adds a scale Const and a Mul node per kernel, and a layers model has no graph to rewrite (its manifest holds one min/scale per tensor)',
+      { file },
+    );
+  }
+  if (dtype === 'float16') throw new DlpackError('USAGE', '--per-channel scales affine uint8/uint16 weights; float16 has no scale to share', { file });
 }
