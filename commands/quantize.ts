@@ -15,13 +15,17 @@ export default class Quantize extends TransformCommand {
     '<%= config.bin %> <%= command.id %> ppocr_cls.onnx --mode fp16 --shape x=1,3,48,192 -o cls.fp16.onnx --json',
     '<%= config.bin %> <%= command.id %> web_model/model.json --dtype uint8 -o web_model_uint8',
     '<%= config.bin %> <%= command.id %> web_model/model.json --dtype uint8 --fallback float16 --min-cosine 0.99 --max-ratio 0.3 -o web_model_mixed',
+    '<%= config.bin %> <%= command.id %> web_model/model.json --dtype uint8 --per-channel --equalize --fallback float16 --min-cosine 0.99 -o web_model_pc',
   ];
   static args = { model: Args.string({ description: 'model file: .onnx or a TF.js model .json', required: true }) };
   static flags = {
     output: Flags.string({ char: 'o', description: 'output: .onnx file (ONNX) or folder (TF.js)', required: true }),
     mode: Flags.string({ description: 'ONNX quantization mode', options: ['int8-weights', 'int8-dynamic', 'fp16'] }),
     dtype: Flags.string({ description: 'TF.js weight dtype', options: ['uint8', 'uint16', 'float16'] }),
-    'per-channel': Flags.boolean({ description: 'one scale per output channel (Conv axis 0, Gemm by transB, MatMul columns)' }),
+    'per-channel': Flags.boolean({
+      description:
+        'one scale per output channel. ONNX: Conv axis 0, Gemm by transB, MatMul columns. TF.js graph models (uint8/uint16): kernels of Conv2D/depthwise/MatMul stored divided by float16 per-channel scales, multiplied back by an added Mul node that stock tfjs runs',
+    }),
     symmetric: Flags.boolean({ description: 'symmetric int8 weights, zero point 0 (--no-symmetric: asymmetric uint8)', default: true, allowNo: true }),
     'reduce-range': Flags.boolean({ description: '7-bit weights (for CPUs without VNNI, where u8×s8 products can saturate)' }),
     'op-types': Flags.string({ description: 'only these op types (comma-separated)', multiple: true, delimiter: ',' }),
