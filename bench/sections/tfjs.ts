@@ -21,6 +21,22 @@ function shardBytes(modelJson: string): number {
   return json.weightsManifest.flatMap((g) => g.paths).reduce((a, p) => a + statSync(join(dirname(modelJson), p)).size, 0);
 }
 
+/** A row for a quantized model that must fit 0.27× of the float32 weight bytes with every output ≥ `goal`. */
+function goalRow(metric: string, before: number, after: number, cosines: number[], goal: number, detail: string): BenchRow {
+  const met = Math.min(...cosines) >= goal;
+  return {
+    metric,
+    value: after / 1e3,
+    unit: 'kB',
+    baseline: before / 1e3,
+    baselineLabel: 'float32',
+    ratio: after / before,
+    target: `≤ 0.27× and cosine ≥ ${goal} on every output`,
+    pass: after / before <= 0.27 && met,
+    note: `${met ? 'goal met' : 'goal NOT met'}; ${detail}; cosines ${cosines.map((c) => c.toFixed(4)).join(', ')}`,
+  };
+}
+
 const TARGETS = { uint8: 0.27, uint16: 0.52, float16: 0.52 } as const;
 
 const section: BenchSection = {
@@ -77,19 +93,8 @@ const section: BenchSection = {
           const before = shardBytes(model);
           const after = shardBytes(join(out, basename(model)));
           const cosines = report.accuracy!.outputs.map((o) => o.cosine);
-          const met = Math.min(...cosines) >= goal;
           const kept = report.changed.filter((c) => /kept at float16/.test(c.what)).length;
-          rows.push({
-            metric: `${name} uint8+float16 mixed, budget ${maxRatio}×: weight bytes`,
-            value: after / 1e3,
-            unit: 'kB',
-            baseline: before / 1e3,
-            baselineLabel: 'float32',
-            ratio: after / before,
-            target: `≤ 0.27× and cosine ≥ ${goal} on every output`,
-            pass: after / before <= 0.27 && met,
-            note: `${met ? 'goal met' : 'goal NOT met'}; ${kept} weight(s) float16; cosines ${cosines.map((c) => c.toFixed(4)).join(', ')}`,
-          });
+          rows.push(goalRow(`${name} uint8+float16 mixed, budget ${maxRatio}×: weight bytes`, before, after, cosines, goal, `${kept} weight(s) float16`));
         }
       }
 
@@ -121,18 +126,8 @@ const section: BenchSection = {
         const before = shardBytes(graphModel);
         const after = shardBytes(modelOut);
         const cosines = report.accuracy!.outputs.map((o) => o.cosine);
-        const met = Math.min(...cosines) >= goal;
-        rows.push({
-          metric: `${gname} ${label}: weight bytes (scales included)`,
-          value: after / 1e3,
-          unit: 'kB',
-          baseline: before / 1e3,
-          baselineLabel: 'float32',
-          ratio: after / before,
-          target: `≤ 0.27× and cosine ≥ ${goal} on every output`,
-          pass: after / before <= 0.27 && met,
-          note: `${met ? 'goal met' : 'goal NOT met'}; ${report.changed.filter((c) => /per output channel/.test(c.what)).length} kernel(s) per channel; cosines ${cosines.map((c) => c.toFixed(4)).join(', ')}`,
-        });
+        const perChannel = report.changed.filter((c) => /per output channel/.test(c.what)).length;
+        rows.push(goalRow(`${gname} ${label}: weight bytes (scales included)`, before, after, cosines, goal, `${perChannel} kernel(s) per channel`));
       }
       {
         const runs = ctx.quick ? 10 : 40;
