@@ -6,14 +6,17 @@
  */
 import type { Group, File as H5File } from 'h5wasm';
 import { DlpackError } from '../../errors/dlpack-error.js';
+import { checkJsonDepth } from '../json-text.js';
 import { isDataset, isGroup, readFloatDataset, stringAttr, stringListAttr, withHdf5 } from './hdf5-memory.js';
 import { topLevelLayers, type KerasModelFile, type KerasWeight } from './keras-model.js';
+import { quoted } from '../../errors/safe-text.js';
 
 /** Parses the `model_config` JSON text of a Keras file; errors name the file. */
 export function parseModelConfig(text: string | undefined, file: string, where: string): Record<string, unknown> {
   if (text === undefined) {
     throw new DlpackError('NOT_A_MODEL', `Keras file has no ${where} (a weights-only file from save_weights? save the whole model with model.save)`, { file });
   }
+  checkJsonDepth(text, file, where);
   let cfg: unknown;
   try {
     cfg = JSON.parse(text);
@@ -45,7 +48,7 @@ function layerWeights(group: Group, layer: string, file: string): KerasWeight[] 
   return names.filter((wn) => !/seed_generator/.test(wn)).map((wn) => {
     const ds = group.get(wn);
     const source = `${group.path}/${wn}`;
-    if (!isDataset(ds)) throw new DlpackError('CORRUPT_MODEL', `layer "${layer}" lists weight "${wn}" but ${source} is not a dataset`, { file });
+    if (!isDataset(ds)) throw new DlpackError('CORRUPT_MODEL', `layer ${quoted(layer)} lists weight ${quoted(wn)} but ${source} is not a dataset`, { file });
     const read = readFloatDataset(ds);
     if ('error' in read) throw new DlpackError('UNSUPPORTED', `weight ${source} ${read.error}`, { file });
     return { name: shortWeightName(wn), shape: read.shape, values: read.values, source };

@@ -9,9 +9,11 @@
 import type { Entry, ZipFile } from 'yauzl';
 import type { File as H5File, Group } from 'h5wasm';
 import { DlpackError } from '../../errors/dlpack-error.js';
+import { checkJsonDepth } from '../json-text.js';
 import { isDataset, isGroup, readFloatDataset, withHdf5 } from './hdf5-memory.js';
 import { kerasSnakeCase, MAX_KERAS_BYTES, topLevelLayers, type KerasModelFile, type KerasWeight } from './keras-model.js';
 import { parseModelConfig } from './read-keras-h5.js';
+import { quoted } from '../../errors/safe-text.js';
 
 const MAX_JSON_BYTES = 64 * 1024 * 1024;
 const MAX_ENTRIES = 10_000;
@@ -58,9 +60,9 @@ export async function readKerasZipEntries(path: string): Promise<Map<string, Buf
         const name = entry.fileName;
         const limit = WANTED[name];
         if (limit === undefined) return zip.readEntry();
-        if (found.has(name)) return reject(new DlpackError('CORRUPT_MODEL', `.keras archive holds "${name}" twice`, { file: path }));
+        if (found.has(name)) return reject(new DlpackError('CORRUPT_MODEL', `.keras archive holds ${quoted(name)} twice`, { file: path }));
         if (entry.uncompressedSize > limit) {
-          return reject(new DlpackError('TOO_LARGE', `.keras entry "${name}" declares ${entry.uncompressedSize} bytes (limit ${limit})`, { file: path }));
+          return reject(new DlpackError('TOO_LARGE', `.keras entry ${quoted(name)} declares ${entry.uncompressedSize} bytes (limit ${limit})`, { file: path }));
         }
         readEntry(zip, entry).then((buf) => {
           found.set(name, buf);
@@ -90,7 +92,7 @@ function varsGroup(root: H5File, key: string, layerName: string): Group | undefi
 function readVars(group: Group, layer: string, file: string): KerasWeight[] {
   const keys = group.keys().filter((k) => /^\d+$/.test(k)).sort((a, b) => Number(a) - Number(b));
   return keys.map((k, i) => {
-    if (Number(k) !== i) throw new DlpackError('CORRUPT_MODEL', `layer "${layer}" weights skip index ${i} (${group.path})`, { file });
+    if (Number(k) !== i) throw new DlpackError('CORRUPT_MODEL', `layer ${quoted(layer)} weights skip index ${i} (${group.path})`, { file });
     const ds = group.get(k);
     const source = `${group.path}/${k}`;
     if (!isDataset(ds)) throw new DlpackError('CORRUPT_MODEL', `${source} is not a dataset`, { file });
@@ -103,8 +105,10 @@ function readVars(group: Group, layer: string, file: string): KerasWeight[] {
 function jsonEntry(entries: Map<string, Buffer>, name: string, file: string): Record<string, unknown> | undefined {
   const buf = entries.get(name);
   if (!buf) return undefined;
+  const text = buf.toString('utf8');
+  checkJsonDepth(text, file, `${name} in the .keras archive`);
   try {
-    return JSON.parse(buf.toString('utf8')) as Record<string, unknown>;
+    return JSON.parse(text) as Record<string, unknown>;
   } catch (err) {
     throw new DlpackError('CORRUPT_MODEL', `${name} in the .keras archive is not valid JSON`, { file, cause: err });
   }

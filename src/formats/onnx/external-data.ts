@@ -10,6 +10,7 @@ import { resolveContained } from '../../io/contained-path.js';
 import { onnxStoredBytes } from './onnx-dtypes.js';
 import type { TensorProto } from './onnx-proto-types.js';
 import { tensorElementCount } from './onnx-tensor.js';
+import { quoted } from '../../errors/safe-text.js';
 
 export interface ExternalDataRef {
   /** The tensor (in the decoded model) whose data this is. */
@@ -29,7 +30,7 @@ function parseCount(value: string | undefined, what: string, tensorName: string,
   if (value === undefined) return undefined;
   const n = INTEGER.test(value) ? Number(value) : NaN;
   if (!Number.isSafeInteger(n)) {
-    throw new DlpackError('CORRUPT_MODEL', `tensor "${tensorName}": external data ${what} "${value}" is not a non-negative integer`, {
+    throw new DlpackError('CORRUPT_MODEL', `tensor ${quoted(tensorName)}: external data ${what} ${quoted(value)} is not a non-negative integer`, {
       file: modelFile,
     });
   }
@@ -51,15 +52,15 @@ export function resolveExternalData(
   for (const e of tensor.external_data ?? []) {
     const key = e.key ?? '';
     if (entries.has(key)) {
-      throw new DlpackError('CORRUPT_MODEL', `tensor "${name}": external data key "${key}" appears twice`, { file: modelFile });
+      throw new DlpackError('CORRUPT_MODEL', `tensor ${quoted(name)}: external data key ${quoted(key)} appears twice`, { file: modelFile });
     }
     entries.set(key, e.value ?? '');
   }
   const location = entries.get('location');
   if (location === undefined || location === '') {
-    throw new DlpackError('CORRUPT_MODEL', `tensor "${name}": external data has no location`, { file: modelFile });
+    throw new DlpackError('CORRUPT_MODEL', `tensor ${quoted(name)}: external data has no location`, { file: modelFile });
   }
-  const path = resolveContained(modelDir, location, { file: modelFile, what: `external data location of tensor "${name}"` });
+  const path = resolveContained(modelDir, location, { file: modelFile, what: `external data location of tensor ${quoted(name)}` });
   let size = fileSize.get(path);
   if (size === undefined) {
     size = statSync(path).size;
@@ -72,14 +73,14 @@ export function resolveExternalData(
   if (offset > size || length > size - offset) {
     throw new DlpackError(
       'CORRUPT_MODEL',
-      `tensor "${name}": external data ${location} is ${size} bytes, shorter than offset ${offset} + length ${length}`,
+      `tensor ${quoted(name)}: external data ${quoted(location)} is ${size} bytes, shorter than offset ${offset} + length ${length}`,
       { file: modelFile },
     );
   }
   if (length !== expected) {
     throw new DlpackError(
       'CORRUPT_MODEL',
-      `tensor "${name}": external data length ${length} does not match its dtype and shape (${expected} bytes)`,
+      `tensor ${quoted(name)}: external data length ${length} does not match its dtype and shape (${expected} bytes)`,
       { file: modelFile },
     );
   }
@@ -103,7 +104,7 @@ export async function readExternalData(refs: ExternalDataRef[], modelFile: strin
           got += bytesRead;
         }
         if (got !== r.length) {
-          throw new DlpackError('CORRUPT_MODEL', `tensor "${r.tensor.name}": external data ${r.location} ended early`, {
+          throw new DlpackError('CORRUPT_MODEL', `tensor ${quoted(r.tensor.name)}: external data ${quoted(r.location)} ended early`, {
             file: modelFile,
           });
         }

@@ -10,6 +10,7 @@ import { resolveContained } from '../../io/contained-path.js';
 import { parseTfjsModelJson, type ManifestGroup } from './parse-model-json.js';
 import type { TfjsManifestGroupInfo, TfjsModel, TfjsWeight } from './tfjs-model.js';
 import { fixedByteLength, MAX_WEIGHT_BYTES, weightByteLength } from './weight-bytes.js';
+import { quoted } from '../../errors/safe-text.js';
 
 /** Largest model JSON read (graph topologies of big models run to tens of MB). */
 const MAX_JSON_BYTES = 512 * 1024 * 1024;
@@ -46,7 +47,7 @@ async function readGroupShards(dir: string, group: ManifestGroup, gi: number, fi
     if (n === undefined) hasStrings = true;
     else expected += n;
   }
-  const shardList = group.paths.map((p) => `"${p}"`).join(', ') || '(none)';
+  const shardList = group.paths.map((p) => quoted(p)).join(', ') || '(none)';
   if (total < expected) {
     throw new DlpackError(
       'CORRUPT_MODEL',
@@ -66,7 +67,7 @@ async function readGroupShards(dir: string, group: ManifestGroup, gi: number, fi
     try {
       const { bytesRead } = await fh.read(data, offset, shardBytes[i], 0);
       if (bytesRead !== shardBytes[i]) {
-        throw new DlpackError('CORRUPT_MODEL', `weight shard "${group.paths[i]}" changed size while being read`, { file });
+        throw new DlpackError('CORRUPT_MODEL', `weight shard ${quoted(group.paths[i])} changed size while being read`, { file });
       }
     } finally {
       await fh.close();
@@ -91,7 +92,7 @@ export async function readTfjs(path: string): Promise<TfjsModel> {
     for (const entry of group.weights) {
       const size = weightByteLength(entry, data, offset);
       if ('error' in size) {
-        throw new DlpackError('CORRUPT_MODEL', `weight "${entry.name}" ${size.error} in weightsManifest group ${gi + 1} shards (shard truncated or shape/dtype wrong?)`, {
+        throw new DlpackError('CORRUPT_MODEL', `weight ${quoted(entry.name)} ${size.error} in weightsManifest group ${gi + 1} shards (shard truncated or shape/dtype wrong?)`, {
           file: path,
         });
       }
