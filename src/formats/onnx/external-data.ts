@@ -4,9 +4,11 @@
  * bytes. Every location goes through resolveContained: absolute paths, `..`, symbolic links and
  * hard links are refused before anything is opened.
  */
-import { promises as fs, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { DlpackError } from '../../errors/dlpack-error.js';
 import { resolveContained } from '../../io/contained-path.js';
+import { identityOf, openChecked, readExactly, type FileIdentity } from '../../io/checked-file.js';
 import { onnxStoredBytes } from './onnx-dtypes.js';
 import type { TensorProto } from './onnx-proto-types.js';
 import { tensorElementCount } from './onnx-tensor.js';
@@ -22,6 +24,8 @@ export interface ExternalDataRef {
   offset: number;
   length: number;
   checksum?: string;
+  /** The data file as checked (device, inode, size): reading refuses any other file. */
+  identity: FileIdentity;
 }
 
 const INTEGER = /^[0-9]{1,16}$/;
@@ -45,7 +49,7 @@ export function resolveExternalData(
   tensor: TensorProto,
   modelFile: string,
   modelDir: string,
-  fileSize: Map<string, number>,
+  fileSize: Map<string, FileIdentity>,
 ): ExternalDataRef {
   const name = tensor.name ?? '(unnamed)';
   const entries = new Map<string, string>();
@@ -61,11 +65,12 @@ export function resolveExternalData(
     throw new DlpackError('CORRUPT_MODEL', `tensor ${quoted(name)}: external data has no location`, { file: modelFile });
   }
   const path = resolveContained(modelDir, location, { file: modelFile, what: `external data location of tensor ${quoted(name)}` });
-  let size = fileSize.get(path);
-  if (size === undefined) {
-    size = statSync(path).size;
-    fileSize.set(path, size);
+  let identity = fileSize.get(path);
+  if (identity === undefined) {
+    identity = identityOf(statSync(path));
+    fileSize.set(path, identity);
   }
+  const size = identity.size;
   const offset = parseCount(entries.get('offset'), 'offset', name, modelFile) ?? 0;
   const givenLength = parseCount(entries.get('length'), 'length', name, modelFile);
   const expected = onnxStoredBytes(tensor.data_type ?? 0, tensorElementCount(tensor));
@@ -84,30 +89,28 @@ export function resolveExternalData(
       { file: modelFile },
     );
   }
-  return { tensor, location, path, offset, length, checksum: entries.get('checksum') };
+  return { tensor, location, path, offset, length, checksum: entries.get('checksum'), identity };
 }
 
-/** Reads the bytes of external tensors, opening each file once. */
+/**
+ * Reads the bytes of external tensors, opening each file once — from a descriptor checked to be
+ * the very file resolveExternalData approved (no symlink swapped in since, still in the folder).
+ */
 export async function readExternalData(refs: ExternalDataRef[], modelFile: string): Promise<Map<ExternalDataRef, Uint8Array>> {
   const out = new Map<ExternalDataRef, Uint8Array>();
   const byPath = new Map<string, ExternalDataRef[]>();
-  for (const r of refs) byPath.set(r.path, [...(byPath.get(r.path) ?? []), r]);
+  for (const r of refs) {
+    const list = byPath.get(r.path);
+    if (list) list.push(r);
+    else byPath.set(r.path, [r]);
+  }
   for (const [path, list] of byPath) {
-    const fh = await fs.open(path, 'r');
+    const what = `external data file ${quoted(list[0].location)}`;
+    const { fh } = await openChecked(path, { file: modelFile, what, baseDir: dirname(modelFile), expected: list[0].identity });
     try {
       for (const r of list) {
         const buf = Buffer.alloc(r.length);
-        let got = 0;
-        while (got < r.length) {
-          const { bytesRead } = await fh.read(buf, got, r.length - got, r.offset + got);
-          if (bytesRead === 0) break;
-          got += bytesRead;
-        }
-        if (got !== r.length) {
-          throw new DlpackError('CORRUPT_MODEL', `tensor ${quoted(r.tensor.name)}: external data ${quoted(r.location)} ended early`, {
-            file: modelFile,
-          });
-        }
+        await readExactly(fh, buf, 0, r.length, r.offset, { file: modelFile, what: `tensor ${quoted(r.tensor.name)}: ${what}` });
         out.set(r, buf);
       }
     } finally {
