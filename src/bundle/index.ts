@@ -18,6 +18,7 @@ import { checkHandlerExports } from './handler-exports.js';
 import type { HandlerConfig } from './handler-runtime/handler-config.js';
 import { writeImage, imagePlanFor } from './container-image.js';
 import { copyModelFile, readBundledModel } from './model-files.js';
+import { checkModelLoads } from './load-check.js';
 import { filesForBundledInputs, runtimeFiles, wasmFileFor, type RuntimeFile } from './runtime-files.js';
 import { checkLimits, gzipTotal } from './size-report.js';
 
@@ -118,6 +119,10 @@ export async function bundleModel(options: BundleOptions): Promise<BundleReport>
           await copyModelFile(f, join(app, f.path));
         }
         for (const [p, text] of Object.entries(deployFiles)) await put(p, text);
+        if (options.check !== false) {
+          progress('checking that the runtime loads the model');
+          await checkModelLoads(join(app, model.mainFile), model.kind, options.model);
+        }
         const paths = [...built.files.map((f) => f.path), ...native.map((f) => f.path), ...model.files.map((f) => f.path), ...Object.keys(deployFiles)];
         const described = await describeFiles(app, paths);
         const manifest: BundleManifest = {
