@@ -37,6 +37,9 @@ export interface ParsedModelJson {
   manifest: ManifestGroup[];
 }
 
+/** Most weights one manifest may list (the largest TF.js models list a few thousand). */
+export const MAX_MANIFEST_WEIGHTS = 100_000;
+
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Tells the TF.js format from `format` and the contents of `modelTopology`. */
@@ -109,6 +112,11 @@ function parseEntry(e: unknown, where: string, file: string): ManifestEntry {
 function parseManifest(m: unknown, file: string): ManifestGroup[] {
   if (m === undefined || m === null) return [];
   if (!Array.isArray(m)) throw new DlpackError('CORRUPT_MODEL', 'weightsManifest is not a list of groups', { file });
+  // counted before any entry is looked at: a million-entry manifest costs nothing more
+  const declared = m.reduce((n: number, g) => n + (isObject(g) && Array.isArray(g.weights) ? g.weights.length : 0), 0);
+  if (declared > MAX_MANIFEST_WEIGHTS) {
+    throw new DlpackError('TOO_LARGE', `weightsManifest lists ${declared} weights (limit ${MAX_MANIFEST_WEIGHTS}; real models have a few thousand)`, { file });
+  }
   const names = new Set<string>();
   const allPaths = new Set<string>();
   return m.map((g, gi) => {
