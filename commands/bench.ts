@@ -61,6 +61,11 @@ export default class Bench extends DlpackCommand {
       });
       progress.done();
       if (!this.jsonEnabled()) this.log(renderBenchReport(report));
+      if (!report.configurations.some((c) => c.errors.oom + c.errors.timeout + c.errors.error === 0)) {
+        // nothing to deploy: a failure, whatever was printed
+        this.logToStderr('Error: no configuration ran without errors (out of memory, timeouts or handler faults: see the errors above)');
+        process.exitCode = 1;
+      }
       return report;
     } finally {
       progress.done();

@@ -14,6 +14,7 @@ export default class Bundle extends DlpackCommand {
     '<%= config.bin %> <%= command.id %> web_model/model.json --target aws-lambda --arch arm64 --json',
     '<%= config.bin %> <%= command.id %> model.onnx --target aws-lambda --handler src/my-handler.ts --sourcemap',
     '<%= config.bin %> <%= command.id %> model.onnx --target aws-lambda --format image',
+    '<%= config.bin %> <%= command.id %> model.onnx --target aws-lambda --no-check',
   ];
   static args = {
     model: Args.string({ description: 'model file: .onnx or a TF.js model .json', required: true }),
@@ -35,6 +36,7 @@ export default class Bundle extends DlpackCommand {
     format: Flags.string({ description: 'zip, or image (Dockerfile + OCI layout of the app layer)', options: ['zip', 'image'], default: 'zip' }),
     sourcemap: Flags.boolean({ description: 'write a source map beside the bundle', default: false }),
     force: Flags.boolean({ description: 'replace an existing output folder and zip', default: false }),
+    check: Flags.boolean({ description: 'open the bundled model with the runtime first, refusing one that cannot load (--no-check skips it)', default: true, allowNo: true }),
   };
 
   async run(): Promise<BundleReport> {
@@ -52,6 +54,7 @@ export default class Bundle extends DlpackCommand {
         format: flags.format as 'zip' | 'image',
         sourcemap: flags.sourcemap,
         force: flags.force,
+        check: flags.check,
         onProgress: (m) => progress.update(m),
       });
       progress.done();

@@ -5,6 +5,7 @@
  */
 import { promises as fs } from 'node:fs';
 import { DlpackError } from '../errors/dlpack-error.js';
+import { quoted } from '../errors/safe-text.js';
 import type { DType, TensorInfo } from '../model/model-description.js';
 import type { Feeds, TensorData, TypedArray } from '../runtimes/runtime.js';
 import { float32ToFloat16Bits } from '../transforms/float16.js';
@@ -51,8 +52,21 @@ export function resolveInputShapes(inputs: TensorInfo[], shapes: Record<string, 
     }
     out[input.name] = given;
   }
+  for (const [name, shape] of Object.entries(out)) {
+    // before anything is allocated: a declared [1e9, 1e9] is refused, not a RangeError
+    const n = shape.reduce((a, b) => a * b, 1);
+    if (!(n <= MAX_GENERATED_ELEMENTS)) {
+      throw new DlpackError('TOO_LARGE', `input ${quoted(name)} would have ${n} elements [${shape.join(', ')}]; generated inputs hold at most ${MAX_GENERATED_ELEMENTS}`, {
+        file,
+        hint: 'give smaller dims with --shape name=1,3,224,224 or the inputs with --inputs file.json',
+      });
+    }
+  }
   return out;
 }
+
+/** Most elements of one generated input (64 MB of float32). */
+export const MAX_GENERATED_ELEMENTS = 16 * 1024 * 1024;
 
 const INT_TYPES = new Set<DType>(['int8', 'uint8', 'int16', 'uint16', 'int32', 'uint32', 'int64', 'uint64']);
 

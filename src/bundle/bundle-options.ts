@@ -28,6 +28,8 @@ export interface BundleOptions {
   sourcemap?: boolean;
   /** Replace an existing output. */
   force?: boolean;
+  /** Open the staged model with dlpack's runtime before writing (default true; --no-check). */
+  check?: boolean;
   onProgress?: (message: string) => void;
 }
 

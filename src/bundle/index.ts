@@ -17,7 +17,8 @@ import { writeDeterministicZip } from './deterministic-zip.js';
 import { checkHandlerExports } from './handler-exports.js';
 import type { HandlerConfig } from './handler-runtime/handler-config.js';
 import { writeImage, imagePlanFor } from './container-image.js';
-import { readBundledModel } from './model-files.js';
+import { copyModelFile, readBundledModel } from './model-files.js';
+import { checkModelLoads } from './load-check.js';
 import { filesForBundledInputs, runtimeFiles, wasmFileFor, type RuntimeFile } from './runtime-files.js';
 import { checkLimits, gzipTotal } from './size-report.js';
 
@@ -113,8 +114,15 @@ export async function bundleModel(options: BundleOptions): Promise<BundleReport>
         };
         for (const f of built.files) await put(f.path, f.contents);
         for (const f of native) await copy(f.path, f.source);
-        for (const f of model.files) await copy(f.path, f.source);
+        for (const f of model.files) {
+          await fs.mkdir(dirname(join(app, f.path)), { recursive: true });
+          await copyModelFile(f, join(app, f.path));
+        }
         for (const [p, text] of Object.entries(deployFiles)) await put(p, text);
+        if (options.check !== false) {
+          progress('checking that the runtime loads the model');
+          await checkModelLoads(join(app, model.mainFile), model.kind, options.model);
+        }
         const paths = [...built.files.map((f) => f.path), ...native.map((f) => f.path), ...model.files.map((f) => f.path), ...Object.keys(deployFiles)];
         const described = await describeFiles(app, paths);
         const manifest: BundleManifest = {

@@ -1,22 +1,53 @@
-import { Command } from '@oclif/core';
-import { toDlpackError, DlpackError } from '../errors/dlpack-error.js';
+import { Command, ux, type Interfaces } from '@oclif/core';
+import { wrapUnexpected } from '../errors/dlpack-error.js';
+import { escapeControls, escapeJsonText } from '../errors/safe-text.js';
+
+type FlagOutput = { [name: string]: unknown };
+type ArgOutput = { [name: string]: unknown };
 
 /**
- * Base class of every dlpack command: `--json` on every command, and known errors printed as a
- * single line with the right exit code (stack only with DEBUG set).
+ * Base class of every dlpack command: `--json` on every command; errors printed as a single line
+ * with the right exit code — unexpected ones too, naming the file and the command (stack only with
+ * DEBUG set, e.g. DEBUG=1); and every line written to the terminal passes the one escaping
+ * function (src/errors/safe-text.ts), so strings from a model cannot drive the terminal.
  */
 export abstract class DlpackCommand extends Command {
   static enableJsonFlag = true;
 
-  protected async catch(err: Error & { exitCode?: number }): Promise<unknown> {
-    const known = toDlpackError(err);
-    if (known instanceof DlpackError) {
-      if (process.env.DEBUG) this.logToStderr(String(known.stack ?? known));
-      if (this.jsonEnabled()) this.logJson({ error: known.toJSON() });
-      else this.logToStderr(`Error: ${known.oneLine()}`);
-      this.exit(known.exitCode);
-    }
-    return super.catch(err);
+  /** The first argument (the model, bundle or config) once parsed: named by unexpected errors. */
+  private subject?: string;
+
+  protected async parse<F extends FlagOutput, B extends FlagOutput, A extends ArgOutput>(
+    options?: Interfaces.Input<F, B, A>,
+    argv?: string[],
+  ): Promise<Interfaces.ParserOutput<F, B, A>> {
+    const out = await super.parse(options, argv);
+    const first = Object.values(out.args as Record<string, unknown>).find((v) => typeof v === 'string');
+    const handler = (out.flags as Record<string, unknown>).handler;
+    this.subject = typeof first === 'string' ? first : typeof handler === 'string' ? handler : undefined;
+    return out;
+  }
+
+  protected async catch(err: Error & { exitCode?: number; oclif?: unknown }): Promise<unknown> {
+    // oclif's own errors (flag parsing, this.exit) keep oclif's handling
+    if (err && typeof err === 'object' && 'oclif' in err) return super.catch(err);
+    const known = wrapUnexpected(err, { file: this.subject, operation: this.id ?? 'dlpack' });
+    if (process.env.DEBUG) this.logToStderr(String((known.code === 'INTERNAL' ? (known.cause as Error)?.stack : undefined) ?? known.stack ?? known));
+    if (this.jsonEnabled()) this.logJson({ error: known.toJSON() });
+    else this.logToStderr(`Error: ${known.oneLine()}`);
+    return this.exit(known.exitCode);
+  }
+
+  log(message = '', ...args: unknown[]): void {
+    super.log(typeof message === 'string' ? escapeControls(message, { multiline: true }) : message, ...args);
+  }
+
+  logToStderr(message = '', ...args: unknown[]): void {
+    super.logToStderr(typeof message === 'string' ? escapeControls(message, { multiline: true }) : message, ...args);
+  }
+
+  protected logJson(json: unknown): void {
+    ux.stdout(escapeJsonText(JSON.stringify(json, null, 2)));
   }
 
   /** True when progress output may be shown: a TTY on stderr, not CI, not --json. */

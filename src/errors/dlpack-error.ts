@@ -1,8 +1,13 @@
 /**
  * The one error catalogue of dlpack. Every error a user can cause (bad file, bad flag, bad config,
  * broken budget) is a DlpackError with a code; the CLI prints it as one line naming the file and
- * the problem, without a stack trace (unless DEBUG is set). Anything else is a bug and keeps its stack.
+ * the problem, without a stack trace (unless DEBUG is set). Anything else is a bug: it is wrapped
+ * (`wrapUnexpected`) as one INTERNAL line naming the file and the operation, its stack kept as the
+ * cause for DEBUG=1. Every line is escaped for the terminal and capped (safe-text.ts): messages
+ * carry strings from untrusted models.
  */
+import { capMessage, escapeControls } from './safe-text.js';
+
 export type ErrorCode =
   | 'FILE_NOT_FOUND' // an input the user named does not exist
   | 'NOT_A_MODEL' // the file is not a model of any format dlpack reads
@@ -14,7 +19,8 @@ export type ErrorCode =
   | 'CONFIG' // bad configuration file
   | 'OUTPUT' // the output cannot be written where asked (same as input, unwritable folder)
   | 'RUNTIME' // an inference runtime failed to load or run the model
-  | 'CHECK_FAILED'; // a gate (accuracy, budget) failed
+  | 'CHECK_FAILED' // a gate (accuracy, budget) failed
+  | 'INTERNAL'; // an unexpected error (a bug, or a limit dlpack did not foresee), wrapped to name the file and the operation
 
 /** Exit codes: 1 for failures of the work, 2 for usage and configuration errors (like size-limit). */
 const EXIT_CODES: Partial<Record<ErrorCode, number>> = { USAGE: 2, CONFIG: 2 };
@@ -35,7 +41,7 @@ export class DlpackError extends Error {
   readonly exitCode: number;
 
   constructor(code: ErrorCode, message: string, options: DlpackErrorOptions = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    super(capMessage(message), options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'DlpackError';
     this.code = code;
     this.file = options.file;
@@ -46,7 +52,7 @@ export class DlpackError extends Error {
   /** The single line the CLI prints: `<file>: <message>` (plus the hint, if any). */
   oneLine(): string {
     const msg = this.file ? `${this.file}: ${this.message}` : this.message;
-    return this.hint ? `${msg} (${this.hint})` : msg;
+    return escapeControls(this.hint ? `${msg} (${this.hint})` : msg);
   }
 
   toJSON(): { code: ErrorCode; message: string; file?: string; hint?: string } {
@@ -83,4 +89,35 @@ export function toDlpackError(err: unknown): unknown {
     return new DlpackError(code, SYSTEM_MESSAGES[e.code], { file: e.path, cause: e });
   }
   return err;
+}
+
+/** The first line of an error's message (or its string form), without a stack. */
+function firstLineOf(err: unknown): string {
+  const e = err as { name?: unknown; message?: unknown };
+  const text = e instanceof Error ? `${e.name}: ${e.message}` : typeof err === 'string' ? err : String(err);
+  return text.split('\n')[0];
+}
+
+/**
+ * Any error → a DlpackError: known ones as they are (file-system errors named by their path),
+ * anything else as one INTERNAL line naming the file and the operation, e.g.
+ * `model.json: inspect failed: RangeError: Maximum call stack size exceeded`; the original error
+ * (and its stack) is the cause, shown with DEBUG=1.
+ */
+export function wrapUnexpected(err: unknown, context: { file?: string; operation: string }): DlpackError {
+  const known = toDlpackError(err);
+  if (known instanceof DlpackError) return known;
+  return new DlpackError('INTERNAL', `${context.operation} failed: ${firstLineOf(err)} (an internal error; DEBUG=1 shows its stack)`, {
+    file: context.file,
+    cause: err,
+  });
+}
+
+/** Runs `fn`, turning anything it throws into a DlpackError naming `file` and `operation`. */
+export async function withErrorContext<T>(context: { file?: string; operation: string }, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    throw wrapUnexpected(err, context);
+  }
 }

@@ -1,6 +1,6 @@
 import { promises as fs } from 'node:fs';
 import { extname } from 'node:path';
-import { DlpackError } from '../errors/dlpack-error.js';
+import { DlpackError, withErrorContext } from '../errors/dlpack-error.js';
 import type { ModelDescription } from '../model/model-description.js';
 
 export type FileKind = 'onnx' | 'tfjs' | 'keras-h5' | 'keras-v3';
@@ -41,6 +41,10 @@ export async function detectModelFile(path: string): Promise<FileKind> {
 
 /** Reads any supported model and returns its description (what `dlpack inspect` shows). */
 export async function describeModel(path: string): Promise<ModelDescription> {
+  return withErrorContext({ file: path, operation: 'reading the model' }, () => describeKnownModel(path));
+}
+
+async function describeKnownModel(path: string): Promise<ModelDescription> {
   const kind = await detectModelFile(path);
   switch (kind) {
     case 'onnx': {

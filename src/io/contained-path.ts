@@ -1,6 +1,7 @@
 import { lstatSync, realpathSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { DlpackError } from '../errors/dlpack-error.js';
+import { quoted } from '../errors/safe-text.js';
 
 /**
  * Containment for paths that come from untrusted files (ONNX external-data locations, TF.js
@@ -25,7 +26,7 @@ function escapes(base: string, target: string): boolean {
 /** Checks a relative path string from an untrusted file, without touching the disk. */
 export function checkRelativePath(p: string, options: ContainedPathOptions): void {
   const fail = (why: string) => {
-    throw new DlpackError('PATH_ESCAPE', `${options.what} "${p}" ${why}`, { file: options.file });
+    throw new DlpackError('PATH_ESCAPE', `${options.what} ${quoted(p)} ${why}`, { file: options.file });
   };
   if (typeof p !== 'string' || p.length === 0) fail('is empty');
   if (p.includes('\0')) fail('contains a NUL byte');
@@ -40,29 +41,29 @@ export function resolveContained(baseDir: string, p: string, options: ContainedP
   const base = realpathSync(baseDir);
   const target = resolve(base, p);
   if (escapes(base, target)) {
-    throw new DlpackError('PATH_ESCAPE', `${options.what} "${p}" resolves outside the model folder`, { file: options.file });
+    throw new DlpackError('PATH_ESCAPE', `${options.what} ${quoted(p)} resolves outside the model folder`, { file: options.file });
   }
   let st;
   try {
     st = lstatSync(target);
   } catch {
     if (options.mustExist === false) return target;
-    throw new DlpackError('CORRUPT_MODEL', `${options.what} "${p}" is missing`, { file: options.file });
+    throw new DlpackError('CORRUPT_MODEL', `${options.what} ${quoted(p)} is missing`, { file: options.file });
   }
   if (st.isSymbolicLink()) {
-    throw new DlpackError('PATH_ESCAPE', `${options.what} "${p}" is a symbolic link (not followed)`, { file: options.file });
+    throw new DlpackError('PATH_ESCAPE', `${options.what} ${quoted(p)} is a symbolic link (not followed)`, { file: options.file });
   }
   // A symlinked parent folder can still lead outside: compare the real path as well.
   const real = realpathSync(target);
   if (escapes(base, real)) {
-    throw new DlpackError('PATH_ESCAPE', `${options.what} "${p}" resolves outside the model folder`, { file: options.file });
+    throw new DlpackError('PATH_ESCAPE', `${options.what} ${quoted(p)} resolves outside the model folder`, { file: options.file });
   }
   const full = statSync(real);
   if (!full.isFile()) {
-    throw new DlpackError('CORRUPT_MODEL', `${options.what} "${p}" is not a regular file`, { file: options.file });
+    throw new DlpackError('CORRUPT_MODEL', `${options.what} ${quoted(p)} is not a regular file`, { file: options.file });
   }
   if (full.nlink > 1) {
-    throw new DlpackError('PATH_ESCAPE', `${options.what} "${p}" has ${full.nlink} hard links (refused)`, { file: options.file });
+    throw new DlpackError('PATH_ESCAPE', `${options.what} ${quoted(p)} has ${full.nlink} hard links (refused)`, { file: options.file });
   }
   return real;
 }
@@ -72,7 +73,7 @@ export function joinContained(baseDir: string, p: string, options: ContainedPath
   checkRelativePath(p, options);
   const target = resolve(baseDir, p);
   if (escapes(resolve(baseDir), target)) {
-    throw new DlpackError('PATH_ESCAPE', `${options.what} "${p}" resolves outside the output folder`, { file: options.file });
+    throw new DlpackError('PATH_ESCAPE', `${options.what} ${quoted(p)} resolves outside the output folder`, { file: options.file });
   }
   return join(target);
 }

@@ -24,12 +24,24 @@ type OrtModule = typeof import('onnxruntime-node');
 
 let ortPromise: Promise<OrtModule> | undefined;
 
-/** Loads onnxruntime-node once (lazily). */
+/**
+ * ONNX Runtime's own log level: fatal only. Its error lines (coloured, with C++ source paths)
+ * would otherwise reach stderr before dlpack's one-line error, which carries the message anyway.
+ */
+const ORT_LOG_SEVERITY = 4;
+
+/** Loads onnxruntime-node once (lazily), its logging silenced before the first session starts it. */
 export async function loadOrt(): Promise<OrtModule> {
-  ortPromise ??= import('onnxruntime-node').catch((err: unknown) => {
-    ortPromise = undefined;
-    throw new DlpackError('RUNTIME', `onnxruntime-node failed to load: ${(err as Error).message}`, { cause: err });
-  });
+  ortPromise ??= import('onnxruntime-node').then(
+    (ort) => {
+      ort.env.logLevel = 'fatal';
+      return ort;
+    },
+    (err: unknown) => {
+      ortPromise = undefined;
+      throw new DlpackError('RUNTIME', `onnxruntime-node failed to load: ${(err as Error).message}`, { cause: err });
+    },
+  );
   return ortPromise;
 }
 
@@ -58,8 +70,27 @@ function toInfo(meta: InferenceSession.ValueMetadata): TensorInfo {
   return { name: meta.name, dtype: meta.type as DType, shape: meta.shape.map(toDim) };
 }
 
-function firstLine(err: unknown): string {
-  return String((err as Error)?.message ?? err).split('\n')[0].slice(0, 400);
+/**
+ * What ONNX Runtime's message says, without its plumbing: the "Load model from <path> failed:"
+ * prefix, C++ source locations with their function signatures and failed conditions
+ * ("/onnxruntime_src/…/reshape_helper.h:84 onnxruntime::ReshapeHelper::ReshapeHelper(…) size != 0
+ * was false."), the node dump before ", Error". The failing node (op and name) is kept in front of
+ * the last clause: "Reshape node 'r1': The input tensor cannot be reshaped to the requested shape. …".
+ */
+export function ortMessage(err: unknown): string {
+  let m = String((err as Error)?.message ?? err).replace(/\s+/g, ' ').trim();
+  m = m.replace(/^Load model from .*? failed: ?/, '');
+  let node = '';
+  const running = m.match(/^Non-zero status code returned while running (\S+) node\. Name:'([^']*)' Status Message: ?(.*)$/);
+  if (running) {
+    node = `${running[1]} node '${running[2]}': `;
+    m = running[3];
+  }
+  // C++ location + signature (+ the failed condition, up to "was false.")
+  m = m.replace(/\S*\.(?:h|hpp|cc|cpp|c):\d+ [^()\s]+\((?:[^()]|\([^()]*\))*\)(?: const)?(?: [^]*? was false\.)? ?/g, '');
+  const afterDump = m.match(/, Error (.+)$/);
+  if (afterDump) m = afterDump[1];
+  return `${node}${m.trim() || String((err as Error)?.message ?? err).split('\n')[0]}`.slice(0, 400);
 }
 
 /** Opens an ONNX model (file path or bytes) in onnxruntime-node's CPU provider. */
@@ -70,7 +101,7 @@ export async function openOnnxSession(model: string | Uint8Array, options: OnnxS
     executionProviders: ['cpu'],
     graphOptimizationLevel: options.graphOptimizationLevel ?? 'all',
     interOpNumThreads: 1,
-    logSeverityLevel: 3,
+    logSeverityLevel: ORT_LOG_SEVERITY,
   };
   if (options.threads) sessionOptions.intraOpNumThreads = options.threads;
   if (options.optimizedModelFilePath) sessionOptions.optimizedModelFilePath = options.optimizedModelFilePath;
@@ -84,7 +115,7 @@ export async function openOnnxSession(model: string | Uint8Array, options: OnnxS
       ? await ort.InferenceSession.create(model, sessionOptions)
       : await ort.InferenceSession.create(model, sessionOptions);
   } catch (err) {
-    throw new DlpackError('RUNTIME', `onnxruntime-node cannot load the model: ${firstLine(err)}`, { file: label, cause: err });
+    throw new DlpackError('RUNTIME', `onnxruntime-node cannot load the model: ${ortMessage(err)}`, { file: label, cause: err });
   }
   const inputs = session.inputMetadata.map(toInfo);
   const outputs = session.outputMetadata.map(toInfo);
@@ -101,9 +132,9 @@ export async function openOnnxSession(model: string | Uint8Array, options: OnnxS
       }
       let result: InferenceSession.ReturnType;
       try {
-        result = await session.run(ortFeeds);
+        result = await session.run(ortFeeds, { logSeverityLevel: ORT_LOG_SEVERITY });
       } catch (err) {
-        throw new DlpackError('RUNTIME', `onnxruntime-node failed to run the model: ${firstLine(err)}`, { file: label, cause: err });
+        throw new DlpackError('RUNTIME', `onnxruntime-node failed to run the model: ${ortMessage(err)}`, { file: label, cause: err });
       }
       const out: Record<string, TensorData> = {};
       for (const [name, value] of Object.entries(result)) {

@@ -7,6 +7,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { DlpackError, toDlpackError } from '../errors/dlpack-error.js';
+import { quoted } from '../errors/safe-text.js';
 
 export interface InputLike {
   name: string;
@@ -38,7 +39,7 @@ export function eventFromInputs(inputs: InputLike[]): unknown {
     const dims = raw.map((d, i) => (typeof d === 'number' && d > 0 ? d : i === 0 ? 1 : 64));
     const count = dims.reduce((a, b) => a * b, 1);
     if (count > MAX_ELEMENTS) {
-      throw new DlpackError('TOO_LARGE', `input "${input.name}" would have ${count} elements`, { hint: 'pass a smaller request with --event file.json' });
+      throw new DlpackError('TOO_LARGE', `input ${quoted(input.name)} would have ${count} elements`, { hint: 'pass a smaller request with --event file.json' });
     }
     out[input.name] = { dims, data: valuesFor(input.dtype, count), dtype: input.dtype };
   }

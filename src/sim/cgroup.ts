@@ -200,6 +200,11 @@ export class InstanceCgroup {
           trySet(join(dir, 'memory.swap.max'), '0');
         }
       }
+      if (options.memoryBytes === undefined && options.vcpu === undefined) {
+        // no limit asked: a group all the same, to hold (and find, and kill) every process of the instance
+        if (support.memoryParent) this.memoryDir = this.make(support.memoryParent, name);
+        else if (support.cpuParent) this.make(support.cpuParent, name);
+      }
       if (options.vcpu !== undefined && support.cpuParent) {
         const dir = support.version === 2 && this.memoryDir ? this.memoryDir : this.make(support.cpuParent, name);
         const quota = Math.max(1000, Math.round(options.vcpu * CFS_PERIOD_US));

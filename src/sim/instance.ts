@@ -7,11 +7,14 @@
  * (out of memory, timed out, exited, signal).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import { monotonicMs, type HostReply, type HostRequest, type PhaseSample } from './protocol.js';
 import type { InstanceCgroup } from './cgroup.js';
 import { startWatchdog, type Watchdog } from './memory-watchdog.js';
 import { track, untrack } from './instance-registry.js';
+import { INSTANCE_MARKER_ENV, killInstance, type InstanceScope } from './instance-processes.js';
 import type { PlatformId } from '../platforms/platform-profile.js';
 
 export type FailureKind = 'oom' | 'timeout' | 'error' | 'crash';
@@ -25,6 +28,8 @@ export interface PhaseResult {
   errorType?: string;
   errorMessage?: string;
   status?: number;
+  /** Memory high-water mark when the phase ended without a sample (cgroup or watchdog), bytes. */
+  maxMemoryBytes?: number;
   bodyBytes?: number;
   preview?: string;
   backend?: string;
@@ -86,6 +91,16 @@ export class RuntimeInstance {
   readonly disposable = { killNow: () => this.killNow() };
   /** Lines the handler printed (stdout and stderr), most recent last. */
   output = '';
+  private deathReported = false;
+  private stopping = false;
+  /** A death no phase reported (the process exited by itself between phases), classified at stop(). */
+  unreportedDeath?: PhaseResult;
+  /** Processes other than the host that were still running when the instance ended, and were killed. */
+  readonly leftovers: string[] = [];
+  /** A fault the host reported before it exited (unhandled rejection, uncaught exception). */
+  private lastFault?: { errorType: string; errorMessage: string };
+  /** Marks every process of this instance (inherited through the environment). */
+  private readonly marker = `${process.pid}-${randomBytes(6).toString('hex')}`;
 
   constructor(private readonly opts: InstanceOptions) {
     const node = [process.execPath, '--expose-gc', ...opts.nodeFlags, opts.hostScript];
@@ -96,12 +111,16 @@ export class RuntimeInstance {
       TMPDIR: process.env.TMPDIR ?? '/tmp',
       LAMBDA_TASK_ROOT: opts.cwd,
       ...opts.env,
+      [INSTANCE_MARKER_ENV]: this.marker,
     };
+    // A session (and process group) of its own: everything the handler starts without detaching
+    // stays in it; see instance-processes.ts for the rest.
     this.child = spawn('/bin/sh', ['-c', PLACE_AND_EXEC, 'sh', String(procs.length), ...procs, ...node], {
       cwd: opts.cwd,
       env,
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       serialization: 'advanced',
+      detached: true,
     });
     track(this.disposable);
     if (opts.priority !== undefined && this.child.pid) {
@@ -115,23 +134,52 @@ export class RuntimeInstance {
     this.child.stderr?.on('data', (d: Buffer) => this.keep(d, true));
     this.child.on('message', (msg: HostReply) => this.onMessage(msg));
     this.child.on('error', () => undefined);
-    this.child.on('close', (code, signal) => {
-      this.exited = { code, signal };
+    let closed = false;
+    this.child.on('close', () => (closed = true));
+    // 'exit', not 'close': a child the handler started may hold our pipes open for minutes.
+    this.child.on('exit', (code, signal) => {
       this.watchdog?.stop();
+      // whatever the handler left running dies with the instance (the group must be empty to go)
+      this.leftovers.push(...killInstance(this.scope(false)));
       // Read the kernel's verdict before the group goes away.
       this.oomKilled = (opts.cgroup?.oomKills() ?? 0) > 0;
       this.cgroupPeak = opts.cgroup?.peakBytes();
       opts.cgroup?.remove();
-      for (const w of this.exitWaiters.splice(0)) w();
-      for (const [, resolve] of this.pending) resolve(undefined);
-      this.pending.clear();
-      untrack(this.disposable);
+      const finish = () => {
+        if (this.exited) return;
+        this.exited = { code, signal };
+        for (const w of this.exitWaiters.splice(0)) w();
+        for (const [, resolve] of this.pending) resolve(undefined);
+        this.pending.clear();
+        untrack(this.disposable);
+      };
+      // the last stderr lines (a V8 heap OOM message) arrive with 'close'
+      if (closed) finish();
+      else {
+        this.child.once('close', finish);
+        setTimeout(finish, 500).unref();
+      }
     });
     if (opts.watchdogLimitBytes !== undefined && this.child.pid) {
       this.watchdog = startWatchdog(this.child.pid, opts.watchdogLimitBytes, () => {
         this.killReason ??= 'oom-watchdog';
-        this.child.kill('SIGKILL');
+        this.killHost();
       });
+    }
+  }
+
+  private scope(hostAlive: boolean): InstanceScope {
+    return { hostPid: this.child.pid ?? -1, marker: this.marker, procsFiles: this.opts.cgroup?.procsFiles ?? [], hostAlive };
+  }
+
+  /** Kills the host and its process group (the rest is swept when it has exited). */
+  private killHost(): void {
+    // its own high-water mark, read while it still exists: the Max Memory Used of a timeout
+    this.notePeak(peakRssOf(this.child.pid));
+    try {
+      if (this.child.pid) process.kill(-this.child.pid, 'SIGKILL');
+    } catch {
+      this.child.kill('SIGKILL');
     }
   }
 
@@ -153,7 +201,19 @@ export class RuntimeInstance {
     if (isErr) this.stderrTail = (this.stderrTail + d.toString('utf8')).slice(-4096);
   }
 
+  /** Highest resident set seen: phase samples, the host's VmHWM before a kill. */
+  private peakSeen = 0;
+
+  private notePeak(bytes: number | undefined): void {
+    if (bytes && bytes > this.peakSeen) this.peakSeen = bytes;
+  }
+
   private onMessage(msg: HostReply): void {
+    if ('maxRssBytes' in msg) this.notePeak(msg.maxRssBytes);
+    if (msg.type === 'fault') {
+      this.lastFault = { errorType: msg.errorType, errorMessage: msg.errorMessage };
+      return;
+    }
     const key = msg.type === 'invoke-done' ? `invoke-${msg.id}` : msg.type;
     const resolve = this.pending.get(key);
     if (resolve) {
@@ -168,7 +228,7 @@ export class RuntimeInstance {
       if (this.exited) return resolve({ reply: undefined, parentMs: 0 });
       const timer = setTimeout(() => {
         this.killReason ??= 'timeout';
-        this.child.kill('SIGKILL');
+        this.killHost();
       }, timeoutMs);
       this.pending.set(key, (reply) => {
         clearTimeout(timer);
@@ -238,12 +298,23 @@ export class RuntimeInstance {
   /** Classifies a death during a phase the way the platform reports it. */
   private async failure(parentMs: number, phase: 'init' | 'invoke'): Promise<PhaseResult> {
     await this.waitExit();
+    this.deathReported = true;
+    return { ...this.classifyDeath(phase), parentMs, maxMemoryBytes: this.maxMemoryBytes() };
+  }
+
+  /** The best known high-water mark of a dead instance (cgroup charge, watchdog, the host's own VmHWM, samples), or undefined. */
+  private maxMemoryBytes(): number | undefined {
+    const peak = Math.max(this.cgroupPeak ?? 0, this.watchdogPeakBytes ?? 0, this.peakSeen);
+    return peak > 0 ? peak : undefined;
+  }
+
+  private classifyDeath(phase: 'init' | 'invoke'): Omit<PhaseResult, 'parentMs'> {
     const { code, signal } = this.exited ?? { code: null, signal: null };
     const oomByKernel = this.oomKilled;
     const heapOom = /heap out of memory|Reached heap limit/i.test(this.stderrTail);
     if (this.killReason === 'oom-watchdog' || oomByKernel || heapOom) {
       const how = heapOom && !oomByKernel && this.killReason !== 'oom-watchdog' ? 'JavaScript heap out of memory' : 'signal: killed';
-      return { ok: false, kind: 'oom', errorType: 'Runtime.OutOfMemory', errorMessage: `Runtime exited with error: ${how}`, parentMs };
+      return { ok: false, kind: 'oom', errorType: 'Runtime.OutOfMemory', errorMessage: `Runtime exited with error: ${how}` };
     }
     if (this.killReason === 'timeout') {
       const limit = phase === 'init' ? this.opts.initTimeoutMs : this.opts.timeoutMs;
@@ -252,38 +323,48 @@ export class RuntimeInstance {
         kind: 'timeout',
         errorType: phase === 'init' ? 'Runtime.InitTimeout' : 'Sandbox.Timedout',
         errorMessage: `${phase === 'init' ? 'INIT phase timed out' : 'Task timed out'} after ${(limit / 1000).toFixed(2)} seconds`,
-        parentMs,
       };
     }
     if (code === 97 && phase === 'init' && !this.output) {
-      return { ok: false, kind: 'crash', errorType: 'Runtime.ExitError', errorMessage: 'could not place the process in its cgroup', parentMs };
+      return { ok: false, kind: 'crash', errorType: 'Runtime.ExitError', errorMessage: 'could not place the process in its cgroup' };
     }
     const how = signal ? `signal: ${SIGNAL_WORDS[signal] ?? signal}` : `exit status ${code}`;
-    const lastLine = this.stderrTail.trim().split('\n').filter(Boolean).slice(-1)[0];
+    const f = this.lastFault;
+    const lastLine = f ? `${f.errorType}: ${f.errorMessage}` : this.stderrTail.trim().split('\n').filter(Boolean).slice(-1)[0];
     return {
       ok: false,
       kind: 'crash',
       errorType: 'Runtime.ExitError',
       errorMessage: `Runtime exited with error: ${how}${lastLine ? ` (${lastLine.slice(0, 200)})` : ''}`,
-      parentMs,
     };
   }
 
   /** Ends the instance and waits until the process is gone and its cgroups are removed. */
   async stop(): Promise<void> {
-    if (!this.exited) this.child.kill('SIGKILL');
+    if (!this.exited) this.leftovers.push(...killInstance(this.scope(true)));
+    else if (!this.deathReported && !this.stopping) {
+      // it died by itself between phases (a fault after its reply): still the handler's fault
+      this.deathReported = true;
+      this.unreportedDeath = { ...this.classifyDeath('invoke'), parentMs: 0, maxMemoryBytes: this.maxMemoryBytes() };
+    }
+    this.stopping = true;
     await this.waitExit();
   }
 
   private killNow(): void {
-    if (!this.exited) {
-      try {
-        this.child.kill('SIGKILL');
-      } catch {
-        /* already gone */
-      }
-    }
+    killInstance(this.scope(!this.exited));
     this.opts.cgroup?.remove();
+  }
+}
+
+/** A live process's peak resident set (VmHWM), bytes; undefined when it cannot be read. */
+function peakRssOf(pid: number | undefined): number | undefined {
+  if (!pid) return undefined;
+  try {
+    const m = readFileSync(`/proc/${pid}/status`, 'latin1').match(/^VmHWM:\s+(\d+) kB/m);
+    return m ? Number(m[1]) * 1024 : undefined;
+  } catch {
+    return undefined;
   }
 }
 

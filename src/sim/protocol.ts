@@ -66,4 +66,6 @@ export type HostReply =
   | ({ type: 'init-done'; ok: false; errorType: string; errorMessage: string } & PhaseSample)
   | ({ type: 'invoke-done'; id: number; ok: true; status?: number; bodyBytes: number; preview: string; backend?: string } & PhaseSample)
   | ({ type: 'invoke-done'; id: number; ok: false; errorType: string; errorMessage: string; status?: number } & PhaseSample)
-  | { type: 'gc-heap'; heapBytes: number };
+  | { type: 'gc-heap'; heapBytes: number }
+  /** The host is about to exit on a fault outside any phase it could fail (the platform's wording). */
+  | { type: 'fault'; errorType: string; errorMessage: string };

@@ -99,10 +99,12 @@ export async function runConfiguration(plan: ConfigPlan): Promise<ConfigResult> 
   };
   const report = (r: PhaseResult, ms: number, initDuration?: number) => {
     const billed = billedDuration(profile, ms + (initDuration !== undefined && profile.billing.initBilled.value ? initDuration : 0));
-    const used = r.kind === 'oom' ? memoryMb : Math.round((r.sample?.maxRssBytes ?? 0) / MIB);
+    // a death without a sample (timeout, exit, signal): the cgroup's or watchdog's high-water mark, else unknown
+    const peak = r.sample?.maxRssBytes ?? r.maxMemoryBytes;
+    const used = r.kind === 'oom' ? `${memoryMb} MB` : peak !== undefined ? `${Math.round(peak / MIB)} MB` : 'unknown';
     const id = `${(++requestNo).toString(16).padStart(8, '0')}-dlpack`;
     plan.log?.(
-      `REPORT RequestId: ${id} Duration: ${ms.toFixed(2)} ms Billed Duration: ${billed} ms Memory Size: ${memoryMb} MB Max Memory Used: ${used} MB` +
+      `REPORT RequestId: ${id} Duration: ${ms.toFixed(2)} ms Billed Duration: ${billed} ms Memory Size: ${memoryMb} MB Max Memory Used: ${used}` +
         (initDuration !== undefined ? ` Init Duration: ${initDuration.toFixed(2)} ms` : '') +
         (r.ok ? '' : r.kind === 'timeout' ? ' Status: timeout' : ' Status: error'),
     );
@@ -191,6 +193,12 @@ export async function runConfiguration(plan: ConfigPlan): Promise<ConfigResult> 
       }
     } finally {
       await inst.stop();
+      if (inst.unreportedDeath) fail(inst.unreportedDeath, 'SHUTDOWN');
+      if (inst.leftovers.length) {
+        // processes the handler left running: killed, and a fault of the handler
+        const n = inst.leftovers.length;
+        fail({ ok: false, parentMs: 0, kind: 'error', errorType: 'dlpack.LeftoverProcesses', errorMessage: `the handler left ${n} process${n > 1 ? 'es' : ''} running, killed with the instance: ${inst.leftovers.slice(0, 3).join(', ')}${n > 3 ? ', …' : ''}` }, 'SHUTDOWN');
+      }
       cgroupPeak = Math.max(cgroupPeak, inst.cgroupPeak ?? 0);
       if (inst.watchdogPeakBytes) peakBytes = Math.max(peakBytes, inst.watchdogPeakBytes - baseline);
     }
@@ -240,6 +248,7 @@ export async function runConfiguration(plan: ConfigPlan): Promise<ConfigResult> 
 function makeCgroup(plan: ConfigPlan, support: ReturnType<typeof detectCgroups>, vcpu: number): InstanceCgroup | undefined {
   const memory = plan.memoryLimitMode === 'cgroup' ? plan.memoryMb * MIB : undefined;
   const cpu = plan.cpuMode === 'cgroup' ? vcpu : undefined;
-  if (memory === undefined && cpu === undefined) return undefined;
+  // without limits, a group still holds every process of the instance (and measures its memory)
+  if (memory === undefined && cpu === undefined && !support.memoryParent && !support.cpuParent) return undefined;
   return new InstanceCgroup(support, { memoryBytes: memory, vcpu: cpu });
 }

@@ -19,6 +19,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { monotonicMs, type HostReply, type HostRequest, type PhaseSample } from './protocol.js';
 import { CONVENTIONS, type Invoker } from './conventions/index.js';
+import { nameAndMessage, safeString, type PlatformFault } from './conventions/convention.js';
 import { installAzureCoreApi } from './conventions/azure-functions.js';
 
 type InitRequest = Extract<HostRequest, { type: 'init' }>;
@@ -26,8 +27,60 @@ type InitRequest = Extract<HostRequest, { type: 'init' }>;
 let config: InitRequest | undefined;
 let invoker: Invoker | undefined;
 
-function send(msg: HostReply): void {
-  process.send?.(msg);
+function send(msg: HostReply): Promise<void> {
+  return new Promise((resolve) => {
+    if (!process.send) return resolve();
+    process.send(msg, undefined, {}, () => resolve());
+  });
+}
+
+/**
+ * Faults no handler caught (unhandled rejections, exceptions thrown from callbacks) go the
+ * platform's way (conventions/*: `faults`): the phases in flight fail with the platform's error
+ * type and message, then the runtime exits with the platform's status — or, where the platform
+ * lives on (Workers), the fault is reported with the phase in flight (or the next one).
+ */
+const inflight = new Set<(fault: PlatformFault) => void>();
+let pendingFault: PlatformFault | undefined;
+let exiting = false;
+
+function onFault(kind: 'unhandledRejection' | 'uncaughtException', reason: unknown): void {
+  if (exiting) return;
+  const behaviour = config ? CONVENTIONS[config.convention].faults : undefined;
+  // before INIT: Node's own behaviour (print and exit 1)
+  const fault: PlatformFault = behaviour?.[kind](reason) ?? { errorType: nameAndMessage(reason).name, errorMessage: nameAndMessage(reason).message, exitCode: 1 };
+  console.error(`${kind === 'unhandledRejection' ? 'Unhandled Promise Rejection' : 'Uncaught Exception'}: ${safeString(reason instanceof Error ? reason.stack ?? reason : reason)}`);
+  if (fault.exitCode === undefined) {
+    pendingFault ??= fault;
+    return;
+  }
+  exiting = true;
+  const failing = [...inflight];
+  inflight.clear();
+  for (const fail of failing) fail(fault);
+  // the parent keeps it for the death that follows (its exit status is reported with this reason)
+  const told = send({ type: 'fault', errorType: fault.errorType, errorMessage: fault.errorMessage });
+  const code = fault.exitCode;
+  void told.then(() => setImmediate(() => process.exit(code)));
+}
+process.on('unhandledRejection', (reason) => onFault('unhandledRejection', reason));
+process.on('uncaughtException', (error) => onFault('uncaughtException', error));
+
+/** Registers a phase that a fault may fail; returns `settle`, true when the caller still owns the reply. */
+function track(fail: (fault: PlatformFault) => void): () => boolean {
+  let open = true;
+  const entry = (fault: PlatformFault) => {
+    if (!open) return;
+    open = false;
+    fail(fault);
+  };
+  inflight.add(entry);
+  return () => {
+    inflight.delete(entry);
+    if (!open) return false;
+    open = false;
+    return true;
+  };
 }
 
 /** Sum over threads of the time spent runnable but waiting for a CPU (Linux schedstat), ns. */
@@ -109,8 +162,11 @@ function markIdle(): void {
 }
 
 function describeError(err: unknown, fallbackType: string): { errorType: string; errorMessage: string } {
-  if (err instanceof Error) return { errorType: err.name && err.name !== 'Error' ? err.name : fallbackType, errorMessage: err.message };
-  return { errorType: fallbackType, errorMessage: String(err) };
+  if (err instanceof Error) {
+    const { name, message } = nameAndMessage(err);
+    return { errorType: name !== 'Error' ? name : fallbackType, errorMessage: message };
+  }
+  return { errorType: fallbackType, errorMessage: safeString(err) };
 }
 
 /** Awaits promises the module exports (e.g. `export const ready = loadModel()`): part of INIT. */
@@ -122,8 +178,17 @@ async function settleExports(mod: Record<string, unknown>): Promise<void> {
 async function init(req: InitRequest): Promise<void> {
   config = req;
   const phase = begin(req.sentAt);
-  const done = (outcome: { ok: true; backend?: string } | { ok: false; errorType: string; errorMessage: string }) => {
-    send({ type: 'init-done', ...outcome, ...finish(phase) });
+  const reply = (outcome: { ok: true; backend?: string } | { ok: false; errorType: string; errorMessage: string }) =>
+    void send({ type: 'init-done', ...outcome, ...finish(phase) });
+  const settle = track((f) => reply({ ok: false, errorType: f.errorType, errorMessage: f.errorMessage }));
+  const done = (outcome: Parameters<typeof reply>[0]) => {
+    if (!settle()) return;
+    if (outcome.ok && pendingFault) {
+      const f = pendingFault;
+      pendingFault = undefined;
+      return reply({ ok: false, errorType: f.errorType, errorMessage: f.errorMessage });
+    }
+    reply(outcome);
   };
   let mod: Record<string, unknown>;
   try {
@@ -161,6 +226,7 @@ async function invoke(id: number, sentAt: number | undefined): Promise<void> {
   if (!config || !invoker) throw new Error('invoke before a successful init');
   const requestId = `${process.pid.toString(16)}-${id.toString(16).padStart(8, '0')}-dlpack`;
   const phase = begin(sentAt);
+  const settle = track((f) => void send({ type: 'invoke-done', id, ok: false, errorType: f.errorType, errorMessage: f.errorMessage, ...finish(phase) }));
   try {
     const out = await invoker(config.event, {
       requestId,
@@ -170,13 +236,21 @@ async function invoke(id: number, sentAt: number | undefined): Promise<void> {
       // The platform's clock started when the event was delivered (getRemainingTimeInMillis).
       startedAt: performance.now() - phase.queuedMs,
     });
+    if (!settle()) return;
     const s = finish(phase);
+    if (pendingFault) {
+      const f = pendingFault;
+      pendingFault = undefined;
+      void send({ type: 'invoke-done', id, ok: false, errorType: f.errorType, errorMessage: f.errorMessage, ...s });
+      return;
+    }
     const bytes = typeof out.body === 'string' ? Buffer.byteLength(out.body) : out.body.byteLength;
     const text = typeof out.body === 'string' ? out.body : Buffer.from(out.body.subarray(0, 300)).toString('utf8');
-    send({ type: 'invoke-done', id, ok: true, status: out.status, bodyBytes: bytes, preview: text.slice(0, 300), backend: backendOf(out.body, bytes), ...s });
+    void send({ type: 'invoke-done', id, ok: true, status: out.status, bodyBytes: bytes, preview: text.slice(0, 300), backend: backendOf(out.body, bytes), ...s });
   } catch (err) {
+    if (!settle()) return;
     const s = finish(phase);
-    send({ type: 'invoke-done', id, ok: false, ...describeError(err, 'Error'), ...s });
+    void send({ type: 'invoke-done', id, ok: false, ...describeError(err, 'Error'), ...s });
   }
 }
 
@@ -191,10 +265,10 @@ process.on('message', (msg: HostRequest) => {
     const mem = process.memoryUsage();
     // The forced GC is ours, not the next invocation's.
     markIdle();
-    send({ type: 'gc-heap', heapBytes: mem.heapUsed + mem.external });
+    void send({ type: 'gc-heap', heapBytes: mem.heapUsed + mem.external });
   }
 });
 // The parent going away ends the instance (no orphans).
 process.on('disconnect', () => process.exit(0));
 markIdle();
-send({ type: 'ready', rssBytes: process.memoryUsage.rss() });
+void send({ type: 'ready', rssBytes: process.memoryUsage.rss() });

@@ -6,7 +6,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildFeeds, parseBody, RequestError } from '../../src/bundle/handler-runtime/tensor-request.js';
+import { base64DecodedLength, buildFeeds, parseBody, RequestError, utf8Length } from '../../src/bundle/handler-runtime/tensor-request.js';
 import { tensorToJson } from '../../src/bundle/handler-runtime/tensor-response.js';
 import type { HandlerConfig } from '../../src/bundle/handler-runtime/handler-config.js';
 import { bundleModel } from '../../src/bundle/index.js';
@@ -43,6 +43,7 @@ function status(fn: () => unknown): [number, string] {
 }
 
 const feeds = (inputs: unknown) => buildFeeds(parseBody(JSON.stringify({ inputs }), config), config);
+const feedsWith = (cfg: HandlerConfig, inputs: unknown) => buildFeeds(parseBody(JSON.stringify({ inputs }), { ...cfg, maxRequestBytes: 1e6 }), cfg);
 
 test('valid requests: object form, nested arrays, int64 as number or string', () => {
   const f = feeds({ input: { dims: [2, 4], data: [1, 2, 3, 4, 5, 6, 7, 8] }, sr: { dims: [], data: ['9007199254740993'] } });
@@ -76,6 +77,47 @@ test('bad requests are 400/413 with a message naming the problem', () => {
   assert.match(status(() => parseBody('{not json', config))[1], /not valid JSON/);
   assert.match(status(() => parseBody('[1]', config))[1], /JSON object/);
   assert.match(status(() => parseBody('{"input": [1]}', config))[1], /"inputs" object/);
+});
+
+test('hostile requests: depth, size and echo are bounded before any work (400/413, never 500)', () => {
+  const deep = `{"inputs":{"input":${'['.repeat(100_000)}1${']'.repeat(100_000)},"sr":{"dims":[],"data":[1]}}}`;
+  const [s1, m1] = status(() => buildFeeds(parseBody(deep, { ...config, maxRequestBytes: 1e6 }), config));
+  assert.is(s1, 400, m1);
+  assert.match(m1, /nested deeper than the model's rank 2/);
+  const free = { ...config, inputs: [{ name: 'x', dtype: 'float32', shape: null }] };
+  const deepFree = `{"inputs":{"x":${'['.repeat(50)}1${']'.repeat(50)}}}`;
+  assert.match(status(() => buildFeeds(parseBody(deepFree, free), free))[1], /nested deeper than 32 levels/);
+  // the element count is known from the nesting before the data is walked
+  const wide = { ...config, maxElements: 10 };
+  assert.equal(status(() => feedsWith(wide, { input: [[1, 2, 3, 4], [1, 2, 3, 4], [1, 2, 3, 4]], sr: { dims: [], data: [1] } })), [413, 'input "input" has 12 elements; the limit is 10']);
+  const name = `\x1b]0;evil\x07${'n'.repeat(1_000_000)}`;
+  const [s2, m2] = status(() => buildFeeds({ [name]: [1] }, config));
+  assert.is(s2, 400);
+  assert.ok(m2.length < 250, `${m2.length} characters`);
+  assert.not.match(m2, /\x1b/);
+  const [, m3] = status(() => feedsWith(config, { input: { dims: new Array(100_000).fill(1), data: [1] }, sr: { dims: [], data: [1] } }));
+  assert.match(m3, /"dims" has 100000 entries, more than the model's rank 2/);
+  const [, m4] = status(() => feedsWith(config, { input: { dims: [1, 4], data: [1, 2, 'y'.repeat(100_000), 4] }, sr: { dims: [], data: [1] } }));
+  assert.ok(m4.length < 250, m4);
+  const [, m5] = status(() => feeds({ input: { dims: [1, 4], data: [1, 2, [[[[1]]]], 4] }, sr: { dims: [], data: [1] } }));
+  assert.match(m5, /element 2 is an array, expected a number/);
+});
+
+test('sizes without copies: UTF-8 length counted, base64 length computed before decoding', () => {
+  for (const s of ['', 'abc', 'é', '€', '😀', 'a😀é€\u0000', '\ud800x']) assert.is(utf8Length(s), Buffer.byteLength(s), JSON.stringify(s));
+  for (const n of [0, 1, 2, 3, 4, 5, 1000, 1001]) {
+    const b64 = Buffer.alloc(n, 7).toString('base64');
+    assert.is(base64DecodedLength(b64), n);
+  }
+  const over = 'x'.repeat(2000);
+  assert.equal(status(() => parseBody(over, config)), [413, 'request body is 2000 bytes; the limit is 1000']);
+});
+
+test('"NaN", "Infinity", "-Infinity" strings: accepted for float inputs (as the outputs write them), refused for integers', () => {
+  const f = feeds({ input: { dims: [1, 4], data: ['NaN', 'Infinity', '-Infinity', 1] }, sr: { dims: [], data: [1] } });
+  const d = f.input.data as Float32Array;
+  assert.ok(Number.isNaN(d[0]) && d[1] === Infinity && d[2] === -Infinity);
+  assert.match(status(() => feeds({ input: [[1, 2, 3, 4]], sr: { dims: [], data: ['NaN'] } }))[1], /expected an integer/);
 });
 
 test('outputs as JSON: dims and dtype kept; int64 exact as numbers, past 2^53 as strings; NaN as a string', () => {

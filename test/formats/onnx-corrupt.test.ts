@@ -9,7 +9,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { execFileSync } from 'node:child_process';
-import { constants, copyFileSync, truncateSync, linkSync, mkdirSync, mkdtempSync, openSync, closeSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { constants, copyFileSync, existsSync, truncateSync, linkSync, mkdirSync, mkdtempSync, openSync, closeSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import protobuf from 'protobufjs';
@@ -19,6 +19,7 @@ import { encodeModelProto } from '../../src/formats/onnx/onnx-codec.js';
 import { readOnnx, type ModelProto } from '../../src/formats/onnx/index.js';
 import { seededRandom } from '../../fixtures/make-onnx.js';
 import { hasSharedModels, ROOT, runCli, SHARED_MODELS } from '../helpers/cli.js';
+import { bundleModel } from '../../src/bundle/index.js';
 
 const MODELS = join(ROOT, 'fixtures', 'models');
 const root = mkdtempSync(join(tmpdir(), 'dlpack-onnx-corrupt-'));
@@ -337,6 +338,69 @@ test('external data over 2 GB: described without reading, refused when loading',
   } catch (err) {
     assert.ok(isDlpackError(err) && err.code === 'TOO_LARGE', String(err));
   }
+});
+
+// --- models inspect reads but the runtime cannot load or run -------------------------------------
+// `bundle` refuses them (its load check), and ONNX Runtime's own log lines never reach stderr: the
+// one error line carries the last clause of its message, without C++ source paths.
+const runtimeHostile: { name: string; mutate: (m: ModelProto) => void; clause: RegExp }[] = [
+  { name: 'a cycle', mutate: (m) => (m.graph!.node![0].input![0] = m.graph!.node![1].output![0]), clause: /the graph is not acyclic/ },
+  { name: 'an unknown op', mutate: (m) => (m.graph!.node![0].op_type = 'NoSuchOp'), clause: /No Op registered for NoSuchOp/ },
+  {
+    name: 'a weight of the wrong element type',
+    mutate: (m) => (m.graph!.initializer!.find((t) => t.name === 'fc1.weight')!.data_type = 6),
+    clause: /Type parameter \(T\) of Optype \(MatMul\) bound to different types/,
+  },
+];
+
+async function hostileFile(name: string, mutate: (m: ModelProto) => void): Promise<string> {
+  const m = (await readOnnx(join(MODELS, 'mlp.onnx'))).proto;
+  mutate(m);
+  const dir = join(root, `runtime-${name.replace(/\W+/g, '-')}`);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'model.onnx'), await encodeModelProto(m));
+  return join(dir, 'model.onnx');
+}
+
+for (const h of runtimeHostile) {
+  test(`bundle refuses ${h.name} (the runtime cannot load it): RUNTIME naming the file, nothing written`, async () => {
+    const file = await hostileFile(h.name, h.mutate);
+    await inspectModel(file); // structurally fine: inspect describes it
+    const out = join(root, `out-${h.name.replace(/\W+/g, '-')}`);
+    try {
+      await bundleModel({ model: file, target: 'aws-lambda', out });
+      assert.unreachable('bundled');
+    } catch (err) {
+      if (!isDlpackError(err)) throw err;
+      assert.is(err.code, 'RUNTIME', err.oneLine());
+      assert.is(err.file, file);
+      assert.match(err.message, h.clause);
+      assert.not.match(err.message, /onnxruntime_src|\.cc:\d|\.h:\d/);
+    }
+    assert.not.ok(existsSync(out) || existsSync(`${out}.zip`), 'no output after a failed check');
+    const unchecked = await bundleModel({ model: file, target: 'aws-lambda', out, check: false });
+    assert.ok(unchecked.zipPath && existsSync(unchecked.zipPath), '--no-check bundles it anyway');
+  });
+}
+
+test('through the CLI: ORT failures are one line with its last clause, no ORT log lines (load and run)', async () => {
+  const cycle = await hostileFile('cli cycle', runtimeHostile[0].mutate);
+  const b = await runCli(['bundle', cycle, '--target', 'aws-lambda', '-o', join(root, 'cli-cycle-out')], { deadlineMs: 60_000 });
+  assert.is(b.code, 1, b.stderr);
+  assert.equal(b.stderr.trim().split('\n').length, 1, b.stderr);
+  assert.match(b.stderr, /the graph is not acyclic/);
+  // a Reshape that fails only when run (its batch dimension is symbolic)
+  const reshape = await hostileFile('run reshape', (m) => {
+    m.graph!.initializer!.push({ name: 'shp', data_type: 7, dims: [2], raw_data: new Uint8Array(new BigInt64Array([3n, -1n]).buffer) });
+    m.graph!.initializer!.push({ name: 'shp2', data_type: 7, dims: [2], raw_data: new Uint8Array(new BigInt64Array([-1n, 16n]).buffer) });
+    m.graph!.node!.unshift({ op_type: 'Reshape', input: ['input', 'shp'], output: ['rs'], name: 'bad_reshape' }, { op_type: 'Reshape', input: ['rs', 'shp2'], output: ['input2'], name: 'back' });
+    m.graph!.node![2].input![0] = 'input2';
+  });
+  const q = await runCli(['quantize', reshape, '--mode', 'int8-dynamic', '-o', join(root, 'reshape.int8.onnx')], { deadlineMs: 60_000 });
+  assert.is(q.code, 1, q.stderr);
+  assert.equal(q.stderr.trim().split('\n').length, 1, q.stderr);
+  assert.match(q.stderr, /Reshape node 'bad_reshape': The input tensor cannot be reshaped to the requested shape/);
+  assert.not.match(q.stderr, /\[E:onnxruntime|onnxruntime_src|\x1b\[/);
 });
 
 test.after(() => rmSync(root, { recursive: true, force: true }));

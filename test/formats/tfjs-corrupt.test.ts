@@ -130,6 +130,15 @@ const variants: Variant[] = [
   { name: 'modelTopology neither graph nor layers', code: 'NOT_A_MODEL', message: /neither a TF.js graph/, make: (_d, e) => e((j) => ((j.modelTopology = { foo: 1 }), delete j.format)) },
   { name: 'unknown format', code: 'NOT_A_MODEL', message: /unknown TF.js model format "saved-model"/, make: (_d, e) => e((j) => (j.format = 'saved-model')) },
   { name: 'format says layers-model, topology is a graph', code: 'CORRUPT_MODEL', message: /format says layers-model but modelTopology does not hold one/, make: (_d, e) => e((j) => (j.format = 'layers-model')) },
+  {
+    name: 'userDefinedMetadata nested 100 000 deep (stack overflow in any recursive walk)',
+    code: 'CORRUPT_MODEL',
+    message: /model JSON nests arrays\/objects more than 256 levels deep/,
+    make: (d) => {
+      const text = readFileSync(join(d, MODEL), 'utf8').trimEnd();
+      writeFileSync(join(d, MODEL), `${text.slice(0, -1)},"userDefinedMetadata":{"deep":${'['.repeat(100_000)}1${']'.repeat(100_000)}}}`);
+    },
+  },
   { name: 'graph node list is not a list', code: 'CORRUPT_MODEL', message: /modelTopology.node is not a list/, make: (_d, e) => e((j) => (j.modelTopology.node = { x: 1 })) },
 ];
 

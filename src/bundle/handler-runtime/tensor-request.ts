@@ -4,9 +4,23 @@
  *
  * Body: {"inputs": {"<name>": {"dims": [1, 16], "data": [...], "dtype": "float32"}}}
  *   or  {"inputs": {"<name>": [[...nested arrays...]]}}  (dims taken from the nesting).
+ *
+ * Work is bounded before anything is allocated: the body's size is known without copying it
+ * (and, base64, before decoding it), nested arrays deeper than the input's rank (at most
+ * MAX_RANK) are refused before they are walked, the element count is checked from the dims
+ * before the data is converted, and nothing from the request is echoed longer than 80
+ * characters. Float inputs accept the strings "NaN", "Infinity" and "-Infinity" (JSON has no such
+ * numbers; the outputs use the same strings), a deliberate choice: integer and bool inputs do not.
  */
 import type { HandlerConfig, InputSpec } from './handler-config.js';
 import type { ElementArray, Tensor } from './model-session.js';
+import { shownText } from '../../errors/safe-text.js';
+
+/** Deepest nesting accepted for the nested-array form when the model does not fix the rank. */
+export const MAX_RANK = 32;
+/** A request string (an input name, a bad value) in an answer: escaped, at most 80 characters. */
+const echo = (v: unknown) =>
+  Array.isArray(v) ? 'an array' : v !== null && typeof v === 'object' ? 'an object' : JSON.stringify(shownText(typeof v === 'string' ? v : String(v), 80));
 
 export class RequestError extends Error {
   constructor(
@@ -22,18 +36,44 @@ const bad = (message: string): never => {
   throw new RequestError(400, message);
 };
 
-function byteLength(body: string | Uint8Array): number {
-  return typeof body === 'string' ? new TextEncoder().encode(body).length : body.byteLength;
+/** UTF-8 length of a string without encoding (copying) it. */
+export function utf8Length(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) n += 1;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      n += 4;
+      i++;
+    } else n += 3;
+  }
+  return n;
+}
+
+/** Bytes a base64 string decodes to, without decoding it. */
+export function base64DecodedLength(b64: string): number {
+  let len = b64.length;
+  while (len > 0 && (b64.charCodeAt(len - 1) === 0x3d /* = */ || b64.charCodeAt(len - 1) <= 0x20)) len--;
+  return Math.floor((len * 3) / 4);
+}
+
+function tooLarge(size: number, config: HandlerConfig): never {
+  throw new RequestError(413, `request body is ${size} bytes; the limit is ${config.maxRequestBytes}`);
+}
+
+function byteLength(body: string | Uint8Array, limit: number): number {
+  if (typeof body !== 'string') return body.byteLength;
+  // UTF-8 takes at least one byte per UTF-16 unit: past the limit already, no need to count
+  return body.length > limit ? body.length : utf8Length(body);
 }
 
 /** Parses the body (text, bytes or an already-parsed object) and checks its size. */
 export function parseBody(body: unknown, config: HandlerConfig): Record<string, unknown> {
   let value = body;
   if (typeof body === 'string' || body instanceof Uint8Array) {
-    const size = byteLength(body);
-    if (size > config.maxRequestBytes) {
-      throw new RequestError(413, `request body is ${size} bytes; the limit is ${config.maxRequestBytes}`);
-    }
+    const size = byteLength(body, config.maxRequestBytes);
+    if (size > config.maxRequestBytes) tooLarge(size, config);
     const text = typeof body === 'string' ? body : new TextDecoder().decode(body);
     if (text.trim() === '') bad('request body is empty; send {"inputs": {"<name>": {"dims": [...], "data": [...]}}}');
     try {
@@ -50,13 +90,19 @@ export function parseBody(body: unknown, config: HandlerConfig): Record<string, 
   return inputs as Record<string, unknown>;
 }
 
-function flatten(nested: unknown[], name: string): { dims: number[]; data: unknown[] } {
+function flatten(nested: unknown[], spec: InputSpec, maxElements: number): { dims: number[]; data: unknown[] } {
+  const name = shownText(spec.name, 80);
+  const maxRank = spec.shape ? spec.shape.length : MAX_RANK;
   const dims: number[] = [];
   let level: unknown = nested;
   while (Array.isArray(level)) {
+    // bounded before anything is walked: a 10 000-deep array is a 400, not a stack overflow
+    if (dims.length === maxRank) bad(`input "${name}": arrays nested deeper than ${spec.shape ? `the model's rank ${maxRank}` : `${MAX_RANK} levels`}`);
     dims.push(level.length);
     level = level[0];
   }
+  const elements = dims.reduce((a, b) => a * b, 1);
+  if (elements > maxElements) throw new RequestError(413, `input "${name}" has ${elements} elements; the limit is ${maxElements}`);
   const data: unknown[] = [];
   const walk = (node: unknown, depth: number) => {
     if (depth === dims.length) {
@@ -98,25 +144,26 @@ function float16Bits(value: number): number {
   return mant & 0x1000 ? half + 1 : half;
 }
 
-function toElements(values: unknown[], dtype: string, name: string): ElementArray {
+function toElements(values: unknown[], dtype: string, rawName: string): ElementArray {
+  const name = shownText(rawName, 80);
   const at = (i: number) => `input "${name}" element ${i}`;
   const num = (v: unknown, i: number): number => {
     if (typeof v === 'number') return v;
     if (v === 'NaN') return NaN;
     if (v === 'Infinity') return Infinity;
     if (v === '-Infinity') return -Infinity;
-    return bad(`${at(i)} is ${JSON.stringify(v)}, expected a number`);
+    return bad(`${at(i)} is ${echo(v)}, expected a number`);
   };
   const int = (v: unknown, i: number): number => {
     const n = num(v, i);
     const [lo, hi] = INT_RANGES[dtype];
-    if (!Number.isInteger(n) || n < lo || n > hi) bad(`${at(i)} is ${JSON.stringify(v)}, expected an integer in ${dtype} range`);
+    if (!Number.isInteger(n) || n < lo || n > hi) bad(`${at(i)} is ${echo(v)}, expected an integer in ${dtype} range`);
     return n;
   };
   const big = (v: unknown, i: number): bigint => {
     if (typeof v === 'number' && Number.isSafeInteger(v)) return BigInt(v);
     if (typeof v === 'string' && /^-?\d+$/.test(v)) return BigInt(v);
-    return bad(`${at(i)} is ${JSON.stringify(v)}, expected an integer (a number, or a string for values past 2^53)`);
+    return bad(`${at(i)} is ${echo(v)}, expected an integer (a number, or a string for values past 2^53)`);
   };
   switch (dtype) {
     case 'float32':
@@ -151,16 +198,19 @@ function toElements(values: unknown[], dtype: string, name: string): ElementArra
       return Uint8Array.from(values, (v, i) => {
         if (v === true || v === 1) return 1;
         if (v === false || v === 0) return 0;
-        return bad(`${at(i)} is ${JSON.stringify(v)}, expected true/false`);
+        return bad(`${at(i)} is ${echo(v)}, expected true/false`);
       });
     case 'string':
-      return values.map((v, i) => (typeof v === 'string' ? v : bad(`${at(i)} is ${JSON.stringify(v)}, expected a string`)));
+      return values.map((v, i) => (typeof v === 'string' ? v : bad(`${at(i)} is ${echo(v)}, expected a string`)));
     default:
       return bad(`input "${name}" has dtype ${dtype}, which this handler cannot accept`);
   }
 }
 
 function checkDims(dims: unknown, spec: InputSpec): number[] {
+  if (Array.isArray(dims) && dims.length > (spec.shape?.length ?? MAX_RANK)) {
+    bad(`input "${spec.name}": "dims" has ${dims.length} entries, more than ${spec.shape ? `the model's rank ${spec.shape.length}` : MAX_RANK}`);
+  }
   if (!Array.isArray(dims) || !dims.every((d) => Number.isInteger(d) && d >= 0)) {
     bad(`input "${spec.name}": "dims" must be an array of non-negative integers`);
   }
@@ -182,7 +232,7 @@ function checkDims(dims: unknown, spec: InputSpec): number[] {
 export function buildFeeds(inputs: Record<string, unknown>, config: HandlerConfig): Record<string, Tensor> {
   const known = new Map(config.inputs.map((s) => [s.name, s]));
   for (const name of Object.keys(inputs)) {
-    if (!known.has(name)) bad(`unknown input "${name}"; the model's inputs are: ${config.inputs.map((s) => s.name).join(', ')}`);
+    if (!known.has(name)) bad(`unknown input ${echo(name)}; the model's inputs are: ${config.inputs.map((s) => shownText(s.name, 80)).join(', ')}`);
   }
   const feeds: Record<string, Tensor> = {};
   for (const spec of config.inputs) {
@@ -191,13 +241,13 @@ export function buildFeeds(inputs: Record<string, unknown>, config: HandlerConfi
     let dims: unknown;
     let data: unknown;
     if (Array.isArray(raw)) {
-      ({ dims, data } = flatten(raw, spec.name));
+      ({ dims, data } = flatten(raw, spec, config.maxElements));
     } else if (raw !== null && typeof raw === 'object') {
       const obj = raw as { dims?: unknown; shape?: unknown; data?: unknown; dtype?: unknown };
       dims = obj.dims ?? obj.shape;
       data = obj.data;
       if (obj.dtype !== undefined && obj.dtype !== spec.dtype) {
-        bad(`input "${spec.name}": dtype ${JSON.stringify(obj.dtype)} does not match the model's ${spec.dtype}`);
+        bad(`input "${spec.name}": dtype ${echo(obj.dtype)} does not match the model's ${spec.dtype}`);
       }
       if (!Array.isArray(data)) bad(`input "${spec.name}": "data" must be a flat array`);
       if (dims === undefined) dims = [(data as unknown[]).length];

@@ -4,6 +4,7 @@
  * HTTP API (v2) events and Function URL events (body possibly base64-encoded).
  */
 import { predict, preload, config } from '../handler-runtime/predict.js';
+import { base64DecodedLength } from '../handler-runtime/tensor-request.js';
 
 /** The model load started at module scope (INIT); resolves when it is done (never rejects). */
 export const ready = preload();
@@ -35,8 +36,11 @@ export const handler = async (event: unknown, _context?: unknown) => {
     result = { status: 405, body: { error: `method ${method} not allowed; POST a JSON body` } };
   } else {
     const raw = event.body ?? '';
-    const body = event.isBase64Encoded ? new Uint8Array(Buffer.from(raw, 'base64')) : raw;
-    result = await predict(body);
+    // the size is checked before a base64 body is decoded
+    const decoded = base64DecodedLength(raw);
+    if (event.isBase64Encoded && decoded > config.maxRequestBytes) {
+      result = { status: 413, body: { error: `request body is ${decoded} bytes; the limit is ${config.maxRequestBytes}` } };
+    } else result = await predict(event.isBase64Encoded ? new Uint8Array(Buffer.from(raw, 'base64')) : raw);
   }
   return {
     statusCode: result.status,

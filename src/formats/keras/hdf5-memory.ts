@@ -89,13 +89,41 @@ export function stringListAttr(obj: Group, name: string): string[] | undefined {
   return undefined;
 }
 
+/**
+ * How many bytes of weights an HDF5 file may declare, relative to its own size: Keras writes
+ * datasets uncompressed, so their bytes are in the file. A dataset HDF5 allocates lazily (a few-KB
+ * file declaring 2^28 elements, read back as fill values) would otherwise make dlpack allocate GBs.
+ * 64× leaves room for compressed (chunked, gzip) datasets; 16 MB for tiny files.
+ */
+export const HDF5_EXPANSION = 64;
+const HDF5_SLACK_BYTES = 16 * 1024 * 1024;
+
+/** The allocation budget of one HDF5 file (shared by all its datasets). */
+export interface DatasetBudget {
+  fileBytes: number;
+  remaining: number;
+}
+
+export function datasetBudget(fileBytes: number): DatasetBudget {
+  return { fileBytes, remaining: fileBytes * HDF5_EXPANSION + HDF5_SLACK_BYTES };
+}
+
 /** A float dataset as float32 (float16 and float64 converted), with its shape; why not, otherwise. */
-export function readFloatDataset(ds: Dataset): { shape: number[]; values: Float32Array } | { error: string } {
+export function readFloatDataset(ds: Dataset, budget: DatasetBudget): { shape: number[]; values: Float32Array } | { error: string; tooLarge?: boolean } {
   const meta = ds.metadata;
   const shape = ds.shape ?? [];
   const n = shape.reduce((a, b) => a * b, 1);
   if (meta.type !== 1 /* H5T_FLOAT */) return { error: `holds ${meta.type === 0 ? 'integers' : 'non-numeric data'}, not floats` };
-  if (n > 2 ** 29) return { error: `shape [${shape.join(', ')}] is too large` };
+  if (n > 2 ** 29) return { error: `shape [${shape.join(', ')}] is too large`, tooLarge: true };
+  // checked before HDF5 reads (and allocates) anything: what it reads, plus the float32 copy
+  const cost = n * (meta.size + 4);
+  if (cost > budget.remaining) {
+    return {
+      error: `shape [${shape.join(', ')}] declares ${n} values, more than ${HDF5_EXPANSION}× the ${budget.fileBytes}-byte file can hold (lazily allocated or compressed beyond reason): refused`,
+      tooLarge: true,
+    };
+  }
+  budget.remaining -= cost;
   const v = ds.value;
   let values: Float32Array;
   if (v instanceof Float32Array) values = v;

@@ -6,14 +6,17 @@
  */
 import type { Group, File as H5File } from 'h5wasm';
 import { DlpackError } from '../../errors/dlpack-error.js';
-import { isDataset, isGroup, readFloatDataset, stringAttr, stringListAttr, withHdf5 } from './hdf5-memory.js';
+import { checkJsonDepth } from '../json-text.js';
+import { datasetBudget, isDataset, isGroup, readFloatDataset, type DatasetBudget, stringAttr, stringListAttr, withHdf5 } from './hdf5-memory.js';
 import { topLevelLayers, type KerasModelFile, type KerasWeight } from './keras-model.js';
+import { quoted } from '../../errors/safe-text.js';
 
 /** Parses the `model_config` JSON text of a Keras file; errors name the file. */
 export function parseModelConfig(text: string | undefined, file: string, where: string): Record<string, unknown> {
   if (text === undefined) {
     throw new DlpackError('NOT_A_MODEL', `Keras file has no ${where} (a weights-only file from save_weights? save the whole model with model.save)`, { file });
   }
+  checkJsonDepth(text, file, where);
   let cfg: unknown;
   try {
     cfg = JSON.parse(text);
@@ -32,22 +35,22 @@ export function shortWeightName(name: string): string {
   return last.replace(/:\d+$/, '');
 }
 
-function layerWeights(group: Group, layer: string, file: string): KerasWeight[] {
+function layerWeights(group: Group, layer: string, file: string, budget: DatasetBudget): KerasWeight[] {
   const names = stringListAttr(group, 'weight_names');
   if (names === undefined) {
     // Nested namespaces without weight_names: descend (the converter does too).
     return group.keys().flatMap((k) => {
       const child = group.get(k);
-      return isGroup(child) ? layerWeights(child, layer, file) : [];
+      return isGroup(child) ? layerWeights(child, layer, file, budget) : [];
     });
   }
   // Keras 3 random-seed state (a Dropout's SeedGenerator, integer) is not a model weight.
   return names.filter((wn) => !/seed_generator/.test(wn)).map((wn) => {
     const ds = group.get(wn);
     const source = `${group.path}/${wn}`;
-    if (!isDataset(ds)) throw new DlpackError('CORRUPT_MODEL', `layer "${layer}" lists weight "${wn}" but ${source} is not a dataset`, { file });
-    const read = readFloatDataset(ds);
-    if ('error' in read) throw new DlpackError('UNSUPPORTED', `weight ${source} ${read.error}`, { file });
+    if (!isDataset(ds)) throw new DlpackError('CORRUPT_MODEL', `layer ${quoted(layer)} lists weight ${quoted(wn)} but ${source} is not a dataset`, { file });
+    const read = readFloatDataset(ds, budget);
+    if ('error' in read) throw new DlpackError(read.tooLarge ? 'TOO_LARGE' : 'UNSUPPORTED', `weight ${source} ${read.error}`, { file });
     return { name: shortWeightName(wn), shape: read.shape, values: read.values, source };
   });
 }
@@ -59,9 +62,10 @@ export function readKerasH5Root(root: H5File | Group, file: string, bytes: numbe
   const mw = root.get('model_weights');
   if (!isGroup(mw)) throw new DlpackError('CORRUPT_MODEL', 'Keras file has no model_weights group', { file });
   const weights = new Map<string, KerasWeight[]>();
+  const budget = datasetBudget(bytes);
   for (const layer of layers) {
     const g = mw.get(layer.name);
-    weights.set(layer.name, isGroup(g) ? layerWeights(g, layer.name, file) : []);
+    weights.set(layer.name, isGroup(g) ? layerWeights(g, layer.name, file, budget) : []);
   }
   const notes: string[] = [];
   if (root.keys().includes('optimizer_weights')) notes.push('optimizer state in the Keras file is not converted (inference only)');

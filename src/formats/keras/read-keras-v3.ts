@@ -9,12 +9,17 @@
 import type { Entry, ZipFile } from 'yauzl';
 import type { File as H5File, Group } from 'h5wasm';
 import { DlpackError } from '../../errors/dlpack-error.js';
-import { isDataset, isGroup, readFloatDataset, withHdf5 } from './hdf5-memory.js';
+import { checkJsonDepth } from '../json-text.js';
+import { datasetBudget, isDataset, isGroup, readFloatDataset, withHdf5, type DatasetBudget } from './hdf5-memory.js';
 import { kerasSnakeCase, MAX_KERAS_BYTES, topLevelLayers, type KerasModelFile, type KerasWeight } from './keras-model.js';
 import { parseModelConfig } from './read-keras-h5.js';
+import { quoted } from '../../errors/safe-text.js';
 
 const MAX_JSON_BYTES = 64 * 1024 * 1024;
 const MAX_ENTRIES = 10_000;
+/** Entries may inflate to 64× the archive in total (weights barely compress; 16 MB for tiny files). */
+const ZIP_EXPANSION = 64;
+const ZIP_SLACK_BYTES = 16 * 1024 * 1024;
 const WANTED: Record<string, number> = { 'config.json': MAX_JSON_BYTES, 'metadata.json': MAX_JSON_BYTES, 'model.weights.h5': MAX_KERAS_BYTES };
 
 function zipError(err: unknown, file: string): DlpackError {
@@ -33,13 +38,16 @@ function readEntry(zip: ZipFile, entry: Entry): Promise<Buffer> {
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));
       stream.on('error', reject);
-      stream.on('end', () => resolve(Buffer.concat(chunks)));
+      stream.on('end', () => resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)));
     });
   });
 }
 
 /** Reads the wanted entries of a `.keras` zip, checking every entry's name and declared size. */
-export async function readKerasZipEntries(path: string): Promise<Map<string, Buffer>> {
+export async function readKerasZipEntries(path: string, archiveBytes: number): Promise<Map<string, Buffer>> {
+  // what the entries may inflate to, all together, relative to the archive: a zip bomb is refused
+  // from its declared sizes (yauzl holds the data to them) before anything is inflated
+  let budget = archiveBytes * ZIP_EXPANSION + ZIP_SLACK_BYTES;
   const yauzl = (await import('yauzl')).default;
   let zip: ZipFile;
   try {
@@ -58,10 +66,16 @@ export async function readKerasZipEntries(path: string): Promise<Map<string, Buf
         const name = entry.fileName;
         const limit = WANTED[name];
         if (limit === undefined) return zip.readEntry();
-        if (found.has(name)) return reject(new DlpackError('CORRUPT_MODEL', `.keras archive holds "${name}" twice`, { file: path }));
+        if (found.has(name)) return reject(new DlpackError('CORRUPT_MODEL', `.keras archive holds ${quoted(name)} twice`, { file: path }));
         if (entry.uncompressedSize > limit) {
-          return reject(new DlpackError('TOO_LARGE', `.keras entry "${name}" declares ${entry.uncompressedSize} bytes (limit ${limit})`, { file: path }));
+          return reject(new DlpackError('TOO_LARGE', `.keras entry ${quoted(name)} declares ${entry.uncompressedSize} bytes (limit ${limit})`, { file: path }));
         }
+        if (entry.uncompressedSize > budget) {
+          return reject(
+            new DlpackError('TOO_LARGE', `.keras entry ${quoted(name)} inflates to ${entry.uncompressedSize} bytes, more than ${ZIP_EXPANSION}× the ${archiveBytes}-byte archive (a zip bomb?): refused`, { file: path }),
+          );
+        }
+        budget -= entry.uncompressedSize;
         readEntry(zip, entry).then((buf) => {
           found.set(name, buf);
           zip.readEntry();
@@ -87,15 +101,15 @@ function varsGroup(root: H5File, key: string, layerName: string): Group | undefi
   return undefined;
 }
 
-function readVars(group: Group, layer: string, file: string): KerasWeight[] {
+function readVars(group: Group, layer: string, file: string, budget: DatasetBudget): KerasWeight[] {
   const keys = group.keys().filter((k) => /^\d+$/.test(k)).sort((a, b) => Number(a) - Number(b));
   return keys.map((k, i) => {
-    if (Number(k) !== i) throw new DlpackError('CORRUPT_MODEL', `layer "${layer}" weights skip index ${i} (${group.path})`, { file });
+    if (Number(k) !== i) throw new DlpackError('CORRUPT_MODEL', `layer ${quoted(layer)} weights skip index ${i} (${group.path})`, { file });
     const ds = group.get(k);
     const source = `${group.path}/${k}`;
     if (!isDataset(ds)) throw new DlpackError('CORRUPT_MODEL', `${source} is not a dataset`, { file });
-    const read = readFloatDataset(ds);
-    if ('error' in read) throw new DlpackError('UNSUPPORTED', `weight ${source} ${read.error}`, { file });
+    const read = readFloatDataset(ds, budget);
+    if ('error' in read) throw new DlpackError(read.tooLarge ? 'TOO_LARGE' : 'UNSUPPORTED', `weight ${source} ${read.error}`, { file });
     return { name: k, shape: read.shape, values: read.values, source };
   });
 }
@@ -103,8 +117,10 @@ function readVars(group: Group, layer: string, file: string): KerasWeight[] {
 function jsonEntry(entries: Map<string, Buffer>, name: string, file: string): Record<string, unknown> | undefined {
   const buf = entries.get(name);
   if (!buf) return undefined;
+  const text = buf.toString('utf8');
+  checkJsonDepth(text, file, `${name} in the .keras archive`);
   try {
-    return JSON.parse(buf.toString('utf8')) as Record<string, unknown>;
+    return JSON.parse(text) as Record<string, unknown>;
   } catch (err) {
     throw new DlpackError('CORRUPT_MODEL', `${name} in the .keras archive is not valid JSON`, { file, cause: err });
   }
@@ -112,7 +128,7 @@ function jsonEntry(entries: Map<string, Buffer>, name: string, file: string): Re
 
 /** Reads a Keras 3 `.keras` file: config, versions and every top-level layer's variables. */
 export async function readKerasV3(path: string, bytes: number): Promise<KerasModelFile> {
-  const entries = await readKerasZipEntries(path);
+  const entries = await readKerasZipEntries(path, bytes);
   const configText = entries.get('config.json')?.toString('utf8');
   const modelConfig = parseModelConfig(configText, path, 'config.json');
   const metadata = jsonEntry(entries, 'metadata.json', path) ?? {};
@@ -120,6 +136,7 @@ export async function readKerasV3(path: string, bytes: number): Promise<KerasMod
   if (!layers) throw new DlpackError('CORRUPT_MODEL', 'config.json has no list of layers', { file: path });
   const h5 = entries.get('model.weights.h5');
   if (!h5) throw new DlpackError('CORRUPT_MODEL', '.keras archive has no model.weights.h5', { file: path });
+  const budget = datasetBudget(h5.length);
   const { weights, optimizer } = await withHdf5(h5, path, (root) => {
     const out = new Map<string, KerasWeight[]>();
     const used = new Map<string, number>();
@@ -130,7 +147,7 @@ export async function readKerasV3(path: string, bytes: number): Promise<KerasMod
       used.set(base, n === undefined ? 0 : n + 1);
       const key = n === undefined ? base : `${base}_${n + 1}`;
       const g = varsGroup(root, key, layer.name);
-      out.set(layer.name, g ? readVars(g, layer.name, path) : []);
+      out.set(layer.name, g ? readVars(g, layer.name, path, budget) : []);
     }
     return { weights: out, optimizer: root.keys().includes('optimizer') };
   });

@@ -4,12 +4,15 @@
  * bytes. Every location goes through resolveContained: absolute paths, `..`, symbolic links and
  * hard links are refused before anything is opened.
  */
-import { promises as fs, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { DlpackError } from '../../errors/dlpack-error.js';
 import { resolveContained } from '../../io/contained-path.js';
+import { identityOf, openChecked, readExactly, type FileIdentity } from '../../io/checked-file.js';
 import { onnxStoredBytes } from './onnx-dtypes.js';
 import type { TensorProto } from './onnx-proto-types.js';
 import { tensorElementCount } from './onnx-tensor.js';
+import { quoted } from '../../errors/safe-text.js';
 
 export interface ExternalDataRef {
   /** The tensor (in the decoded model) whose data this is. */
@@ -21,6 +24,8 @@ export interface ExternalDataRef {
   offset: number;
   length: number;
   checksum?: string;
+  /** The data file as checked (device, inode, size): reading refuses any other file. */
+  identity: FileIdentity;
 }
 
 const INTEGER = /^[0-9]{1,16}$/;
@@ -29,7 +34,7 @@ function parseCount(value: string | undefined, what: string, tensorName: string,
   if (value === undefined) return undefined;
   const n = INTEGER.test(value) ? Number(value) : NaN;
   if (!Number.isSafeInteger(n)) {
-    throw new DlpackError('CORRUPT_MODEL', `tensor "${tensorName}": external data ${what} "${value}" is not a non-negative integer`, {
+    throw new DlpackError('CORRUPT_MODEL', `tensor ${quoted(tensorName)}: external data ${what} ${quoted(value)} is not a non-negative integer`, {
       file: modelFile,
     });
   }
@@ -44,27 +49,28 @@ export function resolveExternalData(
   tensor: TensorProto,
   modelFile: string,
   modelDir: string,
-  fileSize: Map<string, number>,
+  fileSize: Map<string, FileIdentity>,
 ): ExternalDataRef {
   const name = tensor.name ?? '(unnamed)';
   const entries = new Map<string, string>();
   for (const e of tensor.external_data ?? []) {
     const key = e.key ?? '';
     if (entries.has(key)) {
-      throw new DlpackError('CORRUPT_MODEL', `tensor "${name}": external data key "${key}" appears twice`, { file: modelFile });
+      throw new DlpackError('CORRUPT_MODEL', `tensor ${quoted(name)}: external data key ${quoted(key)} appears twice`, { file: modelFile });
     }
     entries.set(key, e.value ?? '');
   }
   const location = entries.get('location');
   if (location === undefined || location === '') {
-    throw new DlpackError('CORRUPT_MODEL', `tensor "${name}": external data has no location`, { file: modelFile });
+    throw new DlpackError('CORRUPT_MODEL', `tensor ${quoted(name)}: external data has no location`, { file: modelFile });
   }
-  const path = resolveContained(modelDir, location, { file: modelFile, what: `external data location of tensor "${name}"` });
-  let size = fileSize.get(path);
-  if (size === undefined) {
-    size = statSync(path).size;
-    fileSize.set(path, size);
+  const path = resolveContained(modelDir, location, { file: modelFile, what: `external data location of tensor ${quoted(name)}` });
+  let identity = fileSize.get(path);
+  if (identity === undefined) {
+    identity = identityOf(statSync(path));
+    fileSize.set(path, identity);
   }
+  const size = identity.size;
   const offset = parseCount(entries.get('offset'), 'offset', name, modelFile) ?? 0;
   const givenLength = parseCount(entries.get('length'), 'length', name, modelFile);
   const expected = onnxStoredBytes(tensor.data_type ?? 0, tensorElementCount(tensor));
@@ -72,41 +78,39 @@ export function resolveExternalData(
   if (offset > size || length > size - offset) {
     throw new DlpackError(
       'CORRUPT_MODEL',
-      `tensor "${name}": external data ${location} is ${size} bytes, shorter than offset ${offset} + length ${length}`,
+      `tensor ${quoted(name)}: external data ${quoted(location)} is ${size} bytes, shorter than offset ${offset} + length ${length}`,
       { file: modelFile },
     );
   }
   if (length !== expected) {
     throw new DlpackError(
       'CORRUPT_MODEL',
-      `tensor "${name}": external data length ${length} does not match its dtype and shape (${expected} bytes)`,
+      `tensor ${quoted(name)}: external data length ${length} does not match its dtype and shape (${expected} bytes)`,
       { file: modelFile },
     );
   }
-  return { tensor, location, path, offset, length, checksum: entries.get('checksum') };
+  return { tensor, location, path, offset, length, checksum: entries.get('checksum'), identity };
 }
 
-/** Reads the bytes of external tensors, opening each file once. */
+/**
+ * Reads the bytes of external tensors, opening each file once — from a descriptor checked to be
+ * the very file resolveExternalData approved (no symlink swapped in since, still in the folder).
+ */
 export async function readExternalData(refs: ExternalDataRef[], modelFile: string): Promise<Map<ExternalDataRef, Uint8Array>> {
   const out = new Map<ExternalDataRef, Uint8Array>();
   const byPath = new Map<string, ExternalDataRef[]>();
-  for (const r of refs) byPath.set(r.path, [...(byPath.get(r.path) ?? []), r]);
+  for (const r of refs) {
+    const list = byPath.get(r.path);
+    if (list) list.push(r);
+    else byPath.set(r.path, [r]);
+  }
   for (const [path, list] of byPath) {
-    const fh = await fs.open(path, 'r');
+    const what = `external data file ${quoted(list[0].location)}`;
+    const { fh } = await openChecked(path, { file: modelFile, what, baseDir: dirname(modelFile), expected: list[0].identity });
     try {
       for (const r of list) {
         const buf = Buffer.alloc(r.length);
-        let got = 0;
-        while (got < r.length) {
-          const { bytesRead } = await fh.read(buf, got, r.length - got, r.offset + got);
-          if (bytesRead === 0) break;
-          got += bytesRead;
-        }
-        if (got !== r.length) {
-          throw new DlpackError('CORRUPT_MODEL', `tensor "${r.tensor.name}": external data ${r.location} ended early`, {
-            file: modelFile,
-          });
-        }
+        await readExactly(fh, buf, 0, r.length, r.offset, { file: modelFile, what: `tensor ${quoted(r.tensor.name)}: ${what}` });
         out.set(r, buf);
       }
     } finally {

@@ -9,6 +9,7 @@ import type { DType } from '../../model/model-description.js';
 import type { TypedArray } from '../../runtimes/runtime.js';
 import { OnnxDataType as T, onnxDtypeCode, onnxDtypeName, onnxStoredBytes } from './onnx-dtypes.js';
 import type { Int64, TensorProto } from './onnx-proto-types.js';
+import { quoted } from '../../errors/safe-text.js';
 
 /** The typed arrays tensor data comes back in (the same set the runtime interface carries). */
 export type OnnxTypedArray = TypedArray;
@@ -104,10 +105,10 @@ export function tensorToTypedArray(tensor: TensorProto): OnnxTypedArray {
   const code = tensor.data_type ?? 0;
   const name = tensor.name ?? '(unnamed)';
   const field = tensorDataField(tensor);
-  if (code === T.STRING) throw new DlpackError('UNSUPPORTED', `tensor "${name}" holds strings (read string_data)`);
+  if (code === T.STRING) throw new DlpackError('UNSUPPORTED', `tensor ${quoted(name)} holds strings (read string_data)`);
   switch (field) {
     case 'external':
-      throw new DlpackError('UNSUPPORTED', `tensor "${name}" is in external data that was not loaded (use loadExternalData)`);
+      throw new DlpackError('UNSUPPORTED', `tensor ${quoted(name)} is in external data that was not loaded (use loadExternalData)`);
     case 'raw_data':
       return fromRaw(code, tensor.raw_data!);
     case 'float_data':
@@ -145,7 +146,7 @@ export function makeTensor(name: string, dtype: DType | number, dims: number[], 
   if (data.byteLength !== expected) {
     throw new DlpackError(
       'USAGE',
-      `makeTensor("${name}"): ${onnxDtypeName(code)} ${JSON.stringify(dims)} needs ${expected} bytes, got ${data.byteLength}`,
+      `makeTensor(${quoted(name)}): ${onnxDtypeName(code)} ${JSON.stringify(dims)} needs ${expected} bytes, got ${data.byteLength}`,
     );
   }
   const raw = new Uint8Array(data.byteLength);

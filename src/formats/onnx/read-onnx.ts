@@ -9,6 +9,7 @@ import { decodeModelProto } from './onnx-codec.js';
 import type { ModelProto } from './onnx-proto-types.js';
 import { readExternalData, resolveExternalData, type ExternalDataRef } from './external-data.js';
 import { isExternalTensor } from './onnx-tensor.js';
+import type { FileIdentity } from '../../io/checked-file.js';
 import { validateModelProto } from './validate-onnx.js';
 import { forEachTensor } from './walk-graphs.js';
 
@@ -84,7 +85,7 @@ export async function readOnnx(path: string, options: ReadOnnxOptions = {}): Pro
   const proto = await decodeOnnxBytes(bytes, path);
   const dir = dirname(resolve(path));
 
-  const sizes = new Map<string, number>();
+  const sizes = new Map<string, FileIdentity>();
   const external: ExternalDataRef[] = [];
   forEachTensor(proto, (t) => {
     if (isExternalTensor(t)) external.push(resolveExternalData(t, path, dir, sizes));
@@ -94,7 +95,7 @@ export async function readOnnx(path: string, options: ReadOnnxOptions = {}): Pro
   for (const r of external) {
     if (seen.has(r.path)) continue;
     seen.add(r.path);
-    externalFiles.push({ location: r.location, path: r.path, bytes: sizes.get(r.path)! });
+    externalFiles.push({ location: r.location, path: r.path, bytes: r.identity.size });
   }
   const externalBytes = external.reduce((a, r) => a + r.length, 0);
   if (loadExternal && external.length) {

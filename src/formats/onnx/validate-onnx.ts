@@ -9,13 +9,14 @@ import { isKnownOnnxDataType, onnxStoredBytes, OnnxDataType as T } from './onnx-
 import type { GraphProto, ModelProto, TensorProto } from './onnx-proto-types.js';
 import { tensorDataField } from './onnx-tensor.js';
 import { forEachTensor } from './walk-graphs.js';
+import { quoted } from '../../errors/safe-text.js';
 
 /** The newest IR version accepted (IR 11 is current; a little headroom for newer files). */
 const MAX_IR_VERSION = 16;
 
 function checkTensor(t: TensorProto, file: string): void {
   const name = t.name ?? '(unnamed)';
-  const bad = (why: string) => new DlpackError('CORRUPT_MODEL', `tensor "${name}": ${why}`, { file });
+  const bad = (why: string) => new DlpackError('CORRUPT_MODEL', `tensor ${quoted(name)}: ${why}`, { file });
   if (!isKnownOnnxDataType(t.data_type)) throw bad(`unknown data type ${t.data_type ?? '(none)'}`);
   let elements = 1;
   for (const d of t.dims ?? []) {
@@ -66,22 +67,22 @@ function checkGraph(graph: GraphProto, outer: Set<string>[], file: string, where
   const scopes = [names, ...outer];
   const known = (n: string) => n === '' || scopes.some((s) => s.has(n));
   for (const node of graph.node ?? []) {
-    const label = node.name ? `node "${node.name}"` : `a ${node.op_type || '(no op_type)'} node`;
+    const label = node.name ? `node ${quoted(node.name)}` : `a ${node.op_type || '(no op_type)'} node`;
     if (!node.op_type) throw new DlpackError('CORRUPT_MODEL', `${where}: ${label} has no op_type`, { file });
     for (const input of node.input ?? []) {
       if (!known(input)) {
-        throw new DlpackError('CORRUPT_MODEL', `${where}: ${label} reads "${input}", which nothing defines`, { file });
+        throw new DlpackError('CORRUPT_MODEL', `${where}: ${label} reads ${quoted(input)}, which nothing defines`, { file });
       }
     }
     for (const a of node.attribute ?? []) {
       for (const g of [...(a.g ? [a.g] : []), ...(a.graphs ?? [])]) {
-        checkGraph(g, scopes, file, `subgraph "${g.name ?? a.name}" of ${label}`);
+        checkGraph(g, scopes, file, `subgraph ${quoted(g.name ?? a.name)} of ${label}`);
       }
     }
   }
   for (const out of graph.output ?? []) {
     if (!out.name || !known(out.name)) {
-      throw new DlpackError('CORRUPT_MODEL', `${where}: output "${out.name ?? ''}" is not produced by any node`, { file });
+      throw new DlpackError('CORRUPT_MODEL', `${where}: output ${quoted(out.name ?? '')} is not produced by any node`, { file });
     }
   }
 }
@@ -98,7 +99,7 @@ export function validateModelProto(model: ModelProto, file: string): void {
   for (const o of model.opset_import ?? []) {
     const v = Number(o.version);
     if (!Number.isInteger(v) || v < 1 || v > 10_000) {
-      throw new DlpackError('CORRUPT_MODEL', `opset "${o.domain || 'ai.onnx'}" has invalid version ${o.version}`, { file });
+      throw new DlpackError('CORRUPT_MODEL', `opset ${quoted(o.domain || 'ai.onnx')} has invalid version ${o.version}`, { file });
     }
   }
   if (ir >= 3 && !(model.opset_import ?? []).length) {

@@ -13,7 +13,9 @@ import {
   type TfjsQuantizationDType,
   type TfjsWeightDType,
 } from './tfjs-model.js';
+import { checkJsonDepth } from '../json-text.js';
 import { elementCount, fixedByteLength, MAX_WEIGHT_BYTES } from './weight-bytes.js';
+import { quoted } from '../../errors/safe-text.js';
 
 /** A manifest entry after validation (no data yet). */
 export interface ManifestEntry {
@@ -35,6 +37,9 @@ export interface ParsedModelJson {
   manifest: ManifestGroup[];
 }
 
+/** Most weights one manifest may list (the largest TF.js models list a few thousand). */
+export const MAX_MANIFEST_WEIGHTS = 100_000;
+
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Tells the TF.js format from `format` and the contents of `modelTopology`. */
@@ -45,7 +50,7 @@ export function detectTfjsFormat(raw: Record<string, unknown>, file: string): Tf
   const declared = raw.format;
   if (declared !== undefined && declared !== null) {
     if (declared !== 'layers-model' && declared !== 'graph-model') {
-      throw new DlpackError('NOT_A_MODEL', `unknown TF.js model format "${String(declared)}" (expected layers-model or graph-model)`, {
+      throw new DlpackError('NOT_A_MODEL', `unknown TF.js model format ${quoted(String(declared))} (expected layers-model or graph-model)`, {
         file,
       });
     }
@@ -63,14 +68,14 @@ function parseQuantization(q: unknown, where: string, dtype: TfjsWeightDType, fi
   const fail = (why: string) => new DlpackError('CORRUPT_MODEL', `${where}: quantization ${why}`, { file });
   if (!isObject(q)) throw fail('is not an object');
   if (!TFJS_QUANTIZATION_DTYPES.includes(q.dtype as TfjsQuantizationDType)) {
-    throw fail(`dtype "${String(q.dtype)}" is not one of ${TFJS_QUANTIZATION_DTYPES.join(', ')}`);
+    throw fail(`dtype ${quoted(String(q.dtype))} is not one of ${TFJS_QUANTIZATION_DTYPES.join(', ')}`);
   }
   const qd = q.dtype as TfjsQuantizationDType;
   if (qd === 'float16' && dtype !== 'float32') throw fail(`float16 needs a float32 weight, not ${dtype}`);
   if (qd !== 'float16') {
     if (dtype !== 'float32' && dtype !== 'int32') throw fail(`${qd} needs a float32 or int32 weight, not ${dtype}`);
     for (const k of ['min', 'scale'] as const) {
-      if (typeof q[k] !== 'number' || !Number.isFinite(q[k])) throw fail(`${qd} needs a finite "${k}"`);
+      if (typeof q[k] !== 'number' || !Number.isFinite(q[k])) throw fail(`${qd} needs a finite ${quoted(k)}`);
     }
   }
   // Keep the entry as written (key order and extra keys such as original_dtype).
@@ -81,7 +86,7 @@ function parseEntry(e: unknown, where: string, file: string): ManifestEntry {
   const fail = (why: string) => new DlpackError('CORRUPT_MODEL', `${where} ${why}`, { file });
   if (!isObject(e)) throw fail('is not an object');
   if (typeof e.name !== 'string' || e.name.length === 0) throw fail('has no name');
-  const label = `${where} "${e.name}"`;
+  const label = `${where} ${quoted(e.name)}`;
   if (!Array.isArray(e.shape)) throw new DlpackError('CORRUPT_MODEL', `${label} has no shape list`, { file });
   for (const d of e.shape) {
     if (typeof d !== 'number' || !Number.isInteger(d) || d < 0) {
@@ -107,6 +112,11 @@ function parseEntry(e: unknown, where: string, file: string): ManifestEntry {
 function parseManifest(m: unknown, file: string): ManifestGroup[] {
   if (m === undefined || m === null) return [];
   if (!Array.isArray(m)) throw new DlpackError('CORRUPT_MODEL', 'weightsManifest is not a list of groups', { file });
+  // counted before any entry is looked at: a million-entry manifest costs nothing more
+  const declared = m.reduce((n: number, g) => n + (isObject(g) && Array.isArray(g.weights) ? g.weights.length : 0), 0);
+  if (declared > MAX_MANIFEST_WEIGHTS) {
+    throw new DlpackError('TOO_LARGE', `weightsManifest lists ${declared} weights (limit ${MAX_MANIFEST_WEIGHTS}; real models have a few thousand)`, { file });
+  }
   const names = new Set<string>();
   const allPaths = new Set<string>();
   return m.map((g, gi) => {
@@ -117,12 +127,12 @@ function parseManifest(m: unknown, file: string): ManifestGroup[] {
     }
     if (!Array.isArray(g.weights)) throw new DlpackError('CORRUPT_MODEL', `${where} has no "weights" list`, { file });
     for (const p of g.paths as string[]) {
-      if (allPaths.has(p)) throw new DlpackError('CORRUPT_MODEL', `weightsManifest lists shard "${p}" twice`, { file });
+      if (allPaths.has(p)) throw new DlpackError('CORRUPT_MODEL', `weightsManifest lists shard ${quoted(p)} twice`, { file });
       allPaths.add(p);
     }
     const weights = g.weights.map((e, wi) => parseEntry(e, `${where} weight ${wi + 1}`, file));
     for (const w of weights) {
-      if (names.has(w.name)) throw new DlpackError('CORRUPT_MODEL', `weight "${w.name}" is named twice in weightsManifest`, { file });
+      if (names.has(w.name)) throw new DlpackError('CORRUPT_MODEL', `weight ${quoted(w.name)} is named twice in weightsManifest`, { file });
       names.add(w.name);
     }
     return { paths: g.paths as string[], weights };
@@ -131,6 +141,7 @@ function parseManifest(m: unknown, file: string): ManifestGroup[] {
 
 /** Parses the text of a TF.js model JSON; throws NOT_A_MODEL / CORRUPT_MODEL naming `file`. */
 export function parseTfjsModelJson(text: string, file: string): ParsedModelJson {
+  checkJsonDepth(text, file, 'model JSON');
   let raw: unknown;
   try {
     raw = JSON.parse(text);

@@ -3,13 +3,15 @@
  * weight's stored bytes. Shard paths go through resolveContained (no absolute paths, `..`,
  * symlinks or hard links); shard sizes must match the manifest exactly.
  */
-import { promises as fs } from 'node:fs';
+import { promises as fs, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { DlpackError } from '../../errors/dlpack-error.js';
 import { resolveContained } from '../../io/contained-path.js';
+import { identityOf, openChecked, readExactly } from '../../io/checked-file.js';
 import { parseTfjsModelJson, type ManifestGroup } from './parse-model-json.js';
 import type { TfjsManifestGroupInfo, TfjsModel, TfjsWeight } from './tfjs-model.js';
 import { fixedByteLength, MAX_WEIGHT_BYTES, weightByteLength } from './weight-bytes.js';
+import { quoted } from '../../errors/safe-text.js';
 
 /** Largest model JSON read (graph topologies of big models run to tens of MB). */
 const MAX_JSON_BYTES = 512 * 1024 * 1024;
@@ -32,8 +34,8 @@ async function readModelJsonText(file: string): Promise<{ text: string; bytes: n
 async function readGroupShards(dir: string, group: ManifestGroup, gi: number, file: string): Promise<{ data: Uint8Array; shardBytes: number[] }> {
   const what = 'weightsManifest path';
   const real = group.paths.map((p) => resolveContained(dir, p, { file, what }));
-  const shardBytes: number[] = [];
-  for (const r of real) shardBytes.push((await fs.stat(r)).size);
+  const identities = real.map((r) => identityOf(statSync(r)));
+  const shardBytes = identities.map((id) => id.size);
   const total = shardBytes.reduce((a, b) => a + b, 0);
   if (total > MAX_WEIGHT_BYTES) {
     throw new DlpackError('TOO_LARGE', `weightsManifest group ${gi + 1} shards hold ${total} bytes (over 2 GB)`, { file });
@@ -46,7 +48,7 @@ async function readGroupShards(dir: string, group: ManifestGroup, gi: number, fi
     if (n === undefined) hasStrings = true;
     else expected += n;
   }
-  const shardList = group.paths.map((p) => `"${p}"`).join(', ') || '(none)';
+  const shardList = group.paths.map((p) => quoted(p)).join(', ') || '(none)';
   if (total < expected) {
     throw new DlpackError(
       'CORRUPT_MODEL',
@@ -62,12 +64,11 @@ async function readGroupShards(dir: string, group: ManifestGroup, gi: number, fi
   const data = new Uint8Array(total);
   let offset = 0;
   for (let i = 0; i < real.length; i++) {
-    const fh = await fs.open(real[i], 'r');
+    // the very shard checked above: not a symlink or another file swapped in since
+    const shard = { file, what: `${what} ${quoted(group.paths[i])}` };
+    const { fh } = await openChecked(real[i], { ...shard, baseDir: dir, expected: identities[i] });
     try {
-      const { bytesRead } = await fh.read(data, offset, shardBytes[i], 0);
-      if (bytesRead !== shardBytes[i]) {
-        throw new DlpackError('CORRUPT_MODEL', `weight shard "${group.paths[i]}" changed size while being read`, { file });
-      }
+      await readExactly(fh, data, offset, shardBytes[i], 0, shard);
     } finally {
       await fh.close();
     }
@@ -91,7 +92,7 @@ export async function readTfjs(path: string): Promise<TfjsModel> {
     for (const entry of group.weights) {
       const size = weightByteLength(entry, data, offset);
       if ('error' in size) {
-        throw new DlpackError('CORRUPT_MODEL', `weight "${entry.name}" ${size.error} in weightsManifest group ${gi + 1} shards (shard truncated or shape/dtype wrong?)`, {
+        throw new DlpackError('CORRUPT_MODEL', `weight ${quoted(entry.name)} ${size.error} in weightsManifest group ${gi + 1} shards (shard truncated or shape/dtype wrong?)`, {
           file: path,
         });
       }

@@ -1,5 +1,5 @@
 /** AWS Lambda: `export const handler = async (event, context) => result` (or the callback style). */
-import type { Convention } from './convention.js';
+import { nameAndMessage, safeString, type Convention } from './convention.js';
 
 export const awsLambdaConvention: Convention = {
   prepare(mod, exportName) {
@@ -29,12 +29,30 @@ export const awsLambdaConvention: Convention = {
           reject(err);
         }
       });
-      // Lambda serializes the result as JSON (undefined → null).
+      // Lambda serializes the result as JSON (undefined → null); a BigInt or a cycle fails the
+      // invocation with the runtime's own error (aws-lambda-ric: _trySerializeResponse).
+      let body: string;
+      try {
+        body = JSON.stringify(result ?? null);
+      } catch {
+        throw new Error('Unable to stringify response body');
+      }
       const status = typeof result === 'object' && result && typeof (result as { statusCode?: unknown }).statusCode === 'number'
         ? (result as { statusCode: number }).statusCode
         : undefined;
-      return { status, body: JSON.stringify(result ?? null) };
+      return { status, body };
     };
+  },
+  // aws-lambda-nodejs-runtime-interface-client (npm aws-lambda-ric, index.mjs and Runtime.js): an
+  // unhandled rejection fails the invocation (or INIT) with Runtime.UnhandledPromiseRejection whose
+  // message is String(reason), then the runtime exits 128; an uncaught exception fails it with the
+  // error's own name and message and the runtime exits 129. The next request starts a new instance.
+  faults: {
+    unhandledRejection: (reason) => ({ errorType: 'Runtime.UnhandledPromiseRejection', errorMessage: safeString(reason), exitCode: 128 }),
+    uncaughtException: (error) => {
+      const { name, message } = nameAndMessage(error);
+      return { errorType: name, errorMessage: message, exitCode: 129 };
+    },
   },
 };
 

@@ -4,7 +4,12 @@
  * does, by serving `@azure/functions-core` to the module so that `app.http(...)` registers it.
  */
 import { createRequire } from 'node:module';
-import { bodyOf, type Convention } from './convention.js';
+import { bodyOf, nameAndMessage, safeString, type Convention, type PlatformFault } from './convention.js';
+
+function azureFault(error: unknown): PlatformFault {
+  const { name, message } = nameAndMessage(error);
+  return { errorType: 'Worker uncaught exception', errorMessage: `Worker uncaught exception (learn more: https://go.microsoft.com/fwlink/?linkid=2097909 ): ${name}: ${message}`, exitCode: 1 };
+}
 
 type AzureHandler = (request: unknown, context: unknown) => unknown;
 const registered: { name: string; handler: AzureHandler }[] = [];
@@ -41,6 +46,14 @@ export function installAzureCoreApi(entry: string): void {
 }
 
 export const azureFunctionsConvention: Convention = {
+  // The Node.js language worker (azure-functions-nodejs-worker, startApp.ts) logs "Worker <id>
+  // uncaught exception (learn more: https://go.microsoft.com/fwlink/?linkid=2097909 ): <stack>" and
+  // exits 1; Node 15+ raises an unhandled rejection as that uncaught exception. The host answers
+  // the invocation 500 and restarts the worker (verify: worker source, not run here, 2026-11).
+  faults: {
+    unhandledRejection: (reason) => azureFault(reason instanceof Error ? reason : new Error(`This error originated either by throwing inside of an async function without a catch block, or by rejecting a promise which was not handled with .catch(). The promise rejected with the reason "${safeString(reason)}".`)),
+    uncaughtException: (error) => azureFault(error),
+  },
   prepare(mod, exportName) {
     const exported = exportName ? mod[exportName] : mod.handler ?? (mod.default as Record<string, unknown> | undefined)?.handler;
     const fn = (typeof exported === 'function' ? exported : registered[0]?.handler) as AzureHandler | undefined;

@@ -2,9 +2,18 @@
  * Cloudflare Workers module syntax: `export default { fetch(request, env, ctx) }` with Web
  * Request/Response. The response body is read to the end inside the timed invocation.
  */
-import { bodyOf, type Convention } from './convention.js';
+import { bodyOf, nameAndMessage, safeString, type Convention } from './convention.js';
 
 export const cloudflareWorkersConvention: Convention = {
+  // workerd logs an unhandled rejection as "Uncaught (in promise) <reason>" and an exception from
+  // a callback as "Uncaught <error>" in the request's logs; the isolate lives on (no exit).
+  faults: {
+    unhandledRejection: (reason) => ({ errorType: 'Uncaught (in promise)', errorMessage: safeString(reason) }),
+    uncaughtException: (error) => {
+      const { name, message } = nameAndMessage(error);
+      return { errorType: 'Uncaught', errorMessage: `${name}: ${message}` };
+    },
+  },
   prepare(mod, exportName) {
     const holder = (exportName ? mod[exportName] : mod.default) as { fetch?: unknown } | undefined;
     const fetchFn = holder?.fetch;

@@ -21,6 +21,37 @@ export interface InvokeContext {
 export interface Convention {
   /** Finds the function to call; throws a plain Error naming what is missing. */
   prepare(mod: Record<string, unknown>, exportName?: string): Invoker;
+  /** What the platform's runtime does with a fault no handler caught: its wording, and whether it then exits. */
+  faults: FaultBehaviour;
+}
+
+/** A fault as the platform reports it: the error the invocation fails with, and the runtime's exit status (none: it lives on). */
+export interface PlatformFault {
+  errorType: string;
+  errorMessage: string;
+  exitCode?: number;
+}
+
+export interface FaultBehaviour {
+  unhandledRejection(reason: unknown): PlatformFault;
+  uncaughtException(error: unknown): PlatformFault;
+}
+
+/** `String(x)` that never throws (a hostile toString), cut to 1,000 characters. */
+export function safeString(x: unknown): string {
+  let s: string;
+  try {
+    s = String(x);
+  } catch {
+    s = Object.prototype.toString.call(x);
+  }
+  return s.length > 1000 ? `${s.slice(0, 1000)}… (${s.length - 1000} more characters)` : s;
+}
+
+/** An error's name and message (a non-Error: its type and string form). */
+export function nameAndMessage(err: unknown): { name: string; message: string } {
+  if (err instanceof Error) return { name: safeString(err.name || 'Error'), message: safeString(err.message) };
+  return { name: typeof err, message: safeString(err) };
 }
 
 export type Invoker = (event: unknown, ctx: InvokeContext) => Promise<InvokeOutcome>;

@@ -3,7 +3,7 @@
  * signature) and Vercel Node functions. The request carries the event as a parsed JSON body; the
  * response implements status(), json(), send(), setHeader(), getHeader(), writeHead(), write(), end().
  */
-import { bodyOf, findFunction, type Convention, type InvokeOutcome } from './convention.js';
+import { bodyOf, findFunction, nameAndMessage, safeString, type Convention, type FaultBehaviour, type InvokeOutcome } from './convention.js';
 
 function makeRequest(event: unknown, requestId: string) {
   const raw = bodyOf(event);
@@ -96,8 +96,9 @@ function makeResponse(resolve: (o: InvokeOutcome) => void) {
   return res;
 }
 
-function nodeHttpConvention(names: string[], what: string): Convention {
+function nodeHttpConvention(names: string[], what: string, faults: FaultBehaviour): Convention {
   return {
+    faults,
     prepare(mod, exportName) {
       const fn = findFunction(mod, exportName ? [exportName] : names, what);
       return (event, ctx) =>
@@ -115,6 +116,34 @@ function nodeHttpConvention(names: string[], what: string): Convention {
   };
 }
 
+/**
+ * The Functions Framework for Node.js (npm @google-cloud/functions-framework, build/src/invoker.js
+ * ErrorHandler and logger.js sendCrashResponse): it logs "Unhandled rejection" / "Uncaught
+ * exception", answers the request in flight 500 with `X-Google-Status: crash`, and exits 16.
+ */
+const gcpFaults: FaultBehaviour = {
+  unhandledRejection: (reason) => ({ errorType: 'HTTP 500 (X-Google-Status: crash)', errorMessage: `Unhandled rejection: ${nameAndMessage(reason).message}`, exitCode: 16 }),
+  uncaughtException: (error) => ({ errorType: 'HTTP 500 (X-Google-Status: crash)', errorMessage: `Uncaught exception: ${nameAndMessage(error).message}`, exitCode: 16 }),
+};
+
+/**
+ * Vercel Node.js functions run on AWS Lambda's Node.js runtime: the process exits (128 for an
+ * unhandled rejection, 129 for an uncaught exception) and the request fails 500
+ * FUNCTION_INVOCATION_FAILED, the log saying "Node.js process exited with exit status: 128"
+ * (vercel.com/docs/errors/FUNCTION_INVOCATION_FAILED; verify: wording seen in Vercel's logs, 2026-11).
+ */
+const vercelFaults: FaultBehaviour = {
+  unhandledRejection: (reason) => ({
+    errorType: 'FUNCTION_INVOCATION_FAILED',
+    errorMessage: `Unhandled Rejection: ${safeString(reason)} (Node.js process exited with exit status: 128)`,
+    exitCode: 128,
+  }),
+  uncaughtException: (error) => {
+    const { name, message } = nameAndMessage(error);
+    return { errorType: 'FUNCTION_INVOCATION_FAILED', errorMessage: `Uncaught Exception: ${name}: ${message} (Node.js process exited with exit status: 129)`, exitCode: 129 };
+  },
+};
+
 /** FUNCTION_TARGET names the export on Cloud Run functions; dlpack's templates export `handler`. */
-export const gcpFunctionsConvention = nodeHttpConvention(['handler', 'default'], 'an HTTP function (req, res) named "handler"');
-export const vercelConvention = nodeHttpConvention(['default', 'handler'], 'a default export function (req, res)');
+export const gcpFunctionsConvention = nodeHttpConvention(['handler', 'default'], 'an HTTP function (req, res) named "handler"', gcpFaults);
+export const vercelConvention = nodeHttpConvention(['default', 'handler'], 'a default export function (req, res)', vercelFaults);

@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { OnnxModel } from '../../formats/onnx/index.js';
-import { readOnnx } from '../../formats/onnx/index.js';
+import { encodeOnnx, readOnnx } from '../../formats/onnx/index.js';
 import { openOnnxSession } from '../../runtimes/onnxruntime-session.js';
 import { countNodes, pruneUnusedInitializers } from './prune-initializers.js';
 
@@ -28,18 +28,26 @@ export interface OptimizeResult {
   prunedBytes: number;
 }
 
-/** Runs ORT's optimizer on `input` and returns the optimized, pruned model (not yet written). */
-export async function optimizeOnnx(input: string, level: OptimizeLevel): Promise<OptimizeResult> {
-  const before = await readOnnx(input, { loadExternalData: false });
+/**
+ * Runs ORT's optimizer on `input` and returns the optimized, pruned model (not yet written).
+ * ORT is given the model as bytes with its external data inlined, read by dlpack's checked reader:
+ * ORT never opens the user's folder itself (no symlink followed, no file swapped in), and the
+ * optimized file it writes holds every tensor (an external location would point into the input's
+ * folder, not beside the temp file). `hadExternalData` tells the writer to move them out again.
+ */
+export async function optimizeOnnx(input: string, level: OptimizeLevel): Promise<OptimizeResult & { hadExternalData: boolean }> {
+  const before = await readOnnx(input);
+  const bytes = await encodeOnnx(before);
   const tmpDir = await fs.mkdtemp(join(tmpdir(), 'dlpack-opt-'));
   const tmp = join(tmpDir, `optimized-${randomBytes(4).toString('hex')}.onnx`);
   try {
-    const session = await openOnnxSession(input, { graphOptimizationLevel: level, optimizedModelFilePath: tmp, threads: 1 });
+    const session = await openOnnxSession(bytes, { graphOptimizationLevel: level, optimizedModelFilePath: tmp, threads: 1, label: input });
     await session.dispose();
     const model = await readOnnx(tmp);
     const pruned = pruneUnusedInitializers(model.proto);
     // the temp file goes away: keep the data in memory and present the model as the input's
-    const result: OptimizeResult = {
+    const result: OptimizeResult & { hadExternalData: boolean } = {
+      hadExternalData: before.external.length > 0,
       model: { ...model, file: input, dir: before.dir, external: [], externalFiles: [] },
       nodesBefore: countNodes(before.proto.graph),
       nodesAfter: countNodes(model.proto.graph),

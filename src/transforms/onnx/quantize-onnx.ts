@@ -56,7 +56,8 @@ export async function quantizeOnnx(options: QuantizeOptions): Promise<TransformO
 /** `dlpack convert --optimize` for ONNX. */
 export async function optimizeOnnxFile(input: string, output: string, level: 'basic' | 'extended'): Promise<TransformOutcome> {
   const opt = await optimizeOnnx(input, level);
-  await writeOnnx(opt.model, output, { externalData: 'inline' });
+  // external data stays external (beside the output, <output>.data), as it was in the input
+  await writeOnnx(opt.model, output, { externalData: opt.hadExternalData ? { file: `${basename(output)}.data` } : 'inline' });
   const notes = [
     level === 'basic'
       ? 'basic: standard ONNX ops only (constant folding, redundant nodes removed, Conv+BatchNormalization/Add/Mul fused): runs in any ONNX runtime'

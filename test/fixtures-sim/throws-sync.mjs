@@ -1,0 +1,3 @@
+export function handler() {
+  throw new RangeError('thrown synchronously on purpose');
+}
