@@ -50,7 +50,7 @@ export async function bundleModel(options: BundleOptions): Promise<BundleReport>
   const model = await readBundledModel(options.model);
   const runtime = resolveRuntime(options, resolved, model.kind);
   const files = runtimeFiles(runtime.id, arch);
-  const notes: string[] = [];
+  const notes: string[] = runtime.fallback ? [runtime.fallback] : [];
   if (options.handler) {
     const check = await checkHandlerExports(options.handler, target);
     if (check.note) notes.push(check.note);
