@@ -95,6 +95,8 @@ export async function bundleModel(options: BundleOptions): Promise<BundleReport>
 
   // ---- write the folder (and the zip) atomically
   progress('writing the bundle');
+  // Missing parent folders of -o are created (like mkdir -p), after every check and the build.
+  await fs.mkdir(dirname(resolved.outDir), { recursive: true });
   const zipTmp = resolved.zipPath ? join(dirname(resolved.zipPath), `.dlpack-tmp-${randomBytes(4).toString('hex')}.zip`) : undefined;
   const appDir = (root: string) => (image ? join(root, image.appFolder) : root);
   try {

@@ -53,6 +53,11 @@ const ISOLATE_PLATFORMS = new Set(['cloudflare-workers']);
  * ~0.1 ms) is flagged: the module left work running after INIT.
  */
 const QUEUED_NOTE_MS = 5;
+/**
+ * …and only when the host's main thread was busy meanwhile (CPU used while it waited): a wait for
+ * the CPU share (CFS throttling at small memory sizes, a loaded machine) is not the module's work.
+ */
+const QUEUED_CPU_NOTE_MS = 2;
 
 export async function runConfiguration(plan: ConfigPlan): Promise<ConfigResult> {
   const { profile, memoryMb } = plan;
@@ -70,6 +75,7 @@ export async function runConfiguration(plan: ConfigPlan): Promise<ConfigResult> 
   const bootMs: number[] = [];
   const coldTotalMs: number[] = [];
   const firstQueuedMs: number[] = [];
+  const firstQueuedCpuMs: number[] = [];
   const warmMs: number[] = [];
   const initCpu: number[] = [];
   const warmCpu: number[] = [];
@@ -150,6 +156,7 @@ export async function runConfiguration(plan: ConfigPlan): Promise<ConfigResult> 
       const first = await inst.invoke();
       seen(first);
       if (first.sample?.queuedMs !== undefined) firstQueuedMs.push(first.sample.queuedMs);
+      if (first.sample?.queuedCpuMs !== undefined) firstQueuedCpuMs.push(first.sample.queuedCpuMs);
       const firstD = first.sample ? duration(first.sample) : first.parentMs;
       if (!first.ok) fail(first, 'INVOKE (cold)');
       else if (tooSlow(firstD)) fail({ ...first, ok: false, kind: 'timeout', errorType: 'Sandbox.Timedout', errorMessage: `projected ${firstD.toFixed(0)} ms exceeds the ${plan.timeoutMs} ms timeout` }, 'INVOKE (cold)');
@@ -197,7 +204,8 @@ export async function runConfiguration(plan: ConfigPlan): Promise<ConfigResult> 
   }
 
   const queued = percentiles(firstQueuedMs).p50;
-  if (queued >= QUEUED_NOTE_MS) {
+  const queuedCpu = firstQueuedCpuMs.length ? percentiles(firstQueuedCpuMs).p50 : Infinity;
+  if (queued >= QUEUED_NOTE_MS && queuedCpu >= QUEUED_CPU_NOTE_MS) {
     notes.push(
       `the first invocation waited ${queued.toFixed(0)} ms (p50) for main-thread work the handler module left running after INIT (not awaited or exported): ` +
         'counted in the first invocation, as on the platform; export its promise (e.g. `export const ready = load()`) to make it INIT',

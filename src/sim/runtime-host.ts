@@ -56,6 +56,7 @@ interface Counters {
 interface Phase {
   t0: number;
   queuedMs: number;
+  queuedCpuMs: number;
   from: Counters;
 }
 
@@ -76,7 +77,8 @@ function begin(sentAt: number | undefined): Phase {
   // With other requests in flight (concurrency), the work before this one is theirs.
   const from = inFlight === 0 ? idleSince : counters();
   inFlight++;
-  return { t0, queuedMs: now - t0, from };
+  const waited = process.cpuUsage(from.cpu);
+  return { t0, queuedMs: now - t0, queuedCpuMs: (waited.user + waited.system) / 1000, from };
 }
 
 /**
@@ -95,6 +97,7 @@ function finish(p: Phase): PhaseSample {
   return {
     ms,
     queuedMs: p.queuedMs,
+    queuedCpuMs: p.queuedCpuMs,
     cpuMs: (cpu.user + cpu.system) / 1000,
     runQueueMs: Number.isFinite(rq) ? Math.max(0, rq) : undefined,
     maxRssBytes: maxRss * 1024,
