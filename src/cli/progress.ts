@@ -44,7 +44,7 @@ export function createProgress(options: ProgressOptions = {}): Progress {
   return {
     update(message: string) {
       const secs = ((Date.now() - started) / 1000).toFixed(1);
-      const width = stream.columns ?? 80;
+      const width = stream.columns || 80; // a pseudo-terminal without a size reports 0
       const line = `${message} (${secs} s)`.slice(0, Math.max(10, width - 1));
       stream.write(`\r\x1b[2K${line}`);
       shown = true;
