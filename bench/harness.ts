@@ -46,13 +46,13 @@ export function percentile(xs: number[], p: number): number {
 }
 
 /** Wall time of a command in ms, run `n` times interleaved with the others (median per command). */
-export function timeCommands(commands: { label: string; argv: string[]; cwd: string }[], n: number): Record<string, number[]> {
+export function timeCommands(commands: { label: string; argv: string[]; cwd: string; env?: () => NodeJS.ProcessEnv }[], n: number): Record<string, number[]> {
   const times: Record<string, number[]> = {};
   for (const c of commands) times[c.label] = [];
   for (let i = 0; i < n; i++) {
     for (const c of commands) {
       const t0 = process.hrtime.bigint();
-      const r = spawnSync(c.argv[0], c.argv.slice(1), { cwd: c.cwd, stdio: 'ignore' });
+      const r = spawnSync(c.argv[0], c.argv.slice(1), { cwd: c.cwd, stdio: 'ignore', env: c.env?.() });
       const ms = Number(process.hrtime.bigint() - t0) / 1e6;
       if (r.status !== 0) throw new Error(`${c.label}: exit ${r.status}`);
       times[c.label].push(ms);

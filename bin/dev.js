@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const pjson = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 pjson.oclif.commands = './commands';
+pjson.oclif.hooks = { command_not_found: './src/cli/hooks/command-not-found.ts' };
 // The built oclif.manifest.json points at dist/commands; the root plugin must not read it here
 // (Config.load does not pass its ignoreManifest option on to the root plugin).
 const buildManifest = Plugin.prototype._manifest;

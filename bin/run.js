@@ -1,4 +1,5 @@
 #!/usr/bin/env node
-import { execute } from '@oclif/core';
+// The installed CLI. src/cli/start.ts answers `--version` and help fast and runs oclif for the rest.
+import { start } from '../dist/src/cli/start.js';
 
-await execute({ dir: import.meta.url });
+await start(import.meta.url);

@@ -44,6 +44,7 @@ export default class Init extends DlpackCommand {
         ask: 'ask' in tty ? tty.ask : undefined,
         progress: (m) => progress.update(m),
       });
+      progress.done();
       if (!this.jsonEnabled()) this.log(renderInit(report));
       return report;
     } finally {

@@ -2,6 +2,7 @@
  * `dlpack check` as a library call: load the config, get the reports (read with --from, or
  * measured by running bundle and bench), read the baselines, judge every budget.
  */
+import { existsSync } from 'node:fs';
 import { relative } from 'node:path';
 import { DlpackError } from '../errors/dlpack-error.js';
 import { loadConfig } from '../config/load-config.js';
@@ -54,6 +55,16 @@ export async function runCheck(options: CheckOptions = {}): Promise<CheckRun> {
   const baselines: LoadedReport[] = [];
   for (const b of options.baseline ?? []) baselines.push(await readReport(b));
 
+  if (!options.from?.length) {
+    // Every model the config names must exist, budgets or not (a missing model is never a pass).
+    for (const m of config.models) {
+      for (const file of [m.model, m.original]) {
+        if (file && !existsSync(file)) {
+          throw new DlpackError('FILE_NOT_FOUND', `no such file (named in ${relative(cwd, loaded.file) || loaded.file})`, { file: relative(cwd, file) || file });
+        }
+      }
+    }
+  }
   let reports: LoadedReport[];
   if (options.from?.length) {
     reports = [];

@@ -8,7 +8,7 @@ import { DlpackError } from '../errors/dlpack-error.js';
 import { assertNotInput } from '../io/atomic-output.js';
 import { checkMemory, getPlatform, vcpuFor } from '../platforms/index.js';
 import type { Arch, PlatformProfile } from '../platforms/platform-profile.js';
-import { getRuntime, type RuntimeDefinition, type ModelKind } from './runtime-registry.js';
+import { getRuntime, ORT_NODE_INSTALL, packageDir, type RuntimeDefinition, type ModelKind } from './runtime-registry.js';
 import { targetFor, type TargetDefinition } from './target-registry.js';
 
 export interface BundleOptions {
@@ -61,9 +61,20 @@ export function resolveTarget(options: BundleOptions): ResolvedBundle {
   return { profile, target, arch, memoryMb, vcpu: vcpuFor(profile, memoryMb), outDir, zipPath, format };
 }
 
-/** The runtime to bundle: the one asked for, or the target's default for the model's kind; checked against the platform. */
-export function resolveRuntime(options: BundleOptions, resolved: ResolvedBundle, kind: ModelKind): RuntimeDefinition {
-  const runtime = getRuntime(options.runtime ?? resolved.target.defaultRuntime[kind]);
+/**
+ * The runtime to bundle: the one asked for, or the target's default for the model's kind; checked
+ * against the platform. onnxruntime-node is an optional peer of dlpack: when it is the default but
+ * not installed, onnxruntime-web (wasm) is bundled instead and `fallback` says so.
+ */
+export function resolveRuntime(options: BundleOptions, resolved: ResolvedBundle, kind: ModelKind): RuntimeDefinition & { fallback?: string } {
+  const preferred = getRuntime(options.runtime ?? resolved.target.defaultRuntime[kind]);
+  if (options.runtime === undefined && preferred.id === 'onnxruntime-node' && !packageDir(preferred.packageName)) {
+    return {
+      ...getRuntime('onnxruntime-web'),
+      fallback: 'runtime onnxruntime-web (wasm): onnxruntime-node is not installed; for the native runtime (faster cold starts) run ' + ORT_NODE_INSTALL,
+    };
+  }
+  const runtime = preferred;
   if (runtime.kind !== kind) {
     const what = kind === 'onnx' ? 'an ONNX model' : 'a TF.js model';
     throw new DlpackError('USAGE', `runtime ${runtime.id} cannot run ${what}`, {

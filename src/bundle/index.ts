@@ -51,7 +51,7 @@ export async function bundleModel(options: BundleOptions): Promise<BundleReport>
   const model = await readBundledModel(options.model);
   const runtime = resolveRuntime(options, resolved, model.kind);
   const files = runtimeFiles(runtime.id, arch);
-  const notes: string[] = [];
+  const notes: string[] = runtime.fallback ? [runtime.fallback] : [];
   if (options.handler) {
     const check = await checkHandlerExports(options.handler, target);
     if (check.note) notes.push(check.note);
@@ -96,6 +96,8 @@ export async function bundleModel(options: BundleOptions): Promise<BundleReport>
 
   // ---- write the folder (and the zip) atomically
   progress('writing the bundle');
+  // Missing parent folders of -o are created (like mkdir -p), after every check and the build.
+  await fs.mkdir(dirname(resolved.outDir), { recursive: true });
   const zipTmp = resolved.zipPath ? join(dirname(resolved.zipPath), `.dlpack-tmp-${randomBytes(4).toString('hex')}.zip`) : undefined;
   const appDir = (root: string) => (image ? join(root, image.appFolder) : root);
   try {

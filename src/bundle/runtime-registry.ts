@@ -53,6 +53,12 @@ export const RUNTIMES: Record<RuntimeId, RuntimeDefinition> = {
 
 export const RUNTIME_IDS = Object.keys(RUNTIMES) as RuntimeId[];
 
+/**
+ * How to add the native ONNX runtime (an optional peer of dlpack): its install step downloads CUDA
+ * libraries on linux/x64 unless told to skip them; the CPU build ships inside the package.
+ */
+export const ORT_NODE_INSTALL = 'ONNXRUNTIME_NODE_INSTALL=skip npm install -D onnxruntime-node';
+
 const require = createRequire(import.meta.url);
 
 /** The folder of an installed package (resolved from dlpack's own location), or undefined. */
@@ -77,7 +83,9 @@ export function requireInstalled(runtime: RuntimeDefinition): string {
     const hint =
       runtime.id === 'tfjs-node'
         ? 'tfjs-node is an optional dependency and is not installed; use --runtime tfjs-backend-wasm'
-        : `install it beside dlpack: npm install ${runtime.packageName}`;
+        : runtime.id === 'onnxruntime-node'
+          ? `install it beside dlpack: ${ORT_NODE_INSTALL}, or use --runtime onnxruntime-web`
+          : `install it beside dlpack: npm install ${runtime.packageName}`;
     throw new DlpackError('UNSUPPORTED', `runtime ${runtime.id} needs ${runtime.packageName}, which is not installed`, { hint });
   }
   return dir;

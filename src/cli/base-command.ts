@@ -1,6 +1,8 @@
 import { Command, ux, type Interfaces } from '@oclif/core';
 import { wrapUnexpected } from '../errors/dlpack-error.js';
 import { escapeControls, escapeJsonText } from '../errors/safe-text.js';
+import { isParseError, parseErrorToUsage } from './parse-errors.js';
+import { ciDetected } from './progress.js';
 
 type FlagOutput = { [name: string]: unknown };
 type ArgOutput = { [name: string]: unknown };
@@ -8,8 +10,10 @@ type ArgOutput = { [name: string]: unknown };
 /**
  * Base class of every dlpack command: `--json` on every command; errors printed as a single line
  * with the right exit code — unexpected ones too, naming the file and the command (stack only with
- * DEBUG set, e.g. DEBUG=1); and every line written to the terminal passes the one escaping
- * function (src/errors/safe-text.ts), so strings from a model cannot drive the terminal.
+ * DEBUG set, e.g. DEBUG=1); oclif's parser errors (unknown flag, bad value, missing argument) become
+ * one-line usage errors (exit 2) with a "did you mean" instead of the message plus the whole usage
+ * text; and every line written to the terminal passes the one escaping function
+ * (src/errors/safe-text.ts), so strings from a model cannot drive the terminal.
  */
 export abstract class DlpackCommand extends Command {
   static enableJsonFlag = true;
@@ -29,9 +33,15 @@ export abstract class DlpackCommand extends Command {
   }
 
   protected async catch(err: Error & { exitCode?: number; oclif?: unknown }): Promise<unknown> {
-    // oclif's own errors (flag parsing, this.exit) keep oclif's handling
-    if (err && typeof err === 'object' && 'oclif' in err) return super.catch(err);
-    const known = wrapUnexpected(err, { file: this.subject, operation: this.id ?? 'dlpack' });
+    let known;
+    if (isParseError(err)) {
+      known = parseErrorToUsage(err, { id: this.id ?? '', bin: this.config.bin, flags: { ...this.ctor.baseFlags, ...this.ctor.flags } });
+    } else if (err && typeof err === 'object' && 'oclif' in err) {
+      // oclif's own control flow (this.exit) keeps oclif's handling
+      return super.catch(err);
+    } else {
+      known = wrapUnexpected(err, { file: this.subject, operation: this.id ?? 'dlpack' });
+    }
     if (process.env.DEBUG) this.logToStderr(String((known.code === 'INTERNAL' ? (known.cause as Error)?.stack : undefined) ?? known.stack ?? known));
     if (this.jsonEnabled()) this.logJson({ error: known.toJSON() });
     else this.logToStderr(`Error: ${known.oneLine()}`);
@@ -52,6 +62,6 @@ export abstract class DlpackCommand extends Command {
 
   /** True when progress output may be shown: a TTY on stderr, not CI, not --json. */
   protected showProgress(): boolean {
-    return Boolean(process.stderr.isTTY) && !process.env.CI && !this.jsonEnabled();
+    return Boolean(process.stderr.isTTY) && !ciDetected() && !this.jsonEnabled();
   }
 }

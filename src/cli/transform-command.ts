@@ -16,6 +16,7 @@ export abstract class TransformCommand extends DlpackCommand {
     const progress = createProgress({ enabled: this.showProgress() });
     try {
       const report = await transform((m) => progress.update(m));
+      progress.done();
       if (!this.jsonEnabled()) this.log(renderTransformReport(report));
       return report;
     } finally {

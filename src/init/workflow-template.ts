@@ -33,6 +33,10 @@ jobs:
   budgets:
     runs-on: ubuntu-latest
     timeout-minutes: 20
+    env:
+      # onnxruntime-node (an optional peer of dlpack, installed for native bundles) downloads CUDA
+      # libraries at install time unless told to skip them; its CPU build ships in the package.
+      ONNXRUNTIME_NODE_INSTALL: skip
     steps:
       - uses: actions/checkout@v4
       - uses: actions/setup-node@v4

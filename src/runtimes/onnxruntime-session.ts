@@ -1,7 +1,9 @@
 /**
- * onnxruntime-node behind the one runtime interface (InferenceSessionLike). onnxruntime-node is
- * imported lazily, on the first session, never at CLI start-up.
+ * onnxruntime-node behind the one runtime interface (InferenceSessionLike), with onnxruntime-web
+ * (wasm) as the fallback when the native package is not installed. Both are imported lazily, on
+ * the first session, never at CLI start-up.
  */
+import { readFile } from 'node:fs/promises';
 import { DlpackError } from '../errors/dlpack-error.js';
 import type { DType, Dim, TensorInfo } from '../model/model-description.js';
 import type { Feeds, InferenceSessionLike, TensorData, TypedArray } from './runtime.js';
@@ -21,16 +23,25 @@ export interface OnnxSessionOptions {
 }
 
 type OrtModule = typeof import('onnxruntime-node');
+type OrtCommon = Pick<OrtModule, 'InferenceSession' | 'Tensor'>;
+
+/** How to add the native runtime: its install step downloads CUDA files unless told to skip. */
+export const ORT_NODE_HINT = 'ONNXRUNTIME_NODE_INSTALL=skip npm install -D onnxruntime-node';
 
 let ortPromise: Promise<OrtModule> | undefined;
 
+/**
 /**
  * ONNX Runtime's own log level: fatal only. Its error lines (coloured, with C++ source paths)
  * would otherwise reach stderr before dlpack's one-line error, which carries the message anyway.
  */
 const ORT_LOG_SEVERITY = 4;
 
-/** Loads onnxruntime-node once (lazily), its logging silenced before the first session starts it. */
+/**
+ * Loads onnxruntime-node once (lazily), its logging silenced before the first session starts it.
+ * It is an optional peer of dlpack (its install step downloads CUDA libraries unless skipped), so a
+ * missing package is a one-line error with the command that installs it.
+ */
 export async function loadOrt(): Promise<OrtModule> {
   ortPromise ??= import('onnxruntime-node').then(
     (ort) => {
@@ -39,10 +50,55 @@ export async function loadOrt(): Promise<OrtModule> {
     },
     (err: unknown) => {
       ortPromise = undefined;
-      throw new DlpackError('RUNTIME', `onnxruntime-node failed to load: ${(err as Error).message}`, { cause: err });
+      const missing = (err as NodeJS.ErrnoException)?.code === 'ERR_MODULE_NOT_FOUND';
+      throw new DlpackError('RUNTIME', missing ? 'onnxruntime-node is not installed' : `onnxruntime-node failed to load: ${firstLine(err)}`, {
+        hint: missing ? `this needs the native runtime: ${ORT_NODE_HINT}` : undefined,
+        cause: err,
+      });
     },
   );
   return ortPromise;
+}
+
+/** One ONNX runtime as loaded: the module and what to call it in reports. */
+export interface LoadedOnnxRuntime {
+  ort: OrtCommon;
+  id: 'onnxruntime-node' | 'onnxruntime-web';
+  /** e.g. "onnxruntime-node (cpu)" or "onnxruntime-web (wasm; onnxruntime-node is not installed)". */
+  backend: string;
+}
+
+export interface OnnxRuntimeLoaders {
+  native: () => Promise<OrtCommon>;
+  wasm: () => Promise<OrtCommon & { env: { wasm: { numThreads?: number } } }>;
+}
+
+const DEFAULT_LOADERS: OnnxRuntimeLoaders = {
+  native: () => loadOrt(),
+  wasm: () => import('onnxruntime-web'),
+};
+
+/**
+ * The ONNX runtime for local checks, by priority: onnxruntime-node (native), else onnxruntime-web
+ * (WebAssembly, ships with dlpack). The backend string says which one ran and why; when both fail,
+ * one error lists why each failed.
+ */
+export async function loadOnnxRuntime(loaders: OnnxRuntimeLoaders = DEFAULT_LOADERS): Promise<LoadedOnnxRuntime> {
+  let nativeErr: unknown;
+  try {
+    return { ort: await loaders.native(), id: 'onnxruntime-node', backend: 'onnxruntime-node (cpu)' };
+  } catch (err) {
+    nativeErr = err;
+  }
+  const why = (nativeErr as DlpackError)?.message ?? String(nativeErr);
+  try {
+    const web = await loaders.wasm();
+    web.env.wasm.numThreads = 1;
+    (web.env as { logLevel?: string }).logLevel = 'fatal';
+    return { ort: web, id: 'onnxruntime-web', backend: `onnxruntime-web (wasm, 1 thread; ${why})` };
+  } catch (err) {
+    throw new DlpackError('RUNTIME', `no ONNX runtime loads: ${why}; onnxruntime-web: ${firstLine(err)}`, { hint: ORT_NODE_HINT, cause: err });
+  }
 }
 
 const ORT_TYPES: Partial<Record<DType, Tensor.Type>> = {
@@ -70,6 +126,10 @@ function toInfo(meta: InferenceSession.ValueMetadata): TensorInfo {
   return { name: meta.name, dtype: meta.type as DType, shape: meta.shape.map(toDim) };
 }
 
+function firstLine(err: unknown): string {
+  return String((err as Error)?.message ?? err).split('\n')[0].slice(0, 400);
+}
+
 /**
  * What ONNX Runtime's message says, without its plumbing: the "Load model from <path> failed:"
  * prefix, C++ source locations with their function signatures and failed conditions
@@ -93,10 +153,19 @@ export function ortMessage(err: unknown): string {
   return `${node}${m.trim() || String((err as Error)?.message ?? err).split('\n')[0]}`.slice(0, 400);
 }
 
-/** Opens an ONNX model (file path or bytes) in onnxruntime-node's CPU provider. */
+/**
+ * Opens an ONNX model (file path or bytes) in onnxruntime-node's CPU provider, or in
+ * onnxruntime-web when the native runtime is not installed (offline optimization and profiling
+ * need the native one).
+ */
 export async function openOnnxSession(model: string | Uint8Array, options: OnnxSessionOptions = {}): Promise<InferenceSessionLike> {
-  const ort = await loadOrt();
+  const nativeOnly = Boolean(options.optimizedModelFilePath || options.profileFilePrefix);
+  const runtime = nativeOnly
+    ? { ort: await loadOrt(), id: 'onnxruntime-node' as const, backend: 'onnxruntime-node (cpu)' }
+    : await loadOnnxRuntime();
+  const ort = runtime.ort;
   const label = typeof model === 'string' ? model : options.label;
+  if (runtime.id === 'onnxruntime-web' && typeof model === 'string') model = await readFile(model);
   const sessionOptions: InferenceSession.SessionOptions = {
     executionProviders: ['cpu'],
     graphOptimizationLevel: options.graphOptimizationLevel ?? 'all',
@@ -109,18 +178,19 @@ export async function openOnnxSession(model: string | Uint8Array, options: OnnxS
     sessionOptions.enableProfiling = true;
     sessionOptions.profileFilePrefix = options.profileFilePrefix;
   }
+  if (runtime.id === 'onnxruntime-web') sessionOptions.executionProviders = ['wasm'];
   let session: InferenceSession;
   try {
     session = typeof model === 'string'
       ? await ort.InferenceSession.create(model, sessionOptions)
       : await ort.InferenceSession.create(model, sessionOptions);
   } catch (err) {
-    throw new DlpackError('RUNTIME', `onnxruntime-node cannot load the model: ${ortMessage(err)}`, { file: label, cause: err });
+    throw new DlpackError('RUNTIME', `${runtime.id} cannot load the model: ${ortMessage(err)}`, { file: label, cause: err });
   }
   const inputs = session.inputMetadata.map(toInfo);
   const outputs = session.outputMetadata.map(toInfo);
   return {
-    backend: 'onnxruntime-node (cpu)',
+    backend: runtime.backend,
     inputs,
     outputs,
     async run(feeds: Feeds): Promise<Record<string, TensorData>> {
@@ -134,7 +204,7 @@ export async function openOnnxSession(model: string | Uint8Array, options: OnnxS
       try {
         result = await session.run(ortFeeds, { logSeverityLevel: ORT_LOG_SEVERITY });
       } catch (err) {
-        throw new DlpackError('RUNTIME', `onnxruntime-node failed to run the model: ${ortMessage(err)}`, { file: label, cause: err });
+        throw new DlpackError('RUNTIME', `${runtime.id} failed to run the model: ${ortMessage(err)}`, { file: label, cause: err });
       }
       const out: Record<string, TensorData> = {};
       for (const [name, value] of Object.entries(result)) {

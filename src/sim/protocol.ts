@@ -45,6 +45,11 @@ export interface PhaseSample {
    */
   queuedMs?: number;
   /**
+   * Time the main thread was busy (event-loop utilization) while the request waited, ms: tells work
+   * the module left running from a wait for the CPU share (throttled or descheduled, the loop idles).
+   */
+  queuedBusyMs?: number;
+  /**
    * CPU time of the whole process (user + system, all threads), ms, counted from the end of the
    * previous phase when no other phase was in flight (so work done while the request waited counts).
    */

@@ -15,6 +15,7 @@
  * Run as a script only (dist/src/sim/runtime-host.js, or an esbuild bundle of this file when
  * dlpack runs from its TypeScript sources). Handler output goes to this process's stdout/stderr.
  */
+import { performance as hostPerformance } from 'node:perf_hooks';
 import { readdirSync, readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { monotonicMs, type HostReply, type HostRequest, type PhaseSample } from './protocol.js';
@@ -109,6 +110,7 @@ interface Counters {
 interface Phase {
   t0: number;
   queuedMs: number;
+  queuedBusyMs: number;
   from: Counters;
 }
 
@@ -120,6 +122,7 @@ const counters = (): Counters => {
 
 /** Counters when the last phase ended (no phase in flight since): the next phase counts from here. */
 let idleSince = counters();
+let eluSince = hostPerformance.eventLoopUtilization();
 let inFlight = 0;
 
 /** Starts a phase at the time the parent sent its request (never later than now). */
@@ -129,7 +132,10 @@ function begin(sentAt: number | undefined): Phase {
   // With other requests in flight (concurrency), the work before this one is theirs.
   const from = inFlight === 0 ? idleSince : counters();
   inFlight++;
-  return { t0, queuedMs: now - t0, from };
+  // Main-thread busy time while the request waited (event-loop utilization): other threads' CPU
+  // (V8's background GC and compilers, a runtime's thread pool) does not hold the event back.
+  const busy = inFlight === 1 ? hostPerformance.eventLoopUtilization(eluSince).active : 0;
+  return { t0, queuedMs: now - t0, queuedBusyMs: busy, from };
 }
 
 /**
@@ -144,10 +150,14 @@ function finish(p: Phase): PhaseSample {
   const mem = process.memoryUsage();
   const maxRss = process.resourceUsage().maxRSS;
   // CPU read last: the sampling itself (reading /proc) is neither this phase's nor the next one's.
-  if (--inFlight === 0) idleSince = { rqNs, cpu: process.cpuUsage() };
+  if (--inFlight === 0) {
+    idleSince = { rqNs, cpu: process.cpuUsage() };
+    eluSince = hostPerformance.eventLoopUtilization();
+  }
   return {
     ms,
     queuedMs: p.queuedMs,
+    queuedBusyMs: p.queuedBusyMs,
     cpuMs: (cpu.user + cpu.system) / 1000,
     runQueueMs: Number.isFinite(rq) ? Math.max(0, rq) : undefined,
     maxRssBytes: maxRss * 1024,
@@ -158,7 +168,10 @@ function finish(p: Phase): PhaseSample {
 
 /** Between phases (after our own work such as a forced GC): what runs from here counts in the next phase. */
 function markIdle(): void {
-  if (inFlight === 0) idleSince = counters();
+  if (inFlight === 0) {
+    idleSince = counters();
+    eluSince = hostPerformance.eventLoopUtilization();
+  }
 }
 
 function describeError(err: unknown, fallbackType: string): { errorType: string; errorMessage: string } {

@@ -43,6 +43,7 @@ if (engines.length) {
     const workflow = readFileSync(join(dir, '.github/workflows/dlpack.yml'), 'utf8');
     assert.match(workflow, /npx dlpack check --format markdown --output dlpack-check\.md \$baseline/);
     assert.match(workflow, /gh pr comment/);
+    assert.match(workflow, /ONNXRUNTIME_NODE_INSTALL: skip/);
 
     const check = await runCliIn(dir, ['check', '--runs', '2'], { deadlineMs: 40_000 });
     assert.is(check.code, 0, check.stderr + check.stdout);
