@@ -27,7 +27,7 @@ const maybe = hasSharedModels ? test : test.skip;
 
 for (const m of MODELS) {
   const input = join(SHARED_MODELS, 'onnx', `${m.name}.onnx`);
-  const check = { shape: m.shape, samples: 3, runs: 0 };
+  const check = { shape: m.shape, count: 3, runs: 0 };
 
   maybe(`${m.name}: int8-weights (per-tensor and per-channel) runs, cosine ≥ 0.99 on every output`, async () => {
     for (const perChannel of [false, true]) {

@@ -1,16 +1,126 @@
 /**
- * `dlpack quantize` for ONNX: read, (optionally) pre-optimize, rewrite by mode, write atomically.
+ * `dlpack quantize` for ONNX: read, (optionally) pre-optimize, measure what the mode needs on the
+ * check's inputs (fp16: activations float16 cannot hold; int8-weights with samples: the mean input
+ * of each layer, for bias correction), rewrite by mode, and — with --fallback, or when the default
+ * accuracy floor is missed — search the mixed precision that meets the goal. Then write.
  */
 import { basename } from 'node:path';
+import { adaptFeeds, compareRuns, type AccuracyGates } from '../../accuracy/accuracy-check.js';
 import { DlpackError } from '../../errors/dlpack-error.js';
-import { readOnnx, writeOnnx, type OnnxModel } from '../../formats/onnx/index.js';
+import { decodeOnnxBytes, encodeOnnx, readOnnx, writeOnnx, type ModelProto, type OnnxModel } from '../../formats/onnx/index.js';
+import type { TensorData } from '../../runtimes/runtime.js';
+import { FLOAT16_MAX } from '../float16.js';
 import type { QuantizeOptions, TransformOutcome } from '../transform-options.js';
+import { measureActivations, measurableTensors } from './activation-stats.js';
+import { applyBiasCorrection, correctionInput, type QuantizedWeight } from './bias-correction.js';
 import { convertToFloat16 } from './convert-fp16.js';
+import { nodeLabel } from './graph-edit.js';
+import { fp16Units, int8Units, searchOnnxMixedPrecision, type KeepMap, type MixedUnit } from './mixed-precision-onnx.js';
 import { optimizeOnnx } from './optimize-onnx.js';
 import { countNodes } from './prune-initializers.js';
 import { quantizeDynamic } from './quantize-dynamic.js';
 import { quantizeWeightsInt8 } from './quantize-weights.js';
 import type { RewriteResult } from './transform-result.js';
+
+/** Default mixed-precision budget (file bytes as a fraction of the input's). */
+export const DEFAULT_ONNX_MAX_RATIO = { 'int8-weights': 0.3, 'int8-dynamic': 1, fp16: 0.52 } as const;
+/** Activations beyond this share of float16's range keep their nodes float32 (headroom for inputs the samples did not cover). */
+const ACTIVATION_HEADROOM = 0.5;
+
+interface Prepared {
+  /** fp16: nodes kept float32 because an activation they read or write left float16's range. */
+  keepFloat32?: Map<string, string>;
+  /** int8-weights: per-channel means of each quantizable layer's input. */
+  means?: Map<string, Float64Array>;
+  notes: string[];
+}
+
+/** What the mode measures on the check's inputs before rewriting. */
+async function prepare(proto: ModelProto, options: QuantizeOptions): Promise<Prepared> {
+  const feeds = options.checkInputs?.feeds;
+  const notes: string[] = [];
+  if (!feeds?.length) return { notes };
+  const threads = options.check?.threads;
+  if (options.mode === 'fp16') {
+    options.onProgress?.('measuring activation ranges for float16');
+    const names = measurableTensors(proto);
+    const stats = await measureActivations(proto, feeds, names, new Map(), threads);
+    const keep = new Map<string, string>();
+    const g = proto.graph!;
+    const limit = FLOAT16_MAX * ACTIVATION_HEADROOM;
+    const big = new Map([...stats].filter(([, s]) => s.absMax > limit).map(([n, s]) => [n, s.absMax]));
+    for (const n of g.node ?? []) {
+      for (const o of n.output ?? []) if (big.has(o)) keep.set(nodeLabel(n), `kept float32: its output "${o}" reached ${big.get(o)!.toPrecision(3)} on the check inputs (float16 holds ±65504; kept beyond ${limit})`);
+      for (const x of n.input ?? []) if (big.has(x) && !keep.has(nodeLabel(n))) keep.set(nodeLabel(n), `kept float32: reads "${x}", which reached ${big.get(x)!.toPrecision(3)} on the check inputs (float16 holds ±65504)`);
+    }
+    if (keep.size) notes.push(`${big.size} activation(s) exceeded ${limit} on the check inputs (${options.checkInputs!.source}): ${keep.size} node(s) around them kept float32`);
+    return { keepFloat32: keep, notes };
+  }
+  const correct = options.biasCorrection ?? options.checkInputs?.source === 'samples';
+  if (options.mode === 'int8-weights' && correct) {
+    options.onProgress?.('measuring layer input means for bias correction');
+    const axes = new Map<string, number>();
+    for (const n of proto.graph?.node ?? []) {
+      const c = correctionInput(n);
+      if (c) axes.set(c.name, c.axis);
+    }
+    const stats = await measureActivations(proto, feeds, [...axes.keys()], axes, threads);
+    const means = new Map([...stats].filter(([, s]) => s.channelMeans).map(([n, s]) => [n, s.channelMeans!]));
+    // graph inputs are not node outputs: measure them from the feeds directly
+    for (const input of proto.graph?.input ?? []) {
+      const axis = input.name ? axes.get(input.name) : undefined;
+      if (axis === undefined || !input.name) continue;
+      const m = feedMeans(feeds.map((f) => f[input.name!]).filter(Boolean), axis);
+      if (m) means.set(input.name, m);
+    }
+    return { means, notes };
+  }
+  return { notes };
+}
+
+function feedMeans(ts: TensorData[], axis: number): Float64Array | undefined {
+  if (!ts.length || !(ts[0].data instanceof Float32Array)) return undefined;
+  const rank = ts[0].shape.length;
+  const ax = axis < 0 ? rank + axis : axis;
+  const c = ts[0].shape[ax];
+  const sum = new Float64Array(c);
+  let count = 0;
+  for (const t of ts) {
+    if (t.shape[ax] !== c || !(t.data instanceof Float32Array)) return undefined;
+    const inner = t.shape.slice(ax + 1).reduce((a, b) => a * b, 1);
+    for (let i = 0; i < t.data.length; i++) sum[Math.floor(i / inner) % c] += t.data[i];
+    count += t.data.length / c;
+  }
+  return sum.map((x) => x / count);
+}
+
+/** Rewrites `proto` in place by mode, keeping the units in `keep` at higher precision. */
+function rewrite(proto: ModelProto, options: QuantizeOptions, prepared: Prepared, keep: KeepMap = new Map()): RewriteResult {
+  const selection = { opTypes: options.opTypes, excludeNodes: options.excludeNodes, minElements: options.minElements };
+  switch (options.mode) {
+    case 'int8-weights': {
+      const record = prepared.means ? new Map<string, QuantizedWeight>() : undefined;
+      const result = quantizeWeightsInt8(proto, { ...selection, perChannel: options.perChannel, symmetric: options.symmetric, reduceRange: options.reduceRange, keep, record });
+      if (record && prepared.means) {
+        const bc = applyBiasCorrection(proto, record, prepared.means);
+        if (bc.corrected.length) {
+          result.notes.push(`bias correction: ${bc.corrected.length} layer bias(es) shifted by the mean error of their int8 weight on the check inputs (--no-bias-correction turns it off)`);
+        }
+        if (bc.skipped.length) result.notes.push(`bias correction skipped for ${bc.skipped.length} layer(s): ${bc.skipped.slice(0, 3).map((s) => `${s.name} (${s.reason})`).join(', ')}${bc.skipped.length > 3 ? ', …' : ''}`);
+      }
+      return result;
+    }
+    case 'int8-dynamic':
+      return quantizeDynamic(proto, { ...selection, perChannel: options.perChannel, symmetric: options.symmetric, reduceRange: options.reduceRange, kernels: options.kernels, keep });
+    case 'fp16': {
+      const keepFloat32 = new Map(prepared.keepFloat32);
+      for (const [n, k] of keep) keepFloat32.set(n, k.reason);
+      return convertToFloat16(proto, { keepIoTypes: options.keepIoTypes, blockOps: options.blockOps, opTypes: options.opTypes, excludeNodes: options.excludeNodes, keepFloat32 });
+    }
+    default:
+      throw new DlpackError('USAGE', `unknown ONNX quantization mode "${options.mode}"`, { hint: 'use --mode int8-weights, int8-dynamic or fp16' });
+  }
+}
 
 export async function quantizeOnnx(options: QuantizeOptions): Promise<TransformOutcome> {
   const progress = options.onProgress ?? (() => {});
@@ -25,32 +135,150 @@ export async function quantizeOnnx(options: QuantizeOptions): Promise<TransformO
     model = opt.model;
     notes.push(`pre-optimized with ONNX Runtime (basic): ${opt.nodesBefore} → ${opt.nodesAfter} nodes`);
   }
+  checkFallback(options);
+  const baseBytes = await encodeOnnx(model);
+  const fresh = () => decodeOnnxBytes(baseBytes, options.input);
+  const prepared = await prepare(model.proto, options);
+  notes.push(...prepared.notes);
   progress(`rewriting the graph (${options.mode})`);
-  const selection = { opTypes: options.opTypes, excludeNodes: options.excludeNodes, minElements: options.minElements };
-  let result: RewriteResult;
-  switch (options.mode) {
-    case 'int8-weights':
-      result = quantizeWeightsInt8(model.proto, { ...selection, perChannel: options.perChannel, symmetric: options.symmetric, reduceRange: options.reduceRange });
-      break;
-    case 'int8-dynamic':
-      result = quantizeDynamic(model.proto, { ...selection, perChannel: options.perChannel, symmetric: options.symmetric, reduceRange: options.reduceRange, kernels: options.kernels });
-      break;
-    case 'fp16':
-      result = convertToFloat16(model.proto, { keepIoTypes: options.keepIoTypes, blockOps: options.blockOps, opTypes: options.opTypes, excludeNodes: options.excludeNodes });
-      break;
-    default:
-      throw new DlpackError('USAGE', `unknown ONNX quantization mode "${options.mode}"`, { hint: 'use --mode int8-weights, int8-dynamic or fp16' });
+  let proto = await fresh();
+  let result = rewrite(proto, options, prepared);
+  let mixedPrecision: TransformOutcome['mixedPrecision'];
+  const mixed = await maybeMixedPrecision(options, model.proto, baseBytes.length, proto, result, prepared, fresh);
+  if (mixed) {
+    ({ proto, result, mixedPrecision } = mixed);
+    notes.push(...mixed.notes);
   }
   if (result.changed.length === 0) notes.push('nothing was quantized: no tensor matched the mode and options');
   progress('writing the model');
-  await writeOnnx(model, options.output, { externalData: hadExternal ? { file: `${basename(options.output)}.data` } : 'inline' });
+  await writeOnnx(proto, options.output, { externalData: hadExternal ? { file: `${basename(options.output)}.data` } : 'inline' });
   return {
     outputModel: options.output,
     changed: result.changed,
     skipped: result.skipped,
     notes: [...notes, ...result.notes],
-    nodes: { before: nodesBefore, after: countNodes(model.proto.graph) },
+    nodes: { before: nodesBefore, after: countNodes(proto.graph) },
+    mixedPrecision,
   };
+}
+
+function checkFallback(options: QuantizeOptions): void {
+  const f = options.fallback;
+  if (!f || f === 'none') return;
+  const file = options.input;
+  if (f === 'uint16') throw new DlpackError('USAGE', '--fallback uint16 is for TF.js; ONNX falls back to float32 or float16', { file });
+  if (options.mode === 'fp16' && f === 'float16') throw new DlpackError('USAGE', '--fallback float16 is no wider than --mode fp16; use --fallback float32', { file });
+  if (options.check?.enabled === false) throw new DlpackError('USAGE', '--fallback needs the accuracy check; drop --no-check', { file });
+  if (options.check?.minCosine === undefined && options.check?.minTop1 === undefined && options.check?.maxError === undefined) {
+    throw new DlpackError('USAGE', `--fallback ${f} needs a goal: --min-cosine (e.g. 0.99) and/or --min-top1`, { file });
+  }
+}
+
+/** Runs the mixed-precision search when asked (--fallback) or when the default floor is missed. */
+async function maybeMixedPrecision(
+  options: QuantizeOptions,
+  original: ModelProto,
+  inputBytes: number,
+  proto: ModelProto,
+  result: RewriteResult,
+  prepared: Prepared,
+  fresh: () => Promise<ModelProto>,
+) {
+  const check = options.check ?? {};
+  const feeds = options.checkInputs?.feeds;
+  const explicit = options.fallback !== undefined && options.fallback !== 'none';
+  const auto = options.fallback === undefined && (check.defaults?.length ?? 0) > 0;
+  if ((!explicit && !auto) || check.enabled === false || !feeds?.length) return undefined;
+  const goal: AccuracyGates = { minCosine: check.minCosine, minTop1: check.minTop1, maxError: check.maxError, defaults: check.defaults };
+  const mode = options.mode!;
+  // the default search keeps int8 units as float16 weights (half the bytes of float32, as exact for these weights)
+  const fallback = explicit ? (options.fallback as 'float32' | 'float16') : mode === 'fp16' ? 'float32' : 'float16';
+  const maxRatio = options.maxRatio ?? DEFAULT_ONNX_MAX_RATIO[mode];
+  if (!(maxRatio > 0)) throw new DlpackError('USAGE', `--max-ratio must be a number > 0, got ${maxRatio}`, { file: options.input });
+
+  // the original's outputs on the check's inputs, computed once
+  const { openOnnxSession } = await import('../../runtimes/onnxruntime-session.js');
+  const origBytes = await encodeOnnx(original);
+  const session = await openOnnxSession(origBytes, { threads: check.threads, label: options.input });
+  const reference: Record<string, TensorData>[] = [];
+  const outputNames = session.outputs.map((o) => o.name);
+  try {
+    for (const f of feeds) reference.push(await session.run(adaptFeeds(f, session.inputs)));
+  } finally {
+    await session.dispose();
+  }
+  const firstBytes = await encodeOnnx(proto);
+  if (auto) {
+    // the plain result first: no search when it already meets the floor
+    const s = await openOnnxSession(firstBytes, { threads: check.threads, label: options.output });
+    const gots: Record<string, TensorData>[] = [];
+    try {
+      for (const f of feeds) gots.push(await s.run(adaptFeeds(f, s.inputs)));
+    } finally {
+      await s.dispose();
+    }
+    const outs = compareRuns(outputNames, reference, gots);
+    const { goalShortfall } = await import('./mixed-precision-onnx.js');
+    if (goalShortfall(outs, goal) === 0 || outs.some((o) => o.degenerate)) return undefined;
+  }
+  const floatTensors = new Set(measurableTensors(original));
+  for (const i of original.graph?.input ?? []) if (i.name) floatTensors.add(i.name);
+  let units: MixedUnit[];
+  if (mode === 'fp16') units = fp16Units(original, floatTensors, new Set(result.skipped.map((s) => s.name)));
+  else units = int8Units(original, result.changed.map((c) => c.name), mode === 'int8-weights' ? 'weight' : 'node', floatTensors, fallback === 'float32' ? 3 : 1);
+  const budget = Math.max(maxRatio * inputBytes, firstBytes.length);
+  const r = await searchOnnxMixedPrecision({
+    original,
+    units,
+    fallback,
+    low: mode === 'fp16' ? 'float16' : 'int8',
+    goal,
+    maxBytes: budget,
+    feeds,
+    outputNames,
+    reference,
+    threads: check.threads,
+    onProgress: options.onProgress,
+    async build(keep) {
+      const p = await fresh();
+      rewrite(p, options, prepared, keep);
+      return { proto: p, bytes: await encodeOnnx(p) };
+    },
+  });
+  const finalProto = await fresh();
+  const finalResult = rewrite(finalProto, options, prepared, r.keep);
+  const digits = (x: number) => x.toFixed(4);
+  const minCos = (o: typeof r.outputs) => digits(Math.min(...o.map((x) => x.cosine)));
+  const why = explicit ? `--fallback ${fallback}` : `the default accuracy floor was missed at plain ${mode} (--fallback none fails instead)`;
+  const notes = [
+    `mixed precision (${why}; goal ${goalText(goal)} on every output, budget ${(budget / inputBytes).toFixed(3)}× of the input file): ${r.keep.size} of ${units.length} unit(s) kept ${fallback}; min cosine ${minCos(r.baseline)} → ${minCos(r.outputs)}; ${r.measured} candidate model(s) measured`,
+  ];
+  if (!r.met) {
+    notes.push(
+      `goal not met within --max-ratio ${maxRatio}${r.overBudget.length ? `: ${r.overBudget.length} more unit(s) that help did not fit (${r.overBudget.slice(0, 4).join(', ')}${r.overBudget.length > 4 ? ', …' : ''})` : ''}; raise --max-ratio or relax the goal`,
+    );
+  }
+  return {
+    proto: finalProto,
+    result: finalResult,
+    notes,
+    mixedPrecision: {
+      fallback,
+      goal: { minCosine: goal.minCosine, minTop1: goal.minTop1 },
+      maxRatio: budget / inputBytes,
+      met: r.met,
+      measured: r.measured,
+      kept: [...r.keep].map(([name, k]) => ({ name, precision: k.precision, reason: k.reason })),
+    } satisfies TransformOutcome['mixedPrecision'],
+  };
+}
+
+function goalText(g: AccuracyGates): string {
+  const parts: string[] = [];
+  if (g.minCosine !== undefined) parts.push(`cosine ≥ ${g.minCosine}`);
+  if (g.minTop1 !== undefined) parts.push(`top-1 ≥ ${g.minTop1 * 100}%${g.defaults?.includes('minTop1') ? ' on probability outputs' : ''}`);
+  if (g.maxError !== undefined) parts.push(`max abs error ≤ ${g.maxError}`);
+  return parts.join(', ');
 }
 
 /** `dlpack convert --optimize` for ONNX. */
