@@ -155,6 +155,11 @@ export function applyGates(outputs: OutputAccuracy[], g: AccuracyGates): Accurac
 
 const FLAG = { minCosine: '--min-cosine', minTop1: '--min-top1' } as const;
 
+/** Enough digits to tell a cosine from a limit close to 1 (0.99999 needs 6). */
+function cosineDigits(limit: number): number {
+  return Math.min(12, Math.max(5, Math.ceil(-Math.log10(Math.max(1e-12, 1 - Math.min(limit, 1)))) + 2));
+}
+
 /** The one-line reason an accuracy gate failed (naming the flag that relaxes a default), or undefined when it held. */
 export function gateFailure(accuracy: AccuracyReport | undefined): string | undefined {
   const g = accuracy?.gates;
@@ -169,7 +174,7 @@ export function gateFailure(accuracy: AccuracyReport | undefined): string | unde
     const f = outputFails(o, g);
     const why: string[] = [];
     if (f.error) why.push(`max abs error ${o.maxAbsError.toPrecision(3)} (limit ${g.maxError})`);
-    if (f.cosine) why.push(`cosine ${o.cosine.toFixed(5)}${g.defaults?.includes('minCosine') ? ` < ${g.minCosine}${floor('minCosine')}` : floor('minCosine')}`);
+    if (f.cosine) why.push(`cosine ${o.cosine.toFixed(cosineDigits(g.minCosine!))}${g.defaults?.includes('minCosine') ? ` < ${g.minCosine}${floor('minCosine')}` : floor('minCosine')}`);
     if (f.top1) why.push(`top-1 agreement ${(o.top1Agreement! * 100).toFixed(1)}%${g.defaults?.includes('minTop1') ? ` < ${g.minTop1! * 100}%${floor('minTop1')}` : ` (min ${g.minTop1! * 100}%)`}`);
     if (why.length) parts.push(`output "${o.name}": ${why.join(', ')}`);
   }

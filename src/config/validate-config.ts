@@ -4,6 +4,7 @@
  * unknown keys read "Unknown option x" (like size-limit), with a "did you mean" when one is close.
  */
 import type { ErrorObject } from 'ajv';
+import { closest } from '../errors/did-you-mean.js';
 import { DlpackError } from '../errors/dlpack-error.js';
 import { CONFIG_SCHEMA } from './config-schema.js';
 import type { DlpackConfig } from './config-types.js';
@@ -36,32 +37,6 @@ export function keyPath(instancePath: string, extra?: string): string {
   let out = '';
   for (const p of parts) out += /^\d+$/.test(p) ? `[${p}]` : out ? `.${p}` : p;
   return out || '(top level)';
-}
-
-function editDistance(a: string, b: string): number {
-  a = a.toLowerCase();
-  b = b.toLowerCase();
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0];
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const cur = row[j];
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = cur;
-    }
-  }
-  return row[b.length];
-}
-
-function closest(name: string, options: string[]): string | undefined {
-  let best: string | undefined;
-  let bestD = Infinity;
-  for (const o of options) {
-    const d = editDistance(name, o);
-    if (d < bestD) [best, bestD] = [o, d];
-  }
-  return best !== undefined && bestD <= Math.max(2, Math.floor(name.length / 3)) ? best : undefined;
 }
 
 function exampleFor(instancePath: string): string {

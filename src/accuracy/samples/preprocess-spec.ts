@@ -3,6 +3,7 @@
  * flags and in a config's `preprocess` block), named presets for common model families, and the
  * checks that turn a bad key or value into one line naming it. Pure data: no decoding here.
  */
+import { closest } from '../../errors/did-you-mean.js';
 import { DlpackError } from '../../errors/dlpack-error.js';
 
 export type Layout = 'NCHW' | 'NHWC';
@@ -16,7 +17,7 @@ export interface PreprocessSpec {
   // ---- images
   layout?: Layout;
   channels?: ChannelOrder;
-  /** Target height/width; one alone keeps the aspect ratio for the other. Default: the model's fixed dims, else the image's. */
+  /** Target height/width (`size` HxW sets both); one alone keeps the aspect ratio for the other. Default: the model's fixed dims, else the image's. */
   height?: number;
   width?: number;
   /** With both height and width: fit inside keeping the aspect ratio (width rounded up), pad the rest with `pad`. */
@@ -107,11 +108,6 @@ export interface SpecSource {
   file?: string;
 }
 
-function closest(name: string, options: string[]): string | undefined {
-  const lower = name.toLowerCase().replace(/[-_]/g, '');
-  return options.find((o) => o.toLowerCase() === lower) ?? options.find((o) => o.toLowerCase().startsWith(lower.slice(0, 3)));
-}
-
 function fail(source: SpecSource, message: string, hint?: string): never {
   throw new DlpackError(source.file ? 'CONFIG' : 'USAGE', `${source.where}: ${message}`, { file: source.file, hint });
 }
@@ -168,9 +164,16 @@ function evalFraction(v: string): string | number {
 /** Builds a spec from an object (a config block, or parsed flags): preset first, keys over it. */
 export function buildSpec(raw: Record<string, unknown>, source: SpecSource): PreprocessSpec {
   const spec: PreprocessSpec = {};
+  if (raw.size !== undefined) {
+    const v = raw.size;
+    const m = Array.isArray(v) && v.length === 2 ? [String(v[0]), String(v[1])] : String(v).match(/^\s*(\d+)\s*[x×,]\s*(\d+)\s*$/i)?.slice(1);
+    if (!m) fail(source, `size must be HxW (e.g. 48x192) or [H, W], got ${JSON.stringify(v)}`);
+    raw = { ...raw, height: raw.height ?? m[0], width: raw.width ?? m[1] };
+    delete raw.size;
+  }
   for (const key of Object.keys(raw)) {
     if (!(key in KEYS)) {
-      const near = closest(key, PREPROCESS_KEYS);
+      const near = closest(key, [...PREPROCESS_KEYS, 'size']);
       fail(source, `Unknown option "${key}"${near ? ` (did you mean "${near}"?)` : ''}`, `keys: ${PREPROCESS_KEYS.join(', ')}`);
     }
   }
@@ -210,13 +213,6 @@ export function parsePreprocessFlags(flags: string[] = []): PreprocessSpec | und
       }
       const key = part.slice(0, eq).trim();
       const value = part.slice(eq + 1).trim();
-      if (key === 'size') {
-        const m = value.match(/^(\d+)\s*[x×,]\s*(\d+)$/i);
-        if (!m) fail(source, `size must be HxW (e.g. 48x192), got "${value}"`);
-        raw.height = m[1];
-        raw.width = m[2];
-        continue;
-      }
       raw[toCamel(key)] = value;
     }
   }

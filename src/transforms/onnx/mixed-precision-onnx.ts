@@ -10,7 +10,8 @@
  *     outputs minus the error already present at its inputs (ORT's qdq_loss_debug comparison);
  *  2. grow: keep units in rank order in batches of 1, 1, 2, 4, 8, …, measuring the real candidate
  *     model on the check's inputs after each batch, until the goal holds; bisect the last batch;
- *  3. prune: try the costliest kept units back at low precision (kept there when the goal holds);
+ *  3. prune: try the costliest kept units back at low precision (kept there when the goal holds):
+ *     the costlier half, at most 8, within the budget; up to 64 when the mix is over it;
  *  4. budget: the best measured mix within --max-ratio; the goal missed within it is reported.
  */
 import { compareRuns, type AccuracyGates } from '../../accuracy/accuracy-check.js';
@@ -77,7 +78,7 @@ export function goalShortfall(outputs: OutputAccuracy[], goal: AccuracyGates): n
   return s;
 }
 
-const MAX_PRUNE_TRIES = 16;
+const MAX_PRUNE_TRIES = 8;
 /** Prune tries when the mix that meets the goal is over the budget. */
 const MAX_PRUNE_TRIES_OVER_BUDGET = 64;
 /** Input sets used for the layer-wise ranking (each exposes every activation of both models). */
@@ -213,7 +214,9 @@ export async function searchOnnxMixedPrecision(input: OnnxMixedInput): Promise<O
   if (met(current.outputs)) {
     // 3: prune the costliest kept units
     const extra = new Map(input.units.map((u) => [u.name, u.extraBytes]));
-    const byCost = [...kept].sort((x, y) => extra.get(y)! - extra.get(x)!).slice(0, fits(current) ? MAX_PRUNE_TRIES : MAX_PRUNE_TRIES_OVER_BUDGET);
+    // within the budget, pruning only trims bytes: the costlier half, a few tries; over it, it must find room
+    const tries = fits(current) ? Math.min(MAX_PRUNE_TRIES, Math.ceil(kept.size / 2)) : MAX_PRUNE_TRIES_OVER_BUDGET;
+    const byCost = [...kept].sort((x, y) => extra.get(y)! - extra.get(x)!).slice(0, tries);
     for (const [i, n] of byCost.entries()) {
       progress(`mixed precision: trying ${n} back at ${input.low} (${i + 1}/${byCost.length})`);
       kept.delete(n);
