@@ -20,7 +20,7 @@ export async function decodeWav(bytes: Buffer, file: string, expected: { rate: n
   } catch (err) {
     throw new DlpackError('USAGE', `not a readable WAV file (${String((err as Error).message).slice(0, 160)})`, { file, cause: err });
   }
-  const fmt = wav.fmt as { sampleRate: number; numChannels: number; bitsPerSample: number };
+  const fmt = { ...(wav.fmt as { sampleRate: number; numChannels: number; bitsPerSample: number }) };
   const data = wav.data as { chunkSize: number; samples: Uint8Array };
   if (!data.samples?.length) throw new DlpackError('USAGE', 'WAV file has no samples', { file });
   if (data.samples.length < data.chunkSize) {

@@ -16,11 +16,12 @@
  */
 import { compareRuns, type AccuracyGates } from '../../accuracy/accuracy-check.js';
 import { toNumbers } from '../../accuracy/compare-outputs.js';
-import type { ModelProto, NodeProto } from '../../formats/onnx/index.js';
+import type { ModelProto, NodeProto, TensorProto } from '../../formats/onnx/index.js';
+import { tensorToTypedArray } from '../../formats/onnx/index.js';
 import type { OutputAccuracy } from '../../report/report-schemas.js';
 import type { Feeds, TensorData } from '../../runtimes/runtime.js';
 import { measurableTensors, openExposed } from './activation-stats.js';
-import { nodeLabel } from './graph-edit.js';
+import { forEachGraph, nodeLabel } from './graph-edit.js';
 
 export type KeepMap = Map<string, { precision: 'float32' | 'float16'; reason: string }>;
 
@@ -35,6 +36,8 @@ export interface MixedUnit {
   outputs: string[];
   inputs: string[];
   extraBytes: number;
+  /** For units whose activations cannot be measured (inside If/Loop bodies): the weight's own relative int8 error. */
+  weightError?: number;
 }
 
 export interface OnnxMixedInput {
@@ -120,7 +123,12 @@ export async function rankUnits(input: OnnxMixedInput, converted: ModelProto): P
   const rel = (n: string) => (signal.get(n) ? noise.get(n)! / signal.get(n)! : 0);
   const out = new Map<string, { harm: number; error: number }>();
   for (const u of input.units) {
-    const error = Math.max(0, ...u.outputs.filter((n) => signal.has(n)).map(rel));
+    const measured = u.outputs.filter((n) => signal.has(n));
+    if (!measured.length) {
+      out.set(u.name, { harm: u.weightError ?? 0, error: u.weightError ?? 0 });
+      continue;
+    }
+    const error = Math.max(0, ...measured.map(rel));
     const upstream = Math.max(0, ...u.inputs.filter((n) => signal.has(n)).map(rel));
     out.set(u.name, { harm: Math.max(0, error - upstream), error });
   }
@@ -259,18 +267,36 @@ export function fp16Units(original: ModelProto, floatTensors: Set<string>, skipp
   return out;
 }
 
-/** Units of int8-weights (weights) or int8-dynamic (nodes), from the readers in the original graph. */
-export function int8Units(original: ModelProto, changed: string[], by: 'weight' | 'node', floatTensors: Set<string>, fallbackBytesPerElement: number): MixedUnit[] {
-  const g = original.graph!;
-  const size = new Map<string, number>();
-  for (const t of g.initializer ?? []) if (t.name) size.set(t.name, (t.dims ?? []).reduce((a: number, b) => a * Number(b), 1));
-  for (const n of g.node ?? []) {
-    const v = n.op_type === 'Constant' ? n.attribute?.find((x) => x.name === 'value')?.t : undefined;
-    if (v && n.output?.[0]) size.set(n.output[0], (v.dims ?? []).reduce((a: number, b) => a * Number(b), 1));
+/** Relative error (1/SQNR) of a weight at symmetric int8 per tensor: the rank of units whose activations are not measured. */
+function int8WeightError(values: Float32Array): number {
+  let max = 0;
+  for (const v of values) max = Math.max(max, Math.abs(v));
+  if (!(max > 0)) return 0;
+  const step = max / 127;
+  let s = 0;
+  let e = 0;
+  for (const v of values) {
+    s += v * v;
+    e += (v - Math.round(v / step) * step) ** 2;
   }
+  return s ? e / s : 0;
+}
+
+/** Units of int8-weights (weights) or int8-dynamic (nodes), from their readers in the original graph (subgraphs included). */
+export function int8Units(original: ModelProto, changed: string[], by: 'weight' | 'node', floatTensors: Set<string>, fallbackBytesPerElement: number): MixedUnit[] {
+  const tensors = new Map<string, TensorProto>();
   const readers = new Map<string, NodeProto[]>();
-  for (const n of g.node ?? []) for (const x of n.input ?? []) if (x) (readers.get(x) ?? readers.set(x, []).get(x)!).push(n);
-  const byLabel = new Map((g.node ?? []).map((n) => [nodeLabel(n), n]));
+  const byLabel = new Map<string, NodeProto>();
+  forEachGraph(original.graph!, (g) => {
+    for (const t of g.initializer ?? []) if (t.name) tensors.set(t.name, t);
+    for (const n of g.node ?? []) {
+      const v = n.op_type === 'Constant' ? n.attribute?.find((x) => x.name === 'value')?.t : undefined;
+      if (v && n.output?.[0]) tensors.set(n.output[0], v);
+      for (const x of n.input ?? []) if (x) (readers.get(x) ?? readers.set(x, []).get(x)!).push(n);
+      byLabel.set(nodeLabel(n), n);
+    }
+  });
+  const size = (name: string) => (tensors.get(name)?.dims ?? []).reduce((a: number, b) => a * Number(b), 1);
   const out: MixedUnit[] = [];
   for (const name of changed) {
     const nodes = by === 'weight' ? readers.get(name) ?? [] : byLabel.has(name) ? [byLabel.get(name)!] : [];
@@ -280,7 +306,9 @@ export function int8Units(original: ModelProto, changed: string[], by: 'weight' 
     for (const n of nodes) for (const o of n.output ?? []) for (const r of readers.get(o) ?? []) if (r.op_type === 'Add') outputs.push(...(r.output ?? []).filter((x) => floatTensors.has(x)));
     const inputs = nodes.flatMap((n) => (n.input ?? []).filter((x) => x && x !== name && floatTensors.has(x)));
     const w = by === 'weight' ? name : nodes[0].input?.[1] ?? '';
-    out.push({ name, outputs, inputs, extraBytes: (size.get(w) ?? 0) * fallbackBytesPerElement });
+    const t = tensors.get(w);
+    const weightError = t && t.data_type === 1 ? int8WeightError(tensorToTypedArray(t) as Float32Array) : undefined;
+    out.push({ name, outputs, inputs, extraBytes: size(w) * fallbackBytesPerElement, weightError });
   }
   return out;
 }

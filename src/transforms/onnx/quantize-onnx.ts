@@ -17,7 +17,7 @@ import { convertToFloat16 } from './convert-fp16.js';
 import { nodeLabel } from './graph-edit.js';
 import { fp16Units, int8Units, searchOnnxMixedPrecision, type KeepMap, type MixedUnit } from './mixed-precision-onnx.js';
 import { optimizeOnnx } from './optimize-onnx.js';
-import { countNodes } from './prune-initializers.js';
+import { countNodes, pruneUnusedInitializers } from './prune-initializers.js';
 import { quantizeDynamic } from './quantize-dynamic.js';
 import { quantizeWeightsInt8 } from './quantize-weights.js';
 import type { RewriteResult } from './transform-result.js';
@@ -103,6 +103,7 @@ function rewrite(proto: ModelProto, options: QuantizeOptions, prepared: Prepared
       const result = quantizeWeightsInt8(proto, { ...selection, perChannel: options.perChannel, symmetric: options.symmetric, reduceRange: options.reduceRange, keep, record });
       if (record && prepared.means) {
         const bc = applyBiasCorrection(proto, record, prepared.means);
+        pruneUnusedInitializers(proto); // the biases replaced by their corrected copies
         if (bc.corrected.length) {
           result.notes.push(`bias correction: ${bc.corrected.length} layer bias(es) shifted by the mean error of their int8 weight on the check inputs (--no-bias-correction turns it off)`);
         }
