@@ -50,15 +50,16 @@ function outside(base: string, p: string): boolean {
 
 /** Lists the sample files `spec` names (relative to `cwd`). */
 export async function listSampleFiles(spec: string, cwd = process.cwd()): Promise<SampleListing> {
-  const full = resolve(cwd, spec);
   if (GLOB_CHARS.test(spec)) return listGlob(spec, cwd);
+  let full: string;
   let st;
   try {
-    st = await fs.lstat(full);
+    // the path the user named may be a link (followed once, here); entries inside it may not
+    full = await fs.realpath(resolve(cwd, spec));
+    st = await fs.stat(full);
   } catch (err) {
     throw new DlpackError('FILE_NOT_FOUND', 'no such sample file or folder', { file: spec, cause: err });
   }
-  if (st.isSymbolicLink()) st = await fs.stat(full); // the path the user named may be a link; its entries may not
   if (st.isFile()) {
     const kind = sampleKind(full);
     if (!kind) throw new DlpackError('USAGE', `not a sample file dlpack reads (${SAMPLE_EXTENSIONS.join(', ')})`, { file: spec });
