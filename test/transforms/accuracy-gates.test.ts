@@ -211,6 +211,23 @@ test('ONNX mixed precision: --fallback float32 --min-cosine meets the goal with 
   }
 });
 
+test('ONNX mixed precision for int8-dynamic (nodes kept with float16 weights) and fp16 (nodes kept float32)', async () => {
+  const input = join(tmp.dir, 'deep.onnx'); // written by the test above
+  for (const [mode, fallback] of [['int8-dynamic', 'float16'], ['fp16', 'float32']] as const) {
+    const plain = await quantizeModel({ input, output: join(tmp.dir, `deep.${mode}.plain.onnx`), mode, minElements: 0, perChannel: false, check: { runs: 0, count: 4, minCosine: 0, minTop1: 0 } });
+    const base = minCosine(plain.accuracy!);
+    const goal = 1 - (1 - base) / 2;
+    assert.ok(goal < 1, `${mode}: plain cosine ${base}`);
+    const r = await quantizeModel({ input, output: join(tmp.dir, `deep.${mode}.mixed.onnx`), mode, minElements: 0, perChannel: false, fallback, maxRatio: 1, check: { runs: 0, count: 4, minCosine: goal, minTop1: 0 } });
+    const m = r.mixedPrecision!;
+    assert.ok(m.met && m.kept.length > 0, `${mode}: ${JSON.stringify(m)}`);
+    assert.ok(minCosine(r.accuracy!) >= goal);
+    for (const k of m.kept) assert.match(k.reason, new RegExp(`kept ${fallback} instead of ${mode === 'fp16' ? 'float16' : 'int8'} \\(mixed precision\\)`));
+    if (mode === 'int8-dynamic') assert.ok(r.changed.some((c) => /weight float16 ← float32 .* computes in float32 — kept float16/.test(c.what)), r.changed.map((c) => c.what).join('\n'));
+    else assert.ok(r.skipped.some((s) => /kept float32 instead of float16/.test(s.reason)));
+  }
+});
+
 test('--samples N (the old count) fails naming --count; --preprocess needs --samples', async () => {
   const input = join(ROOT, 'fixtures/models/mlp.onnx');
   const r = await runCli(['quantize', input, '--mode', 'fp16', '-o', join(tmp.dir, 'm.onnx'), '--samples', '5'], { deadlineMs: 30_000 });
