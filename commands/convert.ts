@@ -8,10 +8,10 @@ import { convertModel } from '../src/transforms/convert-model.js';
 export default class Convert extends TransformCommand {
   static summary = 'Optimize an ONNX model offline, or convert a Keras model to TF.js, and report what changed.';
   static description =
-    'ONNX --optimize basic|extended: ONNX Runtime graph optimization saved to a file (basic: standard ops only, runs anywhere; extended: adds ONNX Runtime fused ops), unused initializers removed; reports nodes and bytes before/after and checks the outputs still match. Keras .h5/.keras --to tfjs: a TF.js layers model with no Python.';
+    'ONNX --optimize basic|extended: ONNX Runtime graph optimization saved to a file (basic: standard ops only, runs anywhere; extended: adds ONNX Runtime fused ops), unused initializers removed; reports nodes and bytes before/after and checks the outputs still match (on --samples when given); a failed --min-cosine/--max-error gate writes nothing. Keras .h5/.keras --to tfjs: a TF.js layers model with no Python.';
   static examples = [
     '<%= config.bin %> <%= command.id %> model.onnx --optimize basic -o model.opt.onnx',
-    '<%= config.bin %> <%= command.id %> ppocr_cls.onnx --optimize extended --shape x=1,3,48,192 -o cls.opt.onnx --json',
+    '<%= config.bin %> <%= command.id %> ppocr_cls.onnx --optimize extended --samples text-lines/ --preprocess paddleocr-cls --min-cosine 0.9999 -o cls.opt.onnx --json',
     '<%= config.bin %> <%= command.id %> model.h5 --to tfjs -o web_model',
   ];
   static args = { model: Args.string({ description: 'model file: .onnx, Keras .h5 or .keras', required: true }) };

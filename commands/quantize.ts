@@ -8,11 +8,13 @@ import { quantizeModel } from '../src/transforms/quantize-model.js';
 export default class Quantize extends TransformCommand {
   static summary = 'Shrink a model (int8 or float16 weights) and report what it cost in accuracy and latency.';
   static description =
-    'ONNX (--mode): int8-weights stores MatMul/Gemm/Conv/Gather/LSTM weights as int8 with DequantizeLinear (QDQ); int8-dynamic computes MatMul/Gemm in int8 with activations quantized at run time (what ONNX Runtime quantize_dynamic writes); fp16 stores and computes in float16 with float32 inputs/outputs. TF.js (--dtype): uint8/uint16 affine or float16 weights, as tensorflowjs_converter writes them. Then both models run on the same inputs: per-output max/mean abs error, cosine, top-1 agreement, p50 latency; --max-error/--min-cosine turn it into a gate (exit 1).';
+    'ONNX (--mode): int8-weights stores MatMul/Gemm/Conv/Gather/LSTM weights as int8 (per channel by default) with DequantizeLinear (QDQ), biases corrected on --samples; int8-dynamic computes MatMul/Gemm in int8 with activations quantized at run time (what ONNX Runtime quantize_dynamic writes); fp16 stores and computes in float16 with float32 inputs/outputs, and keeps float32 every node whose weights or measured activations fall outside float16 range. TF.js (--dtype): uint8/uint16 affine or float16 weights, as tensorflowjs_converter writes them. Then both models run on the same inputs — real ones with --samples (images, audio, .npy/.npz; --preprocess says how), else generated — per output: max/mean abs error, cosine, SQNR, top-1 agreement; p50 latency. The default accuracy floor (cosine ≥ 0.99 on every output, top-1 ≥ 99% on probability outputs) and --max-error/--min-cosine/--min-top1 are gates: when one fails, or the reference outputs are degenerate on the inputs used, the command exits 1 and writes nothing. --fallback float32|float16 keeps the nodes that hurt accuracy most in higher precision until the goal holds.';
   static examples = [
-    '<%= config.bin %> <%= command.id %> model.onnx --mode int8-weights --per-channel -o model.int8.onnx',
-    '<%= config.bin %> <%= command.id %> model.onnx --mode int8-dynamic -o model.dyn.onnx --min-cosine 0.99',
-    '<%= config.bin %> <%= command.id %> ppocr_cls.onnx --mode fp16 --shape x=1,3,48,192 -o cls.fp16.onnx --json',
+    '<%= config.bin %> <%= command.id %> det.onnx --mode int8-weights --samples text-lines/ --preprocess paddleocr-det -o det.int8.onnx',
+    '<%= config.bin %> <%= command.id %> rec.onnx --mode fp16 --samples "text-lines/*.png" --preprocess paddleocr-rec -o rec.fp16.onnx --json',
+    '<%= config.bin %> <%= command.id %> classifier.onnx --mode int8-weights --samples photos/ --preprocess imagenet --fallback float16 --min-cosine 0.995 --max-ratio 0.3 -o classifier.int8.onnx',
+    '<%= config.bin %> <%= command.id %> silero_vad.onnx --mode int8-dynamic --samples speech/ --preprocess audio -o vad.dyn.onnx',
+    '<%= config.bin %> <%= command.id %> model.onnx --mode int8-dynamic -o model.dyn.onnx --count 20 --min-cosine 0.98',
     '<%= config.bin %> <%= command.id %> web_model/model.json --dtype uint8 -o web_model_uint8',
     '<%= config.bin %> <%= command.id %> web_model/model.json --dtype uint8 --fallback float16 --min-cosine 0.99 --max-ratio 0.3 -o web_model_mixed',
     '<%= config.bin %> <%= command.id %> web_model/model.json --dtype uint8 --per-channel --equalize --fallback float16 --min-cosine 0.99 -o web_model_pc',
@@ -24,7 +26,12 @@ export default class Quantize extends TransformCommand {
     dtype: Flags.string({ description: 'TF.js weight dtype', options: ['uint8', 'uint16', 'float16'] }),
     'per-channel': Flags.boolean({
       description:
-        'one scale per output channel. ONNX: Conv axis 0, Gemm by transB, MatMul columns. TF.js graph models (uint8/uint16): kernels of Conv2D/depthwise/MatMul stored divided by float16 per-channel scales, multiplied back by an added Mul node that stock tfjs runs',
+        'one scale per output channel. ONNX (default on; --no-per-channel for per-tensor): Conv axis 0, ConvTranspose axis 1, Gemm by transB, MatMul columns. TF.js graph models (uint8/uint16, default off): kernels of Conv2D/depthwise/MatMul stored divided by float16 per-channel scales, multiplied back by an added Mul node that stock tfjs runs',
+      allowNo: true,
+    }),
+    'bias-correction': Flags.boolean({
+      description: 'ONNX int8-weights: shift each Conv/MatMul/Gemm bias by the mean error its int8 weight causes, measured on the check inputs (default on with --samples)',
+      allowNo: true,
     }),
     symmetric: Flags.boolean({ description: 'symmetric int8 weights, zero point 0 (--no-symmetric: asymmetric uint8)', default: true, allowNo: true }),
     'reduce-range': Flags.boolean({ description: '7-bit weights (for CPUs without VNNI, where u8×s8 products can saturate)' }),
@@ -39,10 +46,11 @@ export default class Quantize extends TransformCommand {
     'shard-size': Flags.string({ description: 'TF.js: weight shard size', default: '4MB' }),
     requantize: Flags.boolean({ description: 'TF.js: re-quantize weights that are already quantized (default: leave them as they are)' }),
     fallback: Flags.string({
-      description: 'TF.js mixed precision: keep the weights that most hurt the outputs at this dtype until every output reaches --min-cosine (within --max-ratio)',
-      options: ['uint16', 'float16', 'float32'],
+      description:
+        'mixed precision: keep the units that most hurt the outputs at this precision until every output reaches --min-cosine/--min-top1 (default floor 0.99) within --max-ratio. ONNX: float32 or float16 (int8 modes), float32 (fp16); by default ONNX falls back to float32 only when the default floor is missed, none turns that off. TF.js: uint16, float16, float32',
+      options: ['uint16', 'float16', 'float32', 'none'],
     }),
-    'max-ratio': Flags.string({ description: 'TF.js mixed precision: weight bytes budget as a fraction of the input (default 0.27 for uint8, 0.52 otherwise)' }),
+    'max-ratio': Flags.string({ description: 'mixed precision budget as a fraction of the input. ONNX: file bytes (default 0.30 for int8, 0.52 for fp16); TF.js: weight bytes (default 0.27 for uint8, 0.52 otherwise)' }),
     equalize: Flags.boolean({ description: 'TF.js graph models: cross-layer equalization of depthwise → 1×1 conv kernel pairs before quantizing (exact in float, narrower per-tensor ranges)' }),
     range: Flags.string({ description: 'TF.js affine range per tensor: min/max as the converter, or mse (clipped range with the least weight error)', options: ['minmax', 'mse'], default: 'minmax' }),
     ...checkFlags,
@@ -60,6 +68,7 @@ export default class Quantize extends TransformCommand {
         shardSize: parseBytes(flags['shard-size']),
         requantize: flags.requantize,
         fallback: flags.fallback as 'float16' | undefined,
+        biasCorrection: flags['bias-correction'],
         maxRatio: flags['max-ratio'] === undefined ? undefined : Number(flags['max-ratio']),
         range: flags.range as 'minmax' | 'mse',
         equalize: flags.equalize,

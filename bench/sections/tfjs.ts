@@ -57,7 +57,7 @@ const section: BenchSection = {
         for (const dtype of ['uint8', 'uint16', 'float16'] as const) {
           ctx.log(`${name}: quantize ${dtype}`);
           const out = join(dir, `${name}-${dtype}`);
-          const r = await quantizeModel({ input: model, output: out, dtype, check: { samples: 2, runs: 0, backend: 'wasm' } });
+          const r = await quantizeModel({ input: model, output: out, dtype, check: { count: 2, runs: 0, backend: 'wasm' } });
           const before = shardBytes(model);
           const after = shardBytes(join(out, basename(model)));
           const cos = Math.min(...r.accuracy!.outputs.map((o) => o.cosine));
@@ -85,7 +85,7 @@ const section: BenchSection = {
           const out = join(dir, `${name}-mixed-${maxRatio}`);
           let report;
           try {
-            report = await quantizeModel({ input: model, output: out, dtype: 'uint8', fallback: 'float16', maxRatio, check: { samples: 2, runs: 0, backend: 'wasm', minCosine: goal } });
+            report = await quantizeModel({ input: model, output: out, dtype: 'uint8', fallback: 'float16', maxRatio, check: { count: 2, runs: 0, backend: 'wasm', minCosine: goal } });
           } catch (err) {
             report = (err as { report?: Awaited<ReturnType<typeof quantizeModel>> }).report;
             if (!report) throw err;
@@ -115,7 +115,7 @@ const section: BenchSection = {
             dtype: 'uint8',
             perChannel: true,
             ...(mixed ? { equalize: true, fallback: 'float16' as const, maxRatio: 0.27 } : {}),
-            check: { samples: 2, runs: 0, backend: 'wasm', ...(mixed ? { minCosine: goal } : {}) },
+            check: { count: 2, runs: 0, backend: 'wasm', ...(mixed ? { minCosine: goal } : {}) },
           });
         } catch (err) {
           report = (err as { report?: Awaited<ReturnType<typeof quantizeModel>> }).report;

@@ -1,32 +1,39 @@
 /**
  * The accuracy check shared by every transform (ONNX and TF.js): run the original and the new
- * model through the one runtime interface on the same inputs, compare every output, time both.
+ * model through the one runtime interface on the same inputs (sample files, an inputs file or
+ * generated ones: check-inputs.ts), compare every output, time both, apply the gates.
  */
 import { DlpackError } from '../errors/dlpack-error.js';
 import type { TensorInfo } from '../model/model-description.js';
-import type { AccuracyReport, Percentiles } from '../report/report-schemas.js';
+import type { AccuracyReport, OutputAccuracy, Percentiles } from '../report/report-schemas.js';
 import type { Feeds, InferenceSessionLike, TensorData } from '../runtimes/runtime.js';
 import { float32ToFloat16Bits } from '../transforms/float16.js';
+import { resolveCheckInputs, type CheckInputs, type InputSource } from './check-inputs.js';
 import { OutputComparison, toNumbers } from './compare-outputs.js';
-import { generateFeeds, parseShapeFlags, readFeedsFile, resolveInputShapes, allocateTyped } from './input-feeds.js';
+import { allocateTyped } from './input-feeds.js';
 import { measureLatency } from './latency.js';
 
-export interface AccuracyCheckOptions {
+/** The default accuracy floor of `dlpack quantize`: every output's cosine, and top-1 agreement of probability outputs. */
+export const DEFAULT_FLOOR = { minCosine: 0.99, minTop1: 0.99 } as const;
+
+export interface AccuracyGates {
+  maxError?: number;
+  minCosine?: number;
+  /** Top-1 agreement (0–1) of class-score outputs. A default floor applies it to probability outputs only. */
+  minTop1?: number;
+  /** Which gates are the default floor (named differently in messages). */
+  defaults?: ('minCosine' | 'minTop1')[];
+}
+
+export interface AccuracyCheckOptions extends InputSource, AccuracyGates {
   original: string;
   candidate: string;
-  /** `--shape name=1,3,224,224` flags. */
-  shape?: string[];
-  /** `--inputs file.json`: fixed inputs (then one sample). */
-  inputsFile?: string;
-  /** Generated samples compared (default 5). */
-  samples?: number;
-  seed?: number;
+  /** Input sets resolved already (shared with a transform); resolved from the InputSource otherwise. */
+  checkInputs?: CheckInputs;
   /** Timed runs per model for latency (0: no latency). */
   runs?: number;
   /** Skip the comparison (latency only when runs > 0). */
   compare?: boolean;
-  maxError?: number;
-  minCosine?: number;
   backend?: string;
   threads?: number;
   /** Opens a session; defaults to openSession (runtime picked by file). */
@@ -61,6 +68,22 @@ export function adaptFeeds(feeds: Feeds, inputs: TensorInfo[]): Feeds {
   return out;
 }
 
+/** Compares reference and candidate outputs of several runs, output by output. */
+export function compareRuns(names: string[], refs: Record<string, TensorData>[], gots: Record<string, TensorData>[], file?: string): OutputAccuracy[] {
+  const comparisons = names.map((n) => new OutputComparison(n));
+  refs.forEach((ref, s) => {
+    for (const c of comparisons) {
+      if (!gots[s][c.name]) throw new DlpackError('RUNTIME', `the new model has no output "${c.name}"`, { file });
+      try {
+        c.add(ref[c.name], gots[s][c.name]);
+      } catch (err) {
+        throw new DlpackError('RUNTIME', (err as Error).message, { file, cause: err });
+      }
+    }
+  });
+  return comparisons.map((c) => c.result());
+}
+
 export async function runAccuracyCheck(options: AccuracyCheckOptions): Promise<AccuracyCheckResult> {
   const open = options.open ?? (async (path: string) => {
     const { openSession } = await import('../runtimes/open-session.js');
@@ -75,38 +98,21 @@ export async function runAccuracyCheck(options: AccuracyCheckOptions): Promise<A
     if (missing.length) {
       throw new DlpackError('RUNTIME', `the new model lacks input(s) ${missing.map((m) => m.name).join(', ')}`, { file: options.candidate });
     }
-    let feedSets: Feeds[];
-    if (options.inputsFile) {
-      feedSets = [await readFeedsFile(options.inputsFile, before.inputs)];
-    } else {
-      const shapes = resolveInputShapes(before.inputs, parseShapeFlags(options.shape), options.original);
-      const n = Math.max(1, options.samples ?? 5);
-      feedSets = Array.from({ length: n }, (_, s) => generateFeeds(before.inputs, shapes, options.seed ?? 1, s));
-    }
+    const inputs = options.checkInputs ?? (await resolveCheckInputs(before.inputs, options, options.original));
+    const feedSets = inputs.feeds;
     const result: AccuracyCheckResult = {};
     if (options.compare !== false) {
-      const comparisons = before.outputs.map((o) => new OutputComparison(o.name));
+      const refs: Record<string, TensorData>[] = [];
+      const gots: Record<string, TensorData>[] = [];
       for (const [s, feeds] of feedSets.entries()) {
-        progress(`comparing outputs, sample ${s + 1}/${feedSets.length}`);
-        const ref = await before.run(adaptFeeds(feeds, before.inputs));
-        const got = await after.run(adaptFeeds(feeds, after.inputs));
-        for (const c of comparisons) {
-          if (!got[c.name]) throw new DlpackError('RUNTIME', `the new model has no output "${c.name}"`, { file: options.candidate });
-          try {
-            c.add(ref[c.name], got[c.name]);
-          } catch (err) {
-            throw new DlpackError('RUNTIME', (err as Error).message, { file: options.candidate, cause: err });
-          }
-        }
+        progress(`comparing outputs, input set ${s + 1}/${feedSets.length}`);
+        refs.push(await before.run(adaptFeeds(feeds, before.inputs)));
+        gots.push(await after.run(adaptFeeds(feeds, after.inputs)));
       }
-      const outputs = comparisons.map((c) => c.result());
-      const accuracy: AccuracyReport = { backend: after.backend, samples: feedSets.length, outputs };
-      if (options.maxError !== undefined || options.minCosine !== undefined) {
-        const pass = outputs.every(
-          (o) => (options.maxError === undefined || o.maxAbsError <= options.maxError) && (options.minCosine === undefined || o.cosine >= options.minCosine),
-        );
-        accuracy.gates = { maxError: options.maxError, minCosine: options.minCosine, pass };
-      }
+      const outputs = compareRuns(before.outputs.map((o) => o.name), refs, gots, options.candidate);
+      const accuracy: AccuracyReport = { backend: after.backend, samples: feedSets.length, outputs, inputs: { source: inputs.source, summary: inputs.summary } };
+      const gates = applyGates(outputs, options);
+      if (gates) accuracy.gates = gates;
       result.accuracy = accuracy;
     }
     const runs = options.runs ?? 20;
@@ -123,14 +129,54 @@ export async function runAccuracyCheck(options: AccuracyCheckOptions): Promise<A
   }
 }
 
-/** The one-line reason an accuracy gate failed, or undefined when it held. */
+/** Whether each output meets the gates; a degenerate output never does. */
+function outputFails(o: OutputAccuracy, g: AccuracyGates): { cosine: boolean; error: boolean; top1: boolean } {
+  const top1Applies = o.top1Agreement !== undefined && (!g.defaults?.includes('minTop1') || o.probabilities === true);
+  return {
+    error: g.maxError !== undefined && !(o.maxAbsError <= g.maxError),
+    cosine: g.minCosine !== undefined && !(o.cosine >= g.minCosine),
+    top1: g.minTop1 !== undefined && top1Applies && !(o.top1Agreement! >= g.minTop1),
+  };
+}
+
+/** The gates block of a report, or undefined when no gate is set. */
+export function applyGates(outputs: OutputAccuracy[], g: AccuracyGates): AccuracyReport['gates'] | undefined {
+  if (g.maxError === undefined && g.minCosine === undefined && g.minTop1 === undefined) return undefined;
+  const inconclusive = outputs.filter((o) => o.degenerate).map((o) => o.name);
+  const failing = outputs.some((o) => Object.values(outputFails(o, g)).some(Boolean));
+  const gates: NonNullable<AccuracyReport['gates']> = { pass: !failing && inconclusive.length === 0 };
+  if (g.maxError !== undefined) gates.maxError = g.maxError;
+  if (g.minCosine !== undefined) gates.minCosine = g.minCosine;
+  if (g.minTop1 !== undefined) gates.minTop1 = g.minTop1;
+  if (g.defaults?.length) gates.defaults = g.defaults;
+  if (inconclusive.length) gates.inconclusive = inconclusive;
+  return gates;
+}
+
+const FLAG = { minCosine: '--min-cosine', minTop1: '--min-top1' } as const;
+
+/** Enough digits to tell a cosine from a limit close to 1 (0.99999 needs 6). */
+function cosineDigits(limit: number): number {
+  return Math.min(12, Math.max(5, Math.ceil(-Math.log10(Math.max(1e-12, 1 - Math.min(limit, 1)))) + 2));
+}
+
+/** The one-line reason an accuracy gate failed (naming the flag that relaxes a default), or undefined when it held. */
 export function gateFailure(accuracy: AccuracyReport | undefined): string | undefined {
   const g = accuracy?.gates;
   if (!accuracy || !g || g.pass) return undefined;
-  const bad = accuracy.outputs.filter(
-    (o) => (g.maxError !== undefined && !(o.maxAbsError <= g.maxError)) || (g.minCosine !== undefined && !(o.cosine >= g.minCosine)),
-  );
-  return bad
-    .map((o) => `output "${o.name}": max abs error ${o.maxAbsError.toPrecision(3)}${g.maxError !== undefined ? ` (limit ${g.maxError})` : ''}, cosine ${o.cosine.toFixed(5)}${g.minCosine !== undefined ? ` (min ${g.minCosine})` : ''}`)
-    .join('; ');
+  const parts: string[] = [];
+  const floor = (k: 'minCosine' | 'minTop1') => (g.defaults?.includes(k) ? ` (default floor; ${FLAG[k]} X relaxes it, ${FLAG[k]} 0 turns it off)` : ` (min ${g[k]})`);
+  for (const o of accuracy.outputs) {
+    if (o.degenerate) {
+      parts.push(`output "${o.name}": figures not meaningful on these inputs — ${o.degenerate}; pass real inputs with --samples`);
+      continue;
+    }
+    const f = outputFails(o, g);
+    const why: string[] = [];
+    if (f.error) why.push(`max abs error ${o.maxAbsError.toPrecision(3)} (limit ${g.maxError})`);
+    if (f.cosine) why.push(`cosine ${o.cosine.toFixed(cosineDigits(g.minCosine!))}${g.defaults?.includes('minCosine') ? ` < ${g.minCosine}${floor('minCosine')}` : floor('minCosine')}`);
+    if (f.top1) why.push(`top-1 agreement ${(o.top1Agreement! * 100).toFixed(1)}%${g.defaults?.includes('minTop1') ? ` < ${g.minTop1! * 100}%${floor('minTop1')}` : ` (min ${g.minTop1! * 100}%)`}`);
+    if (why.length) parts.push(`output "${o.name}": ${why.join(', ')}`);
+  }
+  return parts.join('; ');
 }

@@ -1,11 +1,14 @@
 /**
- * Output comparison metrics: max and mean absolute error, cosine similarity and top-1 agreement
- * (for outputs that look like class scores: float, rank ≥ 2, last dim > 1). Accumulated over
- * several samples, so the figures describe every value compared.
+ * Output comparison metrics: max and mean absolute error, cosine similarity, SQNR (dB) and the max
+ * error relative to the reference's range — the two that stay meaningful when outputs are small —
+ * and top-1 agreement (for outputs that look like class scores: float, rank 2–3, last dim > 1).
+ * Accumulated over several samples, so the figures describe every value compared. The reference
+ * side is summarized too, so a run whose reference outputs carry no signal (degenerate.ts) says so.
  */
 import type { OutputAccuracy } from '../report/report-schemas.js';
 import type { TensorData } from '../runtimes/runtime.js';
 import { float16BitsToFloat32 } from '../transforms/float16.js';
+import { degenerateReason, ReferenceStats } from './degenerate.js';
 
 /** Reads any tensor as float64 numbers (float16 bits decoded, bigints converted). */
 export function toNumbers(t: TensorData): Float64Array {
@@ -20,9 +23,17 @@ export function toNumbers(t: TensorData): Float64Array {
   return out;
 }
 
-/** True when an output looks like class scores: float, rank ≥ 2, last dim > 1. */
+export function isFloat(t: TensorData): boolean {
+  return t.dtype === 'float32' || t.dtype === 'float16' || t.dtype === 'float64';
+}
+
+/**
+ * True when an output looks like class scores: float, rank 2 ([N, C]) or 3 ([N, T, C], e.g. a
+ * sequence of per-step scores), last dim > 1. Rank-4 outputs are maps (a detector's [N,1,H,W]),
+ * whose arg-max along a row means nothing.
+ */
 export function looksLikeClassScores(t: TensorData): boolean {
-  return (t.dtype === 'float32' || t.dtype === 'float16' || t.dtype === 'float64') && t.shape.length >= 2 && t.shape[t.shape.length - 1] > 1;
+  return isFloat(t) && (t.shape.length === 2 || t.shape.length === 3) && t.shape[t.shape.length - 1] > 1;
 }
 
 function argmax(xs: Float64Array, start: number, n: number): number {
@@ -42,6 +53,11 @@ export class OutputComparison {
   private rows = 0;
   private agree = 0;
   private classScores = true;
+  private noise = 0;
+  private refMin = Infinity;
+  private refMax = -Infinity;
+  private float = true;
+  readonly reference = new ReferenceStats();
 
   constructor(readonly name: string) {}
 
@@ -64,12 +80,17 @@ export class OutputComparison {
         this.dot += x * y;
         this.normA += x * x;
         this.normB += y * y;
+        this.noise += (x - y) * (x - y);
       }
+      if (x < this.refMin) this.refMin = x;
+      if (x > this.refMax) this.refMax = x;
     }
     this.count += a.length;
+    this.float &&= isFloat(reference);
     this.classScores &&= looksLikeClassScores(reference);
+    const k = reference.shape.length >= 2 ? reference.shape[reference.shape.length - 1] : 0;
+    this.reference.add(a, this.classScores ? k : 0);
     if (this.classScores) {
-      const k = reference.shape[reference.shape.length - 1];
       for (let r = 0; r + k <= a.length; r += k) {
         this.rows++;
         if (argmax(a, r, k) === argmax(b, r, k)) this.agree++;
@@ -88,7 +109,16 @@ export class OutputComparison {
       meanAbsError: this.count ? this.absSum / this.count : 0,
       cosine: Math.min(1, cosine),
     };
-    if (this.classScores && this.rows > 0) out.top1Agreement = this.agree / this.rows;
+    if (this.normA > 0 && this.noise > 0) out.sqnrDb = 10 * Math.log10(this.normA / this.noise);
+    const range = this.refMax - this.refMin;
+    if (range > 0 && Number.isFinite(range)) out.maxErrorOfRange = this.maxAbs / range;
+    if (this.classScores && this.rows > 0) {
+      out.top1Agreement = this.agree / this.rows;
+      if (this.reference.probabilities) out.probabilities = true;
+    }
+    if (this.count) out.reference = this.reference.summary();
+    const why = this.float ? degenerateReason(this.reference) : undefined;
+    if (why) out.degenerate = why;
     return out;
   }
 }

@@ -108,6 +108,10 @@ export function collectMeasurements(model: ResolvedModel, budget: ResolvedBudget
     if (!r || r.kind !== 'transform') return [{ id, missing: 'no transform report (quantize/convert) with accuracy' }];
     const outs = r.report.accuracy?.outputs ?? [];
     if (!outs.length) return [{ id, missing: 'the transform report has no accuracy figures', source: r.file }];
+    const degenerate = outs.find((o) => o.degenerate);
+    if (degenerate) {
+      return [{ id, missing: `not meaningful on these inputs: output "${degenerate.name}" — ${degenerate.degenerate}; give the model real "samples" in the config`, source: r.file }];
+    }
     const actual = key === 'minCosine' ? Math.min(...outs.map((o) => o.cosine)) : Math.max(...outs.map((o) => o.maxAbsError));
     return [{ id, actual, source: r.file }];
   }

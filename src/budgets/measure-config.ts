@@ -82,7 +82,7 @@ export async function measureModel(
     if (needs.accuracy && model.original) {
       progress(`${model.name}: comparing outputs with ${basename(model.original)}`);
       const { runAccuracyCheck } = await import('../accuracy/accuracy-check.js');
-      const result = await runAccuracyCheck({ original: model.original, candidate: model.model, runs: 0 });
+      const result = await runAccuracyCheck({ original: model.original, candidate: model.model, runs: 0, samples: model.samples, preprocess: model.preprocess });
       const bytesBefore = statSync(model.original).size;
       const bytesAfter = statSync(model.model).size;
       out.transform = {
@@ -98,7 +98,7 @@ export async function measureModel(
         accuracy: result.accuracy,
         changed: [],
         skipped: [],
-        notes: ['measured by dlpack check: the model against its "original"'],
+        notes: [`measured by dlpack check: the model against its "original" on ${model.samples ? `the samples ${model.samples}` : 'generated inputs (set "samples" in the config for real ones)'}`],
       };
     }
     return out;

@@ -8,6 +8,7 @@ import { DlpackError, isDlpackError } from '../errors/dlpack-error.js';
 import { parseBytes, parseDuration } from '../report/units.js';
 import type { Arch, PlatformId } from '../platforms/platform-profile.js';
 import type { BudgetLevel, BudgetValue, DlpackConfig, LoadedConfig } from '../config/config-types.js';
+import { buildSpec, type PreprocessSpec } from '../accuracy/samples/preprocess-spec.js';
 import { BUDGETS, BUDGET_KEYS, type BudgetKey, type BudgetSpec } from './budget-keys.js';
 import { parseMemoryMb, parsePercent, parseUsd } from './parse-limit.js';
 
@@ -29,6 +30,9 @@ export interface ResolvedModel {
   handler?: string;
   /** The model this one was transformed from (accuracy budgets are measured against it). */
   original?: string;
+  /** Real inputs for the accuracy budgets (absolute path or glob) and their preprocessing. */
+  samples?: string;
+  preprocess?: PreprocessSpec;
   targets: PlatformId[];
   memory?: number[];
   runtime?: string;
@@ -89,6 +93,8 @@ export function resolveBudgets(config: DlpackConfig, file?: string, dir = '.'): 
       model: resolve(dir, m.model),
       handler: m.handler ? resolve(dir, m.handler) : undefined,
       original: m.original ? resolve(dir, m.original) : undefined,
+      samples: m.samples ? resolve(dir, m.samples) : undefined,
+      preprocess: m.preprocess ? buildSpec(m.preprocess, { where: `models[${i}].preprocess`, file }) : undefined,
       targets: m.targets ?? ['aws-lambda'],
       memory: m.memory,
       runtime: m.runtime,

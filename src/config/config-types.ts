@@ -14,6 +14,10 @@ export interface ModelEntry {
   model: string;
   handler?: string;
   original?: string;
+  /** Real inputs for the accuracy budgets: a file, folder or glob (relative to the config). */
+  samples?: string;
+  /** How `samples` become inputs (the keys of `--preprocess`). */
+  preprocess?: Record<string, unknown>;
   targets?: PlatformId[];
   memory?: number[];
   runtime?: string;

@@ -99,3 +99,70 @@ export async function writeDirAtomic<T>(
     throw err;
   }
 }
+
+/** An output being built beside its destination: `path` to write, then commit or abort. */
+export interface StagedOutput {
+  /** Where the transform writes (inside a temporary sibling folder of the destination). */
+  path: string;
+  /** Moves what was written into place (files: data files before the model file). */
+  commit(): Promise<void>;
+  /** Removes everything written; the destination is untouched. */
+  abort(): Promise<void>;
+}
+
+/**
+ * Stages an output (a file with its sidecars, e.g. an ONNX model and its .data, or a folder) in a
+ * temporary sibling folder of `target`, so it can be checked where it will live (same file system,
+ * same relative names) and only then moved into place. A folder target may exist only empty.
+ */
+export async function stageOutput(target: string, kind: 'file' | 'dir'): Promise<StagedOutput> {
+  await assertWritableFolder(target);
+  if (kind === 'dir') await assertEmptyOrAbsentFolder(target);
+  const stage = tempNameFor(target);
+  await fs.mkdir(stage);
+  const path = join(stage, basename(target));
+  return {
+    path,
+    async commit() {
+      if (kind === 'dir') {
+        const existing = await fs.stat(target).catch(() => undefined);
+        if (existing) await fs.rmdir(target); // empty (checked above); fails rather than lose files
+        await fs.rename(path, target);
+      } else {
+        const names = (await fs.readdir(stage)).sort((a, b) => Number(a === basename(target)) - Number(b === basename(target)));
+        for (const name of names) await fs.rename(join(stage, name), join(dirname(target), name));
+      }
+      await fs.rm(stage, { recursive: true, force: true });
+    },
+    async abort() {
+      await fs.rm(stage, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Runs `work` on a staged output; commits when it returns, aborts (nothing left) when it throws. */
+export async function withStagedOutput<T>(target: string, kind: 'file' | 'dir', work: (path: string) => Promise<T>): Promise<T> {
+  const stage = await stageOutput(target, kind);
+  let result: T;
+  try {
+    result = await work(stage.path);
+  } catch (err) {
+    await stage.abort();
+    throw err;
+  }
+  try {
+    await stage.commit();
+  } catch (err) {
+    await stage.abort();
+    throw err;
+  }
+  return result;
+}
+
+/** A folder output may be absent or an empty folder; anything else is refused before any work. */
+export async function assertEmptyOrAbsentFolder(target: string): Promise<void> {
+  const st = await fs.stat(target).catch(() => undefined);
+  if (!st) return;
+  if (!st.isDirectory()) throw new DlpackError('OUTPUT', 'output exists and is not a directory', { file: target });
+  if ((await fs.readdir(target)).length > 0) throw new DlpackError('OUTPUT', 'output folder exists and is not empty; choose another -o or empty it', { file: target });
+}

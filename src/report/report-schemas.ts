@@ -24,6 +24,16 @@ export interface OutputAccuracy {
   cosine: number;
   /** Share of rows whose arg-max agrees, when the output looks like class scores. */
   top1Agreement?: number;
+  /** Signal-to-quantization-noise ratio, 10·log10(Σref² / Σ(ref − new)²); absent when the outputs are identical. */
+  sqnrDb?: number;
+  /** Max abs error divided by the reference's range (max − min): meaningful for small outputs too. */
+  maxErrorOfRange?: number;
+  /** Rows are probability distributions (softmax): the default top-1 floor applies. */
+  probabilities?: boolean;
+  /** The original model's outputs on these inputs. */
+  reference?: { min: number; max: number; mean: number; std: number };
+  /** Set when the reference outputs carry no signal on these inputs (near-constant, saturated): the figures mean nothing and no gate passes. */
+  degenerate?: string;
 }
 
 export interface AccuracyReport {
@@ -31,8 +41,19 @@ export interface AccuracyReport {
   backend: string;
   samples: number;
   outputs: OutputAccuracy[];
-  /** Gates from --max-error / --min-cosine and whether they held. */
-  gates?: { maxError?: number; minCosine?: number; pass: boolean };
+  /** Where the inputs came from: sample files (and how they were preprocessed), an inputs file, or generated. */
+  inputs?: { source: 'samples' | 'file' | 'generated'; summary: string };
+  /** Gates from --max-error / --min-cosine / --min-top1 (or the default floor) and whether they held. */
+  gates?: {
+    maxError?: number;
+    minCosine?: number;
+    minTop1?: number;
+    pass: boolean;
+    /** Gates that are the default accuracy floor, not flags the user gave. */
+    defaults?: ('minCosine' | 'minTop1')[];
+    /** Outputs whose figures are not meaningful on these inputs (degenerate): they never pass. */
+    inconclusive?: string[];
+  };
 }
 
 export interface TransformReport {
@@ -55,6 +76,18 @@ export interface TransformReport {
   nodes?: { before: number; after: number };
   /** Kernels the runtime ran for the new model in one profiled inference: op type → node runs. */
   kernels?: Record<string, number>;
+  /** false when a gate failed or the transform broke: nothing was written to `output`. */
+  written?: boolean;
+  /** Accuracy-driven mixed precision (--fallback, or the default floor's fallback): each unit kept at a higher precision and why. */
+  mixedPrecision?: {
+    fallback: string;
+    goal: { minCosine?: number; minTop1?: number };
+    maxRatio: number;
+    met: boolean;
+    /** Candidate models built and measured by the search. */
+    measured: number;
+    kept: { name: string; precision: string; reason: string }[];
+  };
 }
 
 // ---------------------------------------------------------------- bundle

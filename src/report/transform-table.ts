@@ -35,13 +35,33 @@ export function renderTransformReport(r: TransformReport, options: { maxRows?: n
   }
   if (r.accuracy) {
     const a = r.accuracy;
-    const gate = a.gates ? (a.gates.pass ? ' — gates passed' : ' — GATE FAILED') : '';
-    lines.push(`  accuracy: ${a.backend}, ${a.samples} sample(s)${gate}`);
-    const t = new Table({ head: ['output', 'max abs err', 'mean abs err', 'cosine', 'top-1'], style: { head: [], border: [] } });
+    const g = a.gates;
+    const gate = g ? (g.pass ? ' — gates passed' : g.inconclusive?.length ? ' — GATE FAILED (figures not meaningful on these inputs)' : ' — GATE FAILED') : '';
+    lines.push(`  accuracy: ${a.backend}, ${a.samples} input set(s)${gate}`);
+    if (a.inputs) lines.push(`  inputs:   ${a.inputs.summary}`);
+    if (g) lines.push(`  gates:    ${gateText(g)}`);
+    const t = new Table({ head: ['output', 'max abs err', 'err/range', 'mean abs err', 'cosine', 'SQNR', 'top-1'], style: { head: [], border: [] } });
     for (const o of a.outputs) {
-      t.push([o.name, num(o.maxAbsError), num(o.meanAbsError), o.cosine.toFixed(6), o.top1Agreement === undefined ? '' : `${(o.top1Agreement * 100).toFixed(1)}%`]);
+      t.push([
+        o.name,
+        num(o.maxAbsError),
+        o.maxErrorOfRange === undefined ? '' : `${(o.maxErrorOfRange * 100).toPrecision(2)}%`,
+        num(o.meanAbsError),
+        o.cosine.toFixed(6),
+        o.sqnrDb === undefined ? (o.maxAbsError === 0 ? 'exact' : '') : `${o.sqnrDb.toFixed(1)} dB`,
+        o.top1Agreement === undefined ? '' : `${(o.top1Agreement * 100).toFixed(1)}%`,
+      ]);
     }
     lines.push(t.toString());
+    for (const o of a.outputs) {
+      if (o.degenerate) lines.push(`  WARNING: output "${o.name}" — ${o.degenerate}: these figures say nothing about the transform; pass real inputs with --samples`);
+    }
+  }
+  if (r.mixedPrecision) {
+    const m = r.mixedPrecision;
+    lines.push(`  mixed precision: ${m.kept.length} kept ${m.fallback}${m.met ? '' : ' (goal not met within the budget)'}, ${m.measured} candidate(s) measured`);
+    for (const k of m.kept.slice(0, maxRows)) lines.push(`    ${k.name}: ${k.reason}`);
+    if (m.kept.length > maxRows) lines.push(`    … ${m.kept.length - maxRows} more (--json lists all)`);
   }
   if (r.changed.length) {
     lines.push(`  changed: ${r.changed.length}`);
@@ -54,5 +74,15 @@ export function renderTransformReport(r: TransformReport, options: { maxRows?: n
     if (r.skipped.length > maxRows) lines.push(`    … ${r.skipped.length - maxRows} more (--json lists all)`);
   }
   for (const n of r.notes ?? []) lines.push(`  note: ${n}`);
+  if (r.written === false) lines.push(`  nothing was written to ${r.output}`);
   return lines.join('\n');
+}
+
+function gateText(g: NonNullable<NonNullable<TransformReport['accuracy']>['gates']>): string {
+  const parts: string[] = [];
+  const d = (k: 'minCosine' | 'minTop1') => (g.defaults?.includes(k) ? ' (default floor)' : '');
+  if (g.minCosine !== undefined) parts.push(`cosine ≥ ${g.minCosine}${d('minCosine')}`);
+  if (g.minTop1 !== undefined) parts.push(`top-1 ≥ ${+(g.minTop1 * 100).toFixed(2)}%${g.defaults?.includes('minTop1') ? ' on probability outputs (default floor)' : ''}`);
+  if (g.maxError !== undefined) parts.push(`max abs error ≤ ${g.maxError}`);
+  return parts.join(', ');
 }

@@ -1,31 +1,47 @@
 /**
- * The part of every transform after the output is written, shared by ONNX and TF.js: describe
- * both models, run the accuracy check and latency through the one runtime interface, profile the
- * kernels ORT ran, build the report, and apply the accuracy gates.
+ * The part of every transform around the format-specific rewrite, shared by ONNX and TF.js: the
+ * output is refused early when it cannot be written, the check's inputs are resolved once, the
+ * rewrite writes into a staged sibling folder, then both models are described, compared and timed
+ * through the one runtime interface, the kernels ORT ran are profiled, the report is built and the
+ * gates applied — and only when every gate held is the staged output moved into place. A failed
+ * gate or a failing transform leaves nothing at -o.
  */
 import { gateFailure, runAccuracyCheck, type AccuracyCheckResult } from '../accuracy/accuracy-check.js';
+import { resolveCheckInputs, type CheckInputs } from '../accuracy/check-inputs.js';
 import { DlpackError } from '../errors/dlpack-error.js';
 import { describeModel, detectModelFile } from '../formats/load-model.js';
-import { assertNotInput, assertWritableFolder } from '../io/atomic-output.js';
+import { assertEmptyOrAbsentFolder, assertNotInput, assertWritableFolder, withStagedOutput } from '../io/atomic-output.js';
 import type { ModelDescription } from '../model/model-description.js';
 import type { TransformReport } from '../report/report-schemas.js';
 import type { CheckOptions, TransformOutcome } from './transform-options.js';
 import { buildTransformReport } from './transform-report.js';
 
-/** Refuses an output equal to the input and an output folder that is missing or not writable, before any work. */
-export async function prepareOutput(input: string, output: string): Promise<void> {
+/** Refuses an output equal to the input, a missing or unwritable folder, and a non-empty output folder, before any work. */
+export async function prepareOutput(input: string, output: string, kind: 'file' | 'dir' = 'file'): Promise<void> {
   assertNotInput(output, [input]);
   await assertWritableFolder(output);
+  if (kind === 'dir') await assertEmptyOrAbsentFolder(output);
+}
+
+/** Resolves the check's input sets from the original model's inputs (undefined when nothing will run). */
+export async function transformInputs(before: ModelDescription, input: string, check: CheckOptions | undefined): Promise<CheckInputs | undefined> {
+  const c = check ?? {};
+  if (c.enabled === false && (c.runs ?? 20) === 0) return undefined;
+  return resolveCheckInputs(before.inputs, c, input);
 }
 
 export interface FinishOptions {
   kind: TransformReport['kind'];
   mode: string;
   input: string;
+  /** The destination the user named (what the report shows). */
   output: string;
+  /** Where the transform wrote (the staged path); replaced by `output` in notes. */
+  staged?: string;
   before: ModelDescription;
   outcome: TransformOutcome;
   check?: CheckOptions;
+  checkInputs?: CheckInputs;
   /** Why no accuracy check can run (e.g. Keras input); the report says so. */
   noCheckReason?: string;
   onProgress?: (message: string) => void;
@@ -48,20 +64,48 @@ export async function finishTransform(o: FinishOptions): Promise<TransformReport
   const runs = o.noCheckReason ? 0 : check.runs ?? 20;
   if (o.noCheckReason) notes.push(o.noCheckReason);
   else if (!compare) notes.push('accuracy not checked (--no-check)');
+  const checkInputs = o.checkInputs ?? (compare || runs > 0 ? await transformInputs(o.before, o.input, check) : undefined);
   if (compare || runs > 0) {
     o.onProgress?.('checking accuracy and latency');
-    result = await runAccuracyCheck({ ...check, original: o.input, candidate: o.outcome.outputModel, compare, runs, onProgress: o.onProgress });
+    result = await runAccuracyCheck({ ...check, checkInputs, original: o.input, candidate: o.outcome.outputModel, compare, runs, onProgress: o.onProgress });
   }
-  if (compare && (await detectModelFile(o.outcome.outputModel)) === 'onnx') {
+  if (compare && checkInputs && (await detectModelFile(o.outcome.outputModel)) === 'onnx') {
     const { profileKernels } = await import('./onnx/kernel-profile.js');
-    const { generateFeeds, resolveInputShapes, parseShapeFlags, readFeedsFile } = await import('../accuracy/input-feeds.js');
-    const feeds = check.inputsFile
-      ? await readFeedsFile(check.inputsFile, after.inputs)
-      : generateFeeds(after.inputs, resolveInputShapes(after.inputs, parseShapeFlags(check.shape), o.outcome.outputModel), check.seed ?? 1);
-    kernels = await profileKernels(o.outcome.outputModel, feeds, check.threads).catch(() => undefined);
+    const { adaptFeeds } = await import('../accuracy/accuracy-check.js');
+    kernels = await profileKernels(o.outcome.outputModel, adaptFeeds(checkInputs.feeds[0], after.inputs), check.threads).catch(() => undefined);
   }
-  const report = buildTransformReport({ ...o, after, check: result, kernels, notes });
+  const outcome = o.staged ? unstage(o.outcome, o.staged, o.output) : o.outcome;
+  const report = buildTransformReport({ ...o, outcome, after, check: result, kernels, notes });
   const failure = gateFailure(report.accuracy);
-  if (failure) throw new CheckFailedError(`accuracy gate failed: ${failure}`, report);
+  if (failure) {
+    report.written = false;
+    throw new CheckFailedError(`accuracy gate failed: ${failure} — nothing was written to ${o.output}`, report);
+  }
+  return report;
+}
+
+/** The outcome with the staged path replaced by the destination in its texts. */
+function unstage(outcome: TransformOutcome, staged: string, output: string): TransformOutcome {
+  const fix = (s: string) => s.split(staged).join(output);
+  return {
+    ...outcome,
+    outputModel: output,
+    notes: outcome.notes.map(fix),
+    changed: outcome.changed.map((c) => ({ name: c.name, what: fix(c.what) })),
+    skipped: outcome.skipped.map((c) => ({ name: c.name, reason: fix(c.reason) })),
+  };
+}
+
+/**
+ * Stages the output, runs `transform` into it and finishes; moves the output into place only
+ * when everything passed. The report says `written: true` then.
+ */
+export async function runStagedTransform(
+  output: string,
+  kind: 'file' | 'dir',
+  transform: (staged: string) => Promise<TransformReport>,
+): Promise<TransformReport> {
+  const report = await withStagedOutput(output, kind, transform);
+  report.written = true;
   return report;
 }

@@ -1,47 +1,76 @@
 /**
  * `dlpack quantize`: dispatch by model kind (ONNX here, TF.js in ./tfjs/), then the shared part —
- * sizes, weight bytes per dtype, the accuracy check and latency on the one runtime interface —
- * and the TransformReport. Throws CHECK_FAILED (with the report attached) when a gate fails.
+ * staged output, sizes, accuracy check, latency, report, gates (finish-transform.ts). Unless the
+ * user sets them, the default accuracy floor applies: every output's cosine ≥ 0.99 and top-1
+ * agreement ≥ 99% on probability outputs; a gate set to 0 is off.
  */
+import { DEFAULT_FLOOR } from '../accuracy/accuracy-check.js';
 import { DlpackError } from '../errors/dlpack-error.js';
 import { detectModelFile, describeModel } from '../formats/load-model.js';
 import type { TransformReport } from '../report/report-schemas.js';
-import { finishTransform, prepareOutput } from './finish-transform.js';
-import type { QuantizeOptions, TransformOutcome } from './transform-options.js';
+import { finishTransform, prepareOutput, runStagedTransform, transformInputs } from './finish-transform.js';
+import type { CheckOptions, QuantizeOptions, TransformOutcome } from './transform-options.js';
 
 const ONNX_MODES = ['int8-weights', 'int8-dynamic', 'fp16'];
 const TFJS_DTYPES = ['uint8', 'uint16', 'float16'];
 
 interface TfjsQuantizeModule {
   quantizeTfjs(options: QuantizeOptions): Promise<TransformOutcome>;
+  assertNotModelFolder(input: string, output: string): void;
+}
+
+/** The check with the default floor filled in where the user set no gate of that kind; 0 turns a gate off. */
+export function withDefaultFloor(check: CheckOptions | undefined): CheckOptions {
+  const c: CheckOptions = { ...check };
+  if (c.enabled === false) return c;
+  const defaults: ('minCosine' | 'minTop1')[] = [];
+  for (const k of ['minCosine', 'minTop1'] as const) {
+    if (c[k] === undefined) {
+      c[k] = DEFAULT_FLOOR[k];
+      defaults.push(k);
+    } else if (c[k] === 0) {
+      c[k] = undefined;
+    }
+  }
+  c.defaults = defaults;
+  return c;
 }
 
 export async function quantizeModel(options: QuantizeOptions): Promise<TransformReport> {
   const kind = await detectModelFile(options.input);
-  await prepareOutput(options.input, options.output);
-  let outcome: TransformOutcome;
+  const outKind = kind === 'tfjs' ? 'dir' : 'file';
   let mode: string;
+  let run: (o: QuantizeOptions) => Promise<TransformOutcome>;
   if (kind === 'onnx') {
     if (options.dtype) throw new DlpackError('USAGE', '--dtype is for TF.js models; for ONNX use --mode int8-weights|int8-dynamic|fp16', { file: options.input });
     if (!options.mode || !ONNX_MODES.includes(options.mode)) {
       throw new DlpackError('USAGE', `ONNX models need --mode (${ONNX_MODES.join(', ')})`, { file: options.input });
     }
     mode = options.mode;
+    await prepareOutput(options.input, options.output, outKind);
     const { quantizeOnnx } = await import('./onnx/quantize-onnx.js');
-    outcome = await quantizeOnnx(options);
+    run = quantizeOnnx;
   } else if (kind === 'tfjs') {
     if (options.mode) throw new DlpackError('USAGE', '--mode is for ONNX models; for TF.js use --dtype uint8|uint16|float16', { file: options.input });
     if (!options.dtype || !TFJS_DTYPES.includes(options.dtype)) {
       throw new DlpackError('USAGE', `TF.js models need --dtype (${TFJS_DTYPES.join(', ')})`, { file: options.input });
     }
     mode = options.dtype;
-    const { quantizeTfjs } = await importOptional<TfjsQuantizeModule>('./tfjs/quantize-tfjs.js', 'TF.js quantization', options.input);
-    outcome = await quantizeTfjs(options);
+    const tfjs = await importOptional<TfjsQuantizeModule>('./tfjs/quantize-tfjs.js', 'TF.js quantization', options.input);
+    tfjs.assertNotModelFolder(options.input, options.output);
+    await prepareOutput(options.input, options.output, outKind);
+    run = tfjs.quantizeTfjs;
   } else {
     throw new DlpackError('UNSUPPORTED', 'Keras files are not quantized directly; convert them first (dlpack convert --to tfjs)', { file: options.input });
   }
+  const check = withDefaultFloor(options.check);
   const before = await describeModel(options.input);
-  return finishTransform({ kind: 'quantize', mode, input: options.input, output: options.output, before, outcome, check: options.check, onProgress: options.onProgress });
+  options.onProgress?.('reading the check inputs');
+  const checkInputs = await transformInputs(before, options.input, check);
+  return runStagedTransform(options.output, outKind, async (staged) => {
+    const outcome = await run({ ...options, output: staged, check, checkInputs });
+    return finishTransform({ kind: 'quantize', mode, input: options.input, output: options.output, staged, before, outcome, check, checkInputs, onProgress: options.onProgress });
+  });
 }
 
 /** Imports a transform module written separately; a missing module is a clear UNSUPPORTED error. */

@@ -3,11 +3,14 @@
  * flags onto these one to one), and what a format-specific transform hands back.
  */
 import type { AccuracyCheckOptions } from '../accuracy/accuracy-check.js';
+import type { CheckInputs } from '../accuracy/check-inputs.js';
+import type { TransformReport } from '../report/report-schemas.js';
 
 export type OnnxQuantMode = 'int8-weights' | 'int8-dynamic' | 'fp16';
 export type TfjsQuantDtype = 'uint8' | 'uint16' | 'float16';
 
-export interface CheckOptions extends Pick<AccuracyCheckOptions, 'shape' | 'inputsFile' | 'samples' | 'seed' | 'runs' | 'maxError' | 'minCosine' | 'backend' | 'threads'> {
+export interface CheckOptions
+  extends Pick<AccuracyCheckOptions, 'shape' | 'inputsFile' | 'samples' | 'preprocess' | 'count' | 'seed' | 'runs' | 'maxError' | 'minCosine' | 'minTop1' | 'defaults' | 'backend' | 'threads'> {
   /** false: no comparison (--no-check); latency still measured when runs > 0. */
   enabled?: boolean;
 }
@@ -25,15 +28,22 @@ export interface QuantizeOptions {
   shardSize?: number;
   /** TF.js: re-quantize weights that are already quantized (default: leave them alone). */
   requantize?: boolean;
-  /** TF.js mixed precision: weights that break `check.minCosine` are kept at this dtype instead of `dtype`. */
-  fallback?: 'uint16' | 'float16' | 'float32';
-  /** TF.js mixed precision: weight bytes budget as a fraction of the input's (default 0.27 for uint8, 0.52 otherwise). */
+  /**
+   * Mixed precision: the units (TF.js weights; ONNX weights or nodes) that most hurt the outputs are
+   * kept at this precision until every output meets `check.minCosine` (and minTop1). ONNX: float32 |
+   * float16 (int8 modes), float32 (fp16). 'none': never (a missed default floor then fails).
+   */
+  fallback?: 'uint16' | 'float16' | 'float32' | 'none';
+  /** Mixed precision: bytes budget as a fraction of the input's (TF.js: weight bytes, default 0.27 for uint8, 0.52 otherwise; ONNX: file bytes, default 0.30 for int8, 0.52 for fp16). */
   maxRatio?: number;
   /** TF.js: per-tensor affine range, the converter's min/max (default) or an MSE-minimizing clipped range. */
   range?: 'minmax' | 'mse';
   /** TF.js graph models: cross-layer equalization of depthwise → 1×1 conv kernel pairs before quantizing (exact in float). */
   equalize?: boolean;
+  /** One scale per output channel (ONNX default: on where the op and opset allow; TF.js default: off, it adds Mul nodes). */
   perChannel?: boolean;
+  /** int8-weights: correct each Conv/MatMul/Gemm bias for the mean shift its quantized weight causes, measured on the check's inputs (default: on with --samples). */
+  biasCorrection?: boolean;
   symmetric?: boolean;
   reduceRange?: boolean;
   opTypes?: string[];
@@ -46,6 +56,8 @@ export interface QuantizeOptions {
   /** Run ORT's basic optimization first (like ORT's quant_pre_process): folds BatchNormalization into Conv. */
   optimize?: 'basic';
   check?: CheckOptions;
+  /** The check's input sets, resolved once before the transform (transforms that measure activations use them; the final check too). */
+  checkInputs?: CheckInputs;
   onProgress?: (message: string) => void;
 }
 
@@ -69,4 +81,5 @@ export interface TransformOutcome {
   skipped: { name: string; reason: string }[];
   notes: string[];
   nodes?: { before: number; after: number };
+  mixedPrecision?: TransformReport['mixedPrecision'];
 }

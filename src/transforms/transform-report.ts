@@ -43,5 +43,6 @@ export function buildTransformReport(r: TransformReportInput): TransformReport {
   if (notes.length) report.notes = notes;
   if (r.outcome.nodes) report.nodes = r.outcome.nodes;
   if (r.kernels) report.kernels = r.kernels;
+  if (r.outcome.mixedPrecision) report.mixedPrecision = r.outcome.mixedPrecision;
   return report;
 }

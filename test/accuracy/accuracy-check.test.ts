@@ -15,7 +15,7 @@ test.after(() => tmp.cleanup());
 const MLP = join(ROOT, 'fixtures/models/mlp.onnx');
 
 test('same model twice: zero error, cosine 1, latency for both, backend named', async () => {
-  const r = await runAccuracyCheck({ original: MLP, candidate: MLP, samples: 2, runs: 4 });
+  const r = await runAccuracyCheck({ original: MLP, candidate: MLP, count: 2, runs: 4 });
   assert.is(r.accuracy!.backend, 'onnxruntime-node (cpu)');
   assert.is(r.accuracy!.samples, 2);
   assert.equal(r.accuracy!.outputs.map((o) => [o.name, o.maxAbsError, o.cosine, o.top1Agreement]), [['probabilities', 0, 1, 1]]);
@@ -29,10 +29,10 @@ test('gates: hold and fail with a message naming the output; float16 inputs are 
   convertToFloat16(model.proto, { keepIoTypes: false });
   const half = join(tmp.dir, 'mlp.io16.onnx');
   await writeOnnx(model.proto, half, { externalData: 'inline' });
-  const ok = await runAccuracyCheck({ original: MLP, candidate: half, samples: 2, runs: 0, minCosine: 0.999, maxError: 0.01 });
+  const ok = await runAccuracyCheck({ original: MLP, candidate: half, count: 2, runs: 0, minCosine: 0.999, maxError: 0.01 });
   assert.is(ok.accuracy!.gates!.pass, true);
   assert.is(gateFailure(ok.accuracy), undefined);
-  const bad = await runAccuracyCheck({ original: MLP, candidate: half, samples: 2, runs: 0, maxError: 0 });
+  const bad = await runAccuracyCheck({ original: MLP, candidate: half, count: 2, runs: 0, maxError: 0 });
   assert.is(bad.accuracy!.gates!.pass, false);
   assert.match(gateFailure(bad.accuracy)!, /output "probabilities": max abs error .* \(limit 0\)/);
   assert.is(bad.latency, undefined);
@@ -61,7 +61,7 @@ test('the same check runs TF.js models through the one runtime interface', async
   const dir = join(ROOT, 'fixtures/models/tfjs-graph');
   const json = readdirSync(dir).find((f) => f.endsWith('.json'))!;
   const model = join(dir, json);
-  const r = await runAccuracyCheck({ original: model, candidate: model, samples: 1, runs: 2, backend: 'cpu' });
+  const r = await runAccuracyCheck({ original: model, candidate: model, count: 1, runs: 2, backend: 'cpu' });
   assert.match(r.accuracy!.backend, /tfjs/);
   assert.ok(r.accuracy!.outputs.every((o) => o.cosine === 1 && o.maxAbsError === 0));
 });

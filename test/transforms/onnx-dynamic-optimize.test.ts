@@ -18,7 +18,7 @@ const wide = () => makeWideMlp({ layers: 2, width: 256, batch: 'batch' });
 test('int8-dynamic (fused): DynamicQuantizeMatMul with the bias folded in, ORT runs it, cosine ≥ 0.99', async () => {
   const original = await save(wide(), join(tmp.dir, 'wide.onnx'));
   const copy = (await readOnnx(original)).proto;
-  const r = quantizeDynamic(copy);
+  const r = quantizeDynamic(copy, { perChannel: false });
   assert.equal(opTypes(copy), ['com.microsoft.DynamicQuantizeMatMul', 'Relu', 'com.microsoft.DynamicQuantizeMatMul', 'Softmax']);
   assert.ok(copy.opset_import!.some((o) => o.domain === 'com.microsoft'));
   assert.match(r.changed[0].what, /int8 per-tensor weight \[256,256\] \+ bias/);
@@ -28,6 +28,12 @@ test('int8-dynamic (fused): DynamicQuantizeMatMul with the bias folded in, ORT r
   assert.ok(minCosine(await compare(original, out, ['input=8,256'])) >= 0.99);
   const kernels = await profileKernels(out, generateFeeds([{ name: 'input', dtype: 'float32', shape: [8, 256] }], { input: [8, 256] }, 1));
   assert.is(kernels.DynamicQuantizeMatMul, 2);
+});
+
+test('int8-dynamic: per-column weight scales by default', async () => {
+  const copy = (await readOnnx(join(tmp.dir, 'wide.onnx'))).proto;
+  const r = quantizeDynamic(copy);
+  assert.ok(r.changed.every((c) => /int8 per-column weight/.test(c.what)), r.changed.map((c) => c.what).join('; '));
 });
 
 test('int8-dynamic (integer): the standard-ONNX graph quantize_dynamic writes; per-column scales', async () => {

@@ -18,7 +18,7 @@ async function roundTrip(model: ModelProto, name: string) {
 
 test('wide MLP: int8 per-tensor QDQ, file ≤ 0.30× fp32, cosine ≥ 0.99, runs in onnxruntime', async () => {
   const { original, copy } = await roundTrip(makeWideMlp({ layers: 2, width: 256, batch: 'batch' }), 'wide');
-  const r = quantizeWeightsInt8(copy);
+  const r = quantizeWeightsInt8(copy, { perChannel: false });
   assert.is(r.changed.length, 2);
   assert.equal(opTypes(copy).filter((o) => o === 'DequantizeLinear').length, 2);
   const w = copy.graph!.initializer!.find((t) => t.name === 'layer0.weight_quantized')!;
@@ -31,6 +31,12 @@ test('wide MLP: int8 per-tensor QDQ, file ≤ 0.30× fp32, cosine ≥ 0.99, runs
   assert.ok(ratio <= 0.3, `ratio ${ratio}`);
   const acc = await compare(original, out, ['input=4,256']);
   assert.ok(minCosine(acc) >= 0.99, `cosine ${minCosine(acc)}`);
+});
+
+test('per-channel is the default: one scale per output column of each MatMul weight', async () => {
+  const { copy } = await roundTrip(makeWideMlp({ layers: 2, width: 256, batch: 'batch' }), 'wide-default');
+  const r = quantizeWeightsInt8(copy);
+  assert.ok(r.changed.every((c) => /int8 per-channel \(axis 1, 256 scales\)/.test(c.what)), r.changed.map((c) => c.what).join('; '));
 });
 
 test('per-channel: Gemm (transB) axis 0, Conv axis 0, MatMul axis 1; DequantizeLinear axis attribute', async () => {

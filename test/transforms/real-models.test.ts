@@ -1,20 +1,28 @@
 /**
- * Acceptance on the real models in ../shared/models/onnx (skipped when absent): every output of
- * every mode loads and runs in onnxruntime-node, keeps its accuracy, and passes onnx.checker
- * (full_check) when Debian's python3-onnx is installed.
+ * Acceptance on the real models in ../shared/models/onnx (skipped when absent), judged on the real
+ * inputs in ../shared/samples (text lines for the classifier, speech for Silero VAD; each window
+ * starts from zero LSTM state): every output of every mode loads and runs in onnxruntime-node,
+ * keeps its accuracy, and passes onnx.checker (full_check) when Debian's python3-onnx is
+ * installed. Silero at int8-weights is the measured exception: on speech its VAD probability
+ * reaches cosine 0.988 (0.99 on generated noise), so the default floor refuses it within the
+ * default 0.30× budget, and the mixed-precision fallback meets it within 0.5×.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { join } from 'node:path';
 import { hasSharedModels, SHARED_MODELS, skipMessage } from '../helpers/cli.js';
+import { existsSync } from 'node:fs';
+import { parsePreprocessFlags } from '../../src/accuracy/samples/preprocess-spec.js';
+import { CheckFailedError } from '../../src/transforms/finish-transform.js';
 import { quantizeModel } from '../../src/transforms/quantize-model.js';
 import { convertModel } from '../../src/transforms/convert-model.js';
 import type { TransformReport } from '../../src/report/report-schemas.js';
 import { onnxChecker, onnxCheckerPython, tempDir } from './transform-helpers.js';
 
+const SAMPLES = join(SHARED_MODELS, '..', 'samples');
 const MODELS = [
-  { name: 'silero_vad', shape: ['input=1,512'] },
-  { name: 'ppocr_cls', shape: ['x=1,3,48,192'] },
+  { name: 'silero_vad', samples: join(SAMPLES, 'speech'), preset: 'audio' },
+  { name: 'ppocr_cls', samples: join(SAMPLES, 'text-lines'), preset: 'paddleocr-cls' },
 ];
 const tmp = tempDir('dlpack-real-');
 test.after(() => tmp.cleanup());
@@ -27,17 +35,26 @@ const maybe = hasSharedModels ? test : test.skip;
 
 for (const m of MODELS) {
   const input = join(SHARED_MODELS, 'onnx', `${m.name}.onnx`);
-  const check = { shape: m.shape, samples: 3, runs: 0 };
+  const check = { samples: m.samples, preprocess: parsePreprocessFlags([m.preset]), runs: 0 };
+  // Silero's int8 weights need the mixed-precision fallback on speech, beyond the default 0.30× budget
+  const maxRatio = m.name === 'silero_vad' ? 0.5 : undefined;
 
   maybe(`${m.name}: int8-weights (per-tensor and per-channel) runs, cosine ≥ 0.99 on every output`, async () => {
+    if (m.name === 'silero_vad') {
+      const refused = await quantizeModel({ input, output: join(tmp.dir, 'refused.onnx'), mode: 'int8-weights', check }).then(() => undefined, (e: unknown) => e);
+      assert.instance(refused, CheckFailedError);
+      assert.match((refused as Error).message, /output "output": cosine 0\.98\d+ < 0\.99 \(default floor/);
+      assert.not.ok(existsSync(join(tmp.dir, 'refused.onnx')));
+    }
     for (const perChannel of [false, true]) {
       const output = join(tmp.dir, `${m.name}.int8${perChannel ? '.pc' : ''}.onnx`);
-      const r = await quantizeModel({ input, output, mode: 'int8-weights', perChannel, check });
+      const r = await quantizeModel({ input, output, mode: 'int8-weights', perChannel, maxRatio, check });
       outputs.push(output);
+      assert.is(r.accuracy!.inputs!.source, 'samples');
       assert.ok(r.changed.length > 0);
       assert.ok(cosine(r) >= 0.99, `cosine ${cosine(r)}`);
       assert.ok(r.weightBytesByDtype.after.int8 > 0);
-      assert.ok(r.ratio < (m.name === 'silero_vad' ? 0.31 : 0.5), `ratio ${r.ratio}`);
+      assert.ok(r.ratio < (m.name === 'silero_vad' ? 0.5 : 0.5), `ratio ${r.ratio}`);
       assert.is(r.accuracy!.backend, 'onnxruntime-node (cpu)');
       assert.ok(r.kernels && Object.keys(r.kernels).length > 0);
     }
@@ -64,7 +81,7 @@ for (const m of MODELS) {
     outputs.push(dyn);
     assert.ok(cosine(r) >= 0.99, `cosine ${cosine(r)}`);
     const pre = join(tmp.dir, `${m.name}.opt-int8.onnx`);
-    const r2 = await quantizeModel({ input, output: pre, mode: 'int8-weights', optimize: 'basic', perChannel: true, check });
+    const r2 = await quantizeModel({ input, output: pre, mode: 'int8-weights', optimize: 'basic', perChannel: true, maxRatio, check });
     outputs.push(pre);
     assert.ok(cosine(r2) >= 0.99, `cosine ${cosine(r2)}`);
     assert.match(r2.notes!.join(' '), /pre-optimized with ONNX Runtime/);

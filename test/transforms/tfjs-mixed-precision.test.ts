@@ -22,7 +22,7 @@ import { GRAPH_FIXTURE, tempDir } from '../formats/tfjs-test-helpers.js';
 
 const tmp = tempDir('dlpack-tfjs-mixed-');
 test.after(() => tmp.cleanup());
-const check = { runs: 0, samples: 3, backend: 'wasm' };
+const check = { runs: 0, count: 3, backend: 'wasm' };
 
 async function fixtureSearch(minCosine: number, maxBytes?: number) {
   const model = await readTfjs(GRAPH_FIXTURE);
@@ -115,7 +115,8 @@ test('quantize --fallback on the fixture: report lists the kept weights and why;
 
 test('quantize --fallback: clear USAGE errors (no goal, no wider dtype, budget below the dtype alone, --no-check)', async () => {
   const cases: [object, RegExp][] = [
-    [{ fallback: 'float16', check }, /needs a goal: --min-cosine/],
+    // without --min-cosine the default floor (0.99) is the goal; --min-cosine 0 turns it off and leaves none
+    [{ fallback: 'float16', check: { ...check, minCosine: 0 } }, /needs a goal: --min-cosine/],
     [{ dtype: 'uint16', fallback: 'float16', check: { ...check, minCosine: 0.99 } }, /no wider than --dtype uint16/],
     [{ fallback: 'float16', maxRatio: 0.1, check: { ...check, minCosine: 0.99 } }, /--max-ratio 0\.1 is below the 0\.27\d× that --dtype uint8 alone gives/],
     [{ fallback: 'float16', check: { ...check, minCosine: 0.99, enabled: false } }, /drop --no-check/],

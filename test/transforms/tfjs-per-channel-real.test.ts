@@ -40,7 +40,7 @@ if (!hasSharedModels) {
 
   test('blazeface uint8 --per-channel: ≤ 0.27× with the scales, worst output far above per-tensor, stock tfjs runs the Mul graph', async () => {
     const out = join(tmp.dir, 'bf-pc');
-    const report = await quantizeModel({ input: BLAZEFACE, output: out, dtype: 'uint8', perChannel: true, check: { runs: 0, samples: 2, backend: 'wasm' } });
+    const report = await quantizeModel({ input: BLAZEFACE, output: out, dtype: 'uint8', perChannel: true, check: { runs: 0, count: 2, backend: 'wasm', minCosine: 0.95 } });
     const model = join(out, 'blazeface.json');
     const ratio = shardBytes(model) / shardBytes(BLAZEFACE);
     const cos = report.accuracy!.outputs.map((o) => o.cosine);
@@ -68,7 +68,7 @@ if (!hasSharedModels) {
       equalize: true,
       fallback: 'float16',
       maxRatio: 0.27,
-      check: { runs: 0, samples: 2, backend: 'wasm', minCosine: 0.99 },
+      check: { runs: 0, count: 2, backend: 'wasm', minCosine: 0.99 },
     });
     const model = join(out, 'blazeface.json');
     const ratio = shardBytes(model) / shardBytes(BLAZEFACE);

@@ -38,7 +38,7 @@ function channelMax(w: Float32Array, channels: number, ch: (i: number) => number
 
 test('classifier --per-channel uint8: Mul nodes read by Conv2D/MatMul, float16 scales = per-channel max |w|, weights ≈ original, stock tfjs runs it', async () => {
   const out = join(tmp.dir, 'pc');
-  const report = await quantizeModel({ input: GRAPH_FIXTURE, output: out, dtype: 'uint8', perChannel: true, check: { runs: 0, samples: 2, backend: 'wasm' } });
+  const report = await quantizeModel({ input: GRAPH_FIXTURE, output: out, dtype: 'uint8', perChannel: true, check: { runs: 0, count: 2, backend: 'wasm' } });
   const file = join(out, 'classifier.json');
   const nodes = nodesOf(file);
   const byName = new Map(nodes.map((n) => [n.name, n]));
@@ -134,7 +134,7 @@ test('depthwise HWCM scales [C, M] and transpose_b MatMul scales [N, 1]: exact i
   const got = (await plainRun(await plainLoad(floatOut.modelFile), x, [1, 5, 5, 2]))[0];
   want.forEach((v, i) => assert.ok(Math.abs(v - got[i]) <= 1e-4 * (1 + Math.abs(v)), `float output ${i}: ${v} vs ${got[i]}`));
 
-  const check = { runs: 0, samples: 2, backend: 'wasm' };
+  const check = { runs: 0, count: 2, backend: 'wasm' };
   const perTensor = await quantizeModel({ input: src.modelFile, output: join(tmp.dir, 'dw-pt'), dtype: 'uint8', check });
   const perChannel = await quantizeModel({ input: src.modelFile, output: join(tmp.dir, 'dw-pc'), dtype: 'uint8', perChannel: true, check });
   assert.ok(perChannel.notes.some((n) => /2 kernel\(s\)/.test(n)));

@@ -18,7 +18,7 @@ const tmp = tempDir('dlpack-tfjs-quant-');
 test.after(() => tmp.cleanup());
 
 const manifest = (file: string) => JSON.parse(readFileSync(file, 'utf8')).weightsManifest.flatMap((g: { weights: object[] }) => g.weights);
-const check = { runs: 0, samples: 3, backend: 'wasm' };
+const check = { runs: 0, count: 3, backend: 'wasm' };
 
 /** numpy-style round half to even, written here independently of src/. */
 const rint = (x: number) => {
@@ -152,7 +152,7 @@ test('bad inputs: same folder, weight bytes ≠ shape × dtype, duplicate names,
 
 test('CLI: dlpack quantize --dtype uint8 --json reports sizes, accuracy and the backend', async () => {
   const out = join(tmp.dir, 'cli');
-  const r = await runCli(['quantize', LAYERS_FIXTURE, '--dtype', 'uint8', '-o', out, '--runs', '3', '--samples', '2', '--min-cosine', '0.99', '--json'], { deadlineMs: 90_000 });
+  const r = await runCli(['quantize', LAYERS_FIXTURE, '--dtype', 'uint8', '-o', out, '--runs', '3', '--count', '2', '--min-cosine', '0.99', '--json'], { deadlineMs: 90_000 });
   assert.is(r.code, 0, r.stderr);
   const report = JSON.parse(r.stdout);
   assert.is(report.schema, 'dlpack.transform/1');

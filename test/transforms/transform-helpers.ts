@@ -23,8 +23,8 @@ export async function save(model: ModelProto, path: string): Promise<string> {
 }
 
 /** Compares two model files in onnxruntime-node on generated inputs (no latency). */
-export async function compare(original: string, candidate: string, shape: string[] = [], samples = 3): Promise<AccuracyReport> {
-  const r = await runAccuracyCheck({ original, candidate, shape, samples, runs: 0 });
+export async function compare(original: string, candidate: string, shape: string[] = [], count = 3): Promise<AccuracyReport> {
+  const r = await runAccuracyCheck({ original, candidate, shape, count, runs: 0 });
   return r.accuracy!;
 }
 

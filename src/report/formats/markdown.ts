@@ -115,6 +115,7 @@ export function transformMarkdown(report: TransformReport): string {
       ),
       '',
     );
+    for (const o of report.accuracy.outputs) if (o.degenerate) lines.push(`> **Warning:** output \`${cell(o.name)}\` — ${cell(o.degenerate)}: these figures are not meaningful on these inputs.`, '');
   }
   return lines.join('\n');
 }

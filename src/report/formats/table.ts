@@ -78,6 +78,8 @@ export function transformTable(report: TransformReport): string {
       t.push([o.name, o.maxAbsError.toPrecision(3), o.meanAbsError.toPrecision(3), o.cosine.toFixed(6), o.top1Agreement !== undefined ? formatPercent(o.top1Agreement) : '—']);
     }
     lines.push(`accuracy on ${report.accuracy.samples} samples (${report.accuracy.backend})`, t.toString());
+    if (report.accuracy.inputs) lines.push(`inputs: ${report.accuracy.inputs.summary}`);
+    for (const o of report.accuracy.outputs) if (o.degenerate) lines.push(`WARNING: output "${o.name}" — ${o.degenerate}: not meaningful on these inputs`);
     if (report.accuracy.gates) lines.push(report.accuracy.gates.pass ? 'PASS: accuracy gates held' : 'FAIL: an accuracy gate failed');
   }
   if (report.skipped.length) lines.push(`skipped ${report.skipped.length}: ${report.skipped.slice(0, 5).map((s) => `${s.name} (${s.reason})`).join(', ')}`);

@@ -3,12 +3,16 @@
  * Every float32 tensor becomes float16 except around ops on the block list (they keep float32
  * and get Casts on their float inputs and outputs), and — with keepIoTypes (default) — the main
  * graph's inputs and outputs, which stay float32 behind Casts. Subgraphs (If/Loop/Scan bodies) are
- * converted alike. Weights beyond ±65504 are clamped and counted.
+ * converted alike. Nothing is clamped silently: a weight or constant beyond ±65504, and a small
+ * epsilon-like constant below float16's normal range (2^-14), stays float32 with every node that
+ * reads it (named in the report), as do the nodes the caller names in `keepFloat32` (activations
+ * measured beyond the range). Values that still had to be clamped would be counted in a note.
  */
 import type { GraphProto, ModelProto, NodeProto, TensorProto, ValueInfoProto } from '../../formats/onnx/index.js';
 import { OnnxDataType as T, makeTensor, tensorDims, tensorToTypedArray } from '../../formats/onnx/index.js';
 import { toFloat16 } from '../float16.js';
-import { NameAllocator, attr, definedNames, forEachGraph, intAttr, makeNode, renameReads, subgraphsOf, tensorAttr } from './graph-edit.js';
+import { FLOAT16_MAX } from '../float16.js';
+import { NameAllocator, attr, definedNames, forEachGraph, intAttr, makeNode, nodeLabel, renameReads, subgraphsOf, tensorAttr, usesOfGraphDefinitions } from './graph-edit.js';
 import { inferTensorTypes, type ModelTypes } from './tensor-types.js';
 import { emptyResult, type RewriteResult } from './transform-result.js';
 
@@ -31,6 +35,56 @@ export interface Fp16Options {
   /** Only these op types compute in float16 (every other op is blocked). */
   opTypes?: string[];
   excludeNodes?: string[];
+  /** Nodes (by name, or Op(output) when nameless) kept float32, with the reason the report gives. */
+  keepFloat32?: Map<string, string>;
+}
+
+/** Smallest positive normal float16, 2^-14: below it values lose precision (subnormal) or vanish. */
+export const FLOAT16_MIN_NORMAL = 2 ** -14;
+/** Constants up to this many elements are checked for epsilon-like values below the normal range. */
+const EPSILON_MAX_ELEMENTS = 64;
+
+/** Why a float32 constant cannot become float16 as it is, or undefined when it can. */
+export function float16RangeProblem(values: ArrayLike<number>): string | undefined {
+  let over = 0;
+  let max = 0;
+  let nonzero = 0;
+  let tiny = 0;
+  for (let i = 0; i < values.length; i++) {
+    const a = Math.abs(values[i]);
+    if (!Number.isFinite(a)) continue;
+    if (a > FLOAT16_MAX) over++;
+    if (a > max) max = a;
+    if (a > 0) {
+      nonzero++;
+      if (a < FLOAT16_MIN_NORMAL) tiny++;
+    }
+  }
+  if (over) return `${over} value(s) beyond float16's ±65504 (max |x| ${max.toPrecision(3)})`;
+  if (values.length <= EPSILON_MAX_ELEMENTS && nonzero > 0 && tiny === nonzero) {
+    return `epsilon-like value(s) below float16's normal range (max |x| ${max.toPrecision(3)} < 2^-14): float16 would lose them`;
+  }
+  return undefined;
+}
+
+/** Nodes that must stay float32 because a float constant they read (or hold) is out of float16 range. */
+function rangeBlockedNodes(main: GraphProto, result: { notes: string[] }): Map<NodeProto, string> {
+  const out = new Map<NodeProto, string>();
+  forEachGraph(main, (g) => {
+    const uses = usesOfGraphDefinitions(g);
+    const check = (name: string, t: TensorProto | undefined, holder?: NodeProto) => {
+      if (!t || t.data_type !== T.FLOAT) return;
+      const why = float16RangeProblem(tensorToTypedArray(t) as Float32Array);
+      if (!why) return;
+      const reason = `kept float32: reads "${name}", ${why}`;
+      if (holder) out.set(holder, `kept float32: holds ${why}`);
+      for (const u of uses.get(name) ?? []) if (u.index >= 0 && !out.has(u.node)) out.set(u.node, reason);
+    };
+    for (const t of g.initializer ?? []) if (t.name) check(t.name, t);
+    for (const n of g.node ?? []) if (n.op_type === 'Constant' && !n.domain && n.output?.[0]) check(n.output[0], attr(n, 'value')?.t, n);
+  });
+  if (out.size) result.notes.push(`${out.size} node(s) kept float32 because a weight or constant they read is outside float16's range (listed under skipped)`);
+  return out;
 }
 
 export interface Fp16Result extends RewriteResult {
@@ -49,12 +103,21 @@ export function convertToFloat16(model: ModelProto, options: Fp16Options = {}): 
   const excluded = new Set(options.excludeNodes ?? []);
   const names = new NameAllocator(model);
   const types: ModelTypes = inferTensorTypes(main);
+  const kept = rangeBlockedNodes(main, result);
+  if (options.keepFloat32?.size) {
+    forEachGraph(main, (g) => {
+      for (const n of g.node ?? []) {
+        const why = options.keepFloat32!.get(nodeLabel(n));
+        if (why && !kept.has(n)) kept.set(n, why);
+      }
+    });
+  }
 
   const blocked = (n: NodeProto): boolean => {
     const op = n.op_type ?? '';
     if (CONTROL_FLOW.has(op) && !n.domain) return false;
     if (n.domain && n.domain !== 'ai.onnx') return true;
-    return blockList.has(op) || excluded.has(n.name ?? '') || (only !== undefined && !only.has(op));
+    return blockList.has(op) || excluded.has(n.name ?? '') || kept.has(n) || (only !== undefined && !only.has(op));
   };
 
   // ---- where each name is defined, and the parent of each graph (for scoped lookups)
@@ -117,7 +180,7 @@ export function convertToFloat16(model: ModelProto, options: Fp16Options = {}): 
     for (const n of g.node ?? []) {
       if (blocked(n)) {
         if ((n.input ?? []).some((x) => x && isFloat(g, x)) || (n.output ?? []).some((x) => x && isFloat(g, x))) {
-          result.skipped.push({ name: n.name || `${n.op_type}(${n.output?.[0]})`, reason: blockReason(n, blockList, excluded) });
+          result.skipped.push({ name: nodeLabel(n), reason: kept.get(n) ?? blockReason(n, blockList, excluded) });
         }
         continue;
       }
@@ -205,7 +268,7 @@ export function convertToFloat16(model: ModelProto, options: Fp16Options = {}): 
     g.node = nodes;
   });
 
-  if (result.clamped) result.notes.push(`${result.clamped} weight value(s) beyond ±65504 clamped to ±65504`);
+  if (result.clamped) result.notes.push(`${result.clamped} weight value(s) beyond ±65504 clamped to ±65504 (constants inside If/Loop bodies read by float16 nodes)`);
   if (result.raisedToMinSubnormal) result.notes.push(`${result.raisedToMinSubnormal} tiny weight value(s) below 2^-24 raised to ±2^-24`);
   result.notes.push(`${result.castsInserted} Cast node(s) inserted${keepIo ? '; graph inputs and outputs kept float32' : ''}`);
   return result;

@@ -6,6 +6,11 @@
 import type { AttributeProto, GraphProto, ModelProto, NodeProto, TensorProto, ValueInfoProto } from '../../formats/onnx/index.js';
 import { AttributeType } from '../../formats/onnx/index.js';
 
+/** A node's name, or `Op(first output)` for a nameless node: how reports and --exclude-nodes name it. */
+export function nodeLabel(node: NodeProto): string {
+  return node.name || `${node.op_type}(${node.output?.[0] ?? ''})`;
+}
+
 export function attr(node: NodeProto, name: string): AttributeProto | undefined {
   return node.attribute?.find((a) => a.name === name);
 }

@@ -11,6 +11,7 @@
  */
 import type { GraphProto, ModelProto, NodeProto, TensorProto } from '../../formats/onnx/index.js';
 import { OnnxDataType as T, makeTensor, tensorDims, tensorToTypedArray } from '../../formats/onnx/index.js';
+import { toFloat16 } from '../float16.js';
 import { quantizePerChannel, quantizePerTensor } from '../quant-math.js';
 import { NameAllocator, attr, attrFloat, attrInt, ensureOpset, forEachGraph, intAttr, makeNode, opsetVersion, usesOfGraphDefinitions } from './graph-edit.js';
 import { pruneUnusedInitializers } from './prune-initializers.js';
@@ -19,7 +20,10 @@ import { DEFAULT_MIN_ELEMENTS, emptyResult, type RewriteResult, type SelectionOp
 export type DynamicKernels = 'fused' | 'integer';
 
 export interface DynamicQuantOptions extends SelectionOptions {
+  /** One scale per output column (default true). */
   perChannel?: boolean;
+  /** Nodes (by label) kept at a higher precision (mixed precision): float32 as they are, or a float16 weight + Cast. */
+  keep?: Map<string, { precision: 'float32' | 'float16'; reason: string }>;
   symmetric?: boolean;
   reduceRange?: boolean;
   kernels?: DynamicKernels;
@@ -101,6 +105,20 @@ export function quantizeDynamic(model: ModelProto, options: DynamicQuantOptions 
         small++;
         continue;
       }
+      const kept = options.keep?.get(label);
+      if (kept) {
+        const half = kept.precision === 'float16' ? toFloat16(tensorToTypedArray(b) as Float32Array) : undefined;
+        if (!half || half.clamped) {
+          result.skipped.push({ name: label, reason: half ? `${kept.reason}; float32, its weight exceeds float16's range` : kept.reason });
+          continue;
+        }
+        const hName = names.fresh(`${bName}_float16`);
+        const cName2 = names.fresh(`${bName}_from_float16`);
+        g.initializer = [...(g.initializer ?? []), makeTensor(hName, 'float16', dims, half.bits)];
+        replaced.set(n, [makeNode('Cast', [hName], [cName2], names.fresh(`${label}_weight_Cast`), [intAttr('to', T.FLOAT)]), { ...n, input: n.input!.map((x, i) => (i === 1 ? cName2 : x)) }]);
+        result.changed.push({ name: label, what: `${op} weight float16 ← float32 [${dims.join(',')}], computes in float32 — ${kept.reason}` });
+        continue;
+      }
       let values = tensorToTypedArray(b) as Float32Array;
       let [k, nCols] = dims;
       if (op === 'Gemm') {
@@ -136,9 +154,10 @@ export function quantizeDynamic(model: ModelProto, options: DynamicQuantOptions 
         }
       }
       const range = { type: qtype, symmetric, reduceRange: options.reduceRange } as const;
-      const q = options.perChannel ? quantizePerChannel(values, [k, nCols], 1, range) : quantizePerTensor(values, range);
+      const perChannel = options.perChannel ?? true;
+      const q = perChannel ? quantizePerChannel(values, [k, nCols], 1, range) : quantizePerTensor(values, range);
       const base = bName;
-      const pdims = options.perChannel ? [nCols] : [];
+      const pdims = perChannel ? [nCols] : [];
       const qName = names.fresh(`${base}_quantized`);
       const sName = names.fresh(`${base}_scale`);
       const zName = names.fresh(`${base}_zero_point`);
@@ -186,7 +205,7 @@ export function quantizeDynamic(model: ModelProto, options: DynamicQuantOptions 
       if (foldedAdd) removed.add(foldedAdd);
       result.changed.push({
         name: label,
-        what: `${op} → ${kernels === 'fused' ? 'com.microsoft.DynamicQuantizeMatMul' : 'DynamicQuantizeLinear + MatMulInteger'} (${qtype} ${options.perChannel ? 'per-column' : 'per-tensor'} weight [${k},${nCols}]${bias ? ' + bias' : ''})`,
+        what: `${op} → ${kernels === 'fused' ? 'com.microsoft.DynamicQuantizeMatMul' : 'DynamicQuantizeLinear + MatMulInteger'} (${qtype} ${perChannel ? 'per-column' : 'per-tensor'} weight [${k},${nCols}]${bias ? ' + bias' : ''})`,
       });
     }
     if (replaced.size || removed.size) {

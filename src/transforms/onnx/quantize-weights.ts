@@ -8,13 +8,20 @@
  */
 import type { GraphProto, ModelProto, NodeProto, TensorProto } from '../../formats/onnx/index.js';
 import { OnnxDataType, makeTensor, tensorDims, tensorToTypedArray, isExternalTensor } from '../../formats/onnx/index.js';
-import { quantizePerChannel, quantizePerTensor, type QuantizedTensor } from '../quant-math.js';
+import { toFloat16 } from '../float16.js';
+import { dequantize, quantizePerChannel, quantizePerTensor, type QuantizedTensor } from '../quant-math.js';
+import type { QuantizedWeight } from './bias-correction.js';
 import { NameAllocator, attr, forEachGraph, intAttr, makeNode, opsetVersion, usesOfGraphDefinitions, type Use } from './graph-edit.js';
 import { DEFAULT_MIN_ELEMENTS, emptyResult, type RewriteResult, type SelectionOptions } from './transform-result.js';
 import { DEFAULT_WEIGHT_OP_TYPES, weightSlot } from './weight-slots.js';
 
 export interface WeightQuantOptions extends SelectionOptions {
+  /** One scale per output channel where the op allows it (default true). */
   perChannel?: boolean;
+  /** Weights kept at a higher precision (mixed precision): float32 as they are, or float16 + Cast. */
+  keep?: Map<string, { precision: 'float32' | 'float16'; reason: string }>;
+  /** Filled with each main-graph weight quantized (for bias correction). */
+  record?: Map<string, QuantizedWeight>;
   /** Symmetric int8 (default, zero point 0) or asymmetric uint8. */
   symmetric?: boolean;
   reduceRange?: boolean;
@@ -89,26 +96,44 @@ export function quantizeWeightsInt8(model: ModelProto, options: WeightQuantOptio
         continue;
       }
       const inputIdx = (g.input ?? []).findIndex((v) => v.name === cand.name);
-      if (inputIdx >= 0) {
-        if (irVersion < 4) {
-          result.skipped.push({ name: cand.name, reason: 'is also a graph input (IR < 4), so it can be overridden at run time' });
-          continue;
-        }
-        g.input!.splice(inputIdx, 1);
+      if (inputIdx >= 0 && irVersion < 4) {
+        result.skipped.push({ name: cand.name, reason: 'is also a graph input (IR < 4), so it can be overridden at run time' });
+        continue;
       }
+      const kept = options.keep?.get(cand.name);
+      if (kept?.precision === 'float32') {
+        result.skipped.push({ name: cand.name, reason: kept.reason });
+        continue;
+      }
+      if (inputIdx >= 0) g.input!.splice(inputIdx, 1);
       if (isExternalTensor(t) && !t.raw_data) {
         result.skipped.push({ name: cand.name, reason: 'external data not loaded' });
         continue;
       }
       const values = tensorToTypedArray(t) as Float32Array;
+      if (kept) {
+        const half = toFloat16(values);
+        if (half.clamped) {
+          result.skipped.push({ name: cand.name, reason: `${kept.reason}; float32, its values exceed float16's range` });
+          continue;
+        }
+        const hName = names.fresh(`${cand.name}_float16`);
+        prelude.push(makeNode('Cast', [hName], [cand.name], names.fresh(`${cand.name}_Cast`), [intAttr('to', OnnxDataType.FLOAT)]));
+        if (cand.constantNode) removeNodes.add(cand.constantNode);
+        else g.initializer = (g.initializer ?? []).filter((x) => x !== t);
+        g.initializer = [...(g.initializer ?? []), makeTensor(hName, 'float16', dims, half.bits)];
+        result.changed.push({ name: cand.name, what: `float16 ← float32 [${dims.join(',')}] (${usedBy}) — ${kept.reason}` });
+        continue;
+      }
       let axis: number | undefined;
-      if (options.perChannel) {
+      if (options.perChannel ?? true) {
         const axes = new Set(weightUses.map((s) => s.slot!.axis(s.u.node, dims.length)));
         axis = axes.size === 1 ? [...axes][0] : undefined;
         if (axes.size > 1) perTensorFallback++;
       }
       const range = { type: qtype, symmetric, reduceRange: options.reduceRange } as const;
       const q = axis === undefined ? quantizePerTensor(values, range) : quantizePerChannel(values, dims, axis, range);
+      if (options.record && g === graph) options.record.set(cand.name, { original: values, dequantized: dequantize(q, dims), dims });
       const qName = names.fresh(`${cand.name}_quantized`);
       const sName = names.fresh(`${cand.name}_scale`);
       const zName = names.fresh(`${cand.name}_zero_point`);

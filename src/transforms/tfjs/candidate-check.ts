@@ -13,6 +13,7 @@ import type { TfjsModel, TfjsWeight } from '../../formats/tfjs/tfjs-model.js';
 import { writeTfjs } from '../../formats/tfjs/write-tfjs.js';
 import type { OutputAccuracy } from '../../report/report-schemas.js';
 import type { InferenceSessionLike } from '../../runtimes/runtime.js';
+import type { CheckInputs } from '../../accuracy/check-inputs.js';
 import type { CheckOptions } from '../transform-options.js';
 
 export interface CandidateChecker {
@@ -25,7 +26,7 @@ export interface CandidateChecker {
   dispose(): Promise<void>;
 }
 
-export async function openCandidateChecker(model: TfjsModel, input: string, check: CheckOptions): Promise<CandidateChecker> {
+export async function openCandidateChecker(model: TfjsModel, input: string, check: CheckOptions, checkInputs?: CheckInputs): Promise<CandidateChecker> {
   const { openSession } = await import('../../runtimes/open-session.js');
   const options = { backend: check.backend, threads: check.threads };
   const original = await openSession(input, options);
@@ -51,11 +52,15 @@ export async function openCandidateChecker(model: TfjsModel, input: string, chec
       const out = join(dir, `candidate-${checks}`);
       try {
         const written = await writeTfjs({ json: model.json, format: model.format, weights, file: model.file }, out, { modelFileName: basename(input) });
+        const inputs = checkInputs && samples ? { ...checkInputs, feeds: checkInputs.feeds.slice(0, samples) } : checkInputs;
         const result = await runAccuracyCheck({
           shape: check.shape,
           inputsFile: check.inputsFile,
+          samples: check.samples,
+          preprocess: check.preprocess,
           seed: check.seed,
-          samples: samples ?? check.samples,
+          count: samples ?? check.count,
+          checkInputs: inputs,
           original: input,
           candidate: written.modelFile,
           runs: 0,

@@ -3,8 +3,8 @@
  * checks the options, runs the mixed-precision search (mixed-precision.ts) against the real
  * runtime through the shared accuracy check, and turns its result into per-weight reasons and
  * report notes. Whether the goal held is decided by the same accuracy gate as always (the final
- * check of finish-transform.ts, on the same inputs), so an unmet goal is CHECK_FAILED after the
- * report is written.
+ * check of finish-transform.ts, on the same inputs), so an unmet goal is CHECK_FAILED and nothing is
+ * written (the report still shows the best mix found).
  */
 import { DlpackError } from '../../errors/dlpack-error.js';
 import type { TfjsModel, TfjsWeight } from '../../formats/tfjs/tfjs-model.js';
@@ -32,7 +32,7 @@ export async function chooseMixedPrecision(
   bytesBefore: number,
 ): Promise<MixedPrecisionPlan> {
   const dtype = options.dtype!;
-  const fallback = options.fallback!;
+  const fallback = options.fallback as Exclude<NonNullable<QuantizeOptions['fallback']>, 'none'>;
   const file = options.input;
   const minCosine = options.check?.minCosine;
   if (minCosine === undefined) {
@@ -50,7 +50,7 @@ export async function chooseMixedPrecision(
     throw new DlpackError('USAGE', `--max-ratio ${maxRatio} is below the ${ratio(lowBytes).toFixed(3)}× that --dtype ${dtype} alone gives`, { file });
   }
 
-  const checker = await openCandidateChecker(model, file, options.check ?? {});
+  const checker = await openCandidateChecker(model, file, options.check ?? {}, options.checkInputs);
   try {
     const r = await searchMixedPrecision({
       weights: model.weights,

@@ -57,7 +57,6 @@ export async function quantizeTfjs(options: QuantizeOptions): Promise<TransformO
   if (!['uint8', 'uint16', 'float16'].includes(dtype)) {
     throw new DlpackError('USAGE', `--dtype must be uint8, uint16 or float16, not "${String(dtype)}"`, { file: options.input });
   }
-  assertNotModelFolder(options.input, options.output);
   options.onProgress?.('reading the TF.js model');
   let model = await readTfjs(options.input);
   if (options.perChannel) assertPerChannelUsable(model.format, dtype, options.input);
@@ -111,7 +110,7 @@ export async function quantizeTfjs(options: QuantizeOptions): Promise<TransformO
   let encoded = low;
   let mixedNotes: string[] = [];
   const reasons = new Map<string, string>();
-  if (options.fallback) {
+  if (options.fallback && options.fallback !== 'none') {
     const mixed = await chooseMixedPrecision(options, model, candidates, low, bytesBefore);
     encoded = mixed.encoded;
     mixedNotes = mixed.notes;
@@ -152,7 +151,7 @@ export async function quantizeTfjs(options: QuantizeOptions): Promise<TransformO
   const bytesAfter = weights.reduce((a, w) => a + w.data.byteLength, 0);
   const shards = written.files.filter((f) => f.role === 'weights').length;
   const notes = [
-    `${dtype === 'float16' ? 'float16' : `affine ${dtype} per tensor, range nudged so 0 is exact`}, as tensorflowjs_converter --quantize_${dtype} writes it${options.fallback ? ` (mixed precision: some weights ${options.fallback})` : ''}; weight bytes ${formatBytes(bytesBefore)} → ${formatBytes(bytesAfter)} (${bytesBefore ? (bytesAfter / bytesBefore).toFixed(3) : '0'}×) in ${shards} shard(s)`,
+    `${dtype === 'float16' ? 'float16' : `affine ${dtype} per tensor, range nudged so 0 is exact`}, as tensorflowjs_converter --quantize_${dtype} writes it${options.fallback && options.fallback !== 'none' ? ` (mixed precision: some weights ${options.fallback})` : ''}; weight bytes ${formatBytes(bytesBefore)} → ${formatBytes(bytesAfter)} (${bytesBefore ? (bytesAfter / bytesBefore).toFixed(3) : '0'}×) in ${shards} shard(s)`,
   ];
   if (options.equalize) {
     notes.push(
