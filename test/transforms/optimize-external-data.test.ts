@@ -18,7 +18,7 @@ const work = mkdtempSync(join(tmpdir(), 'dlpack-opt-ext-'));
 
 test('convert --optimize basic keeps external data and the model computes the same', async () => {
   const out = join(work, 'mlp.opt.onnx');
-  const report = await convertModel({ input: MODEL, output: out, optimize: 'basic', check: { enabled: true, samples: 3, runs: 0 } });
+  const report = await convertModel({ input: MODEL, output: out, optimize: 'basic', check: { enabled: true, count: 3, runs: 0 } });
   assert.ok(report.accuracy, 'accuracy was checked');
   for (const o of report.accuracy!.outputs) assert.ok(o.cosine > 0.999999, `${o.name}: cosine ${o.cosine}`);
   const written = await readOnnx(out, { loadExternalData: false });
