@@ -274,12 +274,49 @@ export interface BudgetResult {
   delta?: number;
   /** Relative slack applied (timing and cost budgets). */
   tolerance: number;
-  baseline?: { actual: number; change: number; regression: boolean; source: string };
+  baseline?: BaselineComparison;
+  /** Which estimate the actual is (timing and cost budgets; see Estimate). */
+  estimate?: Estimate;
+  /**
+   * The measured spread: the 95% confidence interval of the actual (order statistics of the
+   * samples) and the noise margin derived from it (its relative half-width, capped), which the
+   * verdict allows on top of the limit like the tolerance.
+   */
+  noise?: { low: number; high: number; margin: number; n: number };
+  /** The samples the actual was taken from (timing budgets; pooled over runs), for later baseline comparisons. */
+  samples?: number[];
+  /** The percentile `actual` is of `samples` (50 = median). */
+  percentile?: number;
   status: 'pass' | 'fail' | 'warn' | 'missing';
   /** Why it failed, warned or is missing. */
   reason?: string;
   /** The report file (or run) the actual came from. */
   source?: string;
+}
+
+/** A row compared with the same row of a baseline. */
+export interface BaselineComparison {
+  actual: number;
+  /** Relative change for the worse (positive = worse: slower, larger, dearer; negative = better). */
+  change: number;
+  regression: boolean;
+  source: string;
+  /**
+   * How it was compared: `distribution` — samples on both sides: Mann-Whitney test and a bootstrap
+   * CI of the change; `point` — one figure on a side (too few samples): the change alone.
+   */
+  method?: 'distribution' | 'point';
+  /** 95% bootstrap confidence interval of `change` (distribution method). */
+  low?: number;
+  high?: number;
+  /** Mann-Whitney two-sided p-value. */
+  p?: number;
+  /** The change is real (p < 0.05 and the CI excludes 0); a regression also exceeds maxRegression. */
+  significant?: boolean;
+  baselineN?: number;
+  currentN?: number;
+  /** The estimate the baseline's figure is (compared on the same estimate). */
+  estimate?: Estimate;
 }
 
 export interface CheckReport {
@@ -291,6 +328,12 @@ export interface CheckReport {
   baselines: string[];
   tolerance: number;
   maxRegression: number;
+  /** Which estimate timing and cost budgets were judged on (absent in reports before it existed: wall). */
+  estimate?: Estimate;
+  /** Bench runs measured per target (when dlpack check measured itself). */
+  runs?: number;
+  /** Load warnings from the bench reports judged (see BenchReport.loadWarnings). */
+  loadWarnings?: string[];
   results: BudgetResult[];
   summary: { total: number; passed: number; failed: number; warned: number; missing: number; regressions: number };
   pass: boolean;

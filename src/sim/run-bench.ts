@@ -104,7 +104,13 @@ export async function runBench(opts: BenchOptions): Promise<BenchRunReport> {
   const arch = opts.arch ?? 'x64';
   const estimate = opts.estimate ?? 'stable';
   // The library takes exactly cold/warm unless asked to sample adaptively (the commands do).
-  const sampling = { ...DEFAULT_SAMPLING, ...(opts.sampling ?? { maxTimeMs: 0 }) };
+  const asked = opts.sampling;
+  const sampling: SamplingOptions = {
+    precision: asked?.precision ?? DEFAULT_SAMPLING.precision,
+    maxTimeMs: asked ? asked.maxTimeMs ?? DEFAULT_SAMPLING.maxTimeMs : 0,
+    maxCold: asked?.maxCold ?? DEFAULT_SAMPLING.maxCold,
+    maxWarm: asked?.maxWarm ?? DEFAULT_SAMPLING.maxWarm,
+  };
   const coldShare = opts.coldShare ?? DEFAULT_COLD_SHARE;
   const balanceWeight = opts.balanceWeight ?? DEFAULT_BALANCE_WEIGHT;
   const costTrim = opts.costTrim ?? 0.2;
