@@ -176,7 +176,8 @@ function judgeRow(
     if (m.percentile !== undefined) row.percentile = m.percentile;
   }
   const verdict = judge(budget, limit, m.actual, tol, row.noise?.margin ?? 0);
-  const notes = [m.note, verdict.reason].filter(Boolean);
+  // A fallback estimate (m.note) is said once for the report (checkNotes), not on every row.
+  const notes = [verdict.reason].filter(Boolean);
   if (verdict.breach) row.status = budget.level === 'error' ? 'fail' : 'warn';
 
   const b = base(m.id, m.estimate ?? estimate);

@@ -15,7 +15,7 @@ import { hostScript } from './host-script.js';
 import { recommend, DEFAULT_COLD_SHARE, DEFAULT_BALANCE_WEIGHT } from './recommend.js';
 import { runConfiguration, type ConfigResult, type CpuMode, type MemoryLimitMode } from './run-config.js';
 import { DEFAULT_SAMPLING, type SamplingOptions } from './sampling.js';
-import { loadWarnings } from './load-warnings.js';
+import { loadWarnings } from '../report/load-warnings.js';
 
 export interface BenchOptions {
   /** Bundle folder or zip, model file, or (with `handler: true`) a handler module. */

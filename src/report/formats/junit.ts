@@ -8,6 +8,7 @@ import type { LoadedReport } from './read-report.js';
 import type { BenchReport, BundleReport, CheckReport, TransformReport } from '../report-schemas.js';
 import { formatBytes, formatMs } from '../units.js';
 import { rowSentence, rowWhere } from './check-rows.js';
+import { contentionCell, cpuCell } from './bench-cells.js';
 
 interface Case {
   classname: string;
@@ -69,7 +70,8 @@ function bundleCases(report: BundleReport): Case[] {
 function benchCases(report: BenchReport): Case[] {
   return report.configurations.map((c) => {
     const n = c.errors.oom + c.errors.timeout + c.errors.error;
-    const summary = `init p50 ${formatMs(c.initMs.p50)}, cold p50 ${formatMs(c.coldTotalMs.p50)}, warm p50 ${formatMs(c.warmMs.p50)}, peak ${Math.round(c.peakMemoryMb)} MB`;
+    const load = c.cpuMs || c.contentionShare ? `, CPU init / warm ${cpuCell(c)}, waiting for CPU init / warm ${contentionCell(c)}` : '';
+    const summary = `init p50 ${formatMs(c.initMs.p50)}, cold p50 ${formatMs(c.coldTotalMs.p50)}, warm p50 ${formatMs(c.warmMs.p50)}, peak ${Math.round(c.peakMemoryMb)} MB${load} (${c.estimate === 'stable' ? 'load-robust estimate' : 'wall time'})`;
     const failure = n ? { message: `${c.errors.oom} out-of-memory, ${c.errors.timeout} timed out, ${c.errors.error} failed${c.errors.messages[0] ? `: ${c.errors.messages[0]}` : ''}`, type: 'run' } : undefined;
     return { classname: `dlpack.bench.${c.target}`, name: `${c.memoryMb} MB`, failure, out: summary + (c.leakWarning ? ' (memory grows per invocation)' : '') };
   });
