@@ -50,7 +50,9 @@ function parallelismOf(m: PhaseMeasure): number {
 /** Wall time the phase spent waiting for a CPU that other work on this machine held, ms. */
 export function contentionOf(m: PhaseMeasure): number {
   const rq = Math.max(0, (m.runQueueMs ?? 0) - (m.throttledMs ?? 0));
-  return Math.min(m.wallMs, rq / parallelismOf(m));
+  // A single thread cannot wait for a CPU while it computes: at most the wall time it did not run.
+  const ceiling = m.cpuMs < m.wallMs ? m.wallMs - m.cpuMs : m.wallMs;
+  return Math.min(ceiling, rq / parallelismOf(m));
 }
 
 /** The phase without run-queue waits: its CPU work, parallelism and other waits. */

@@ -5,7 +5,7 @@
  * relative change of the chosen percentile. The bootstrap is seeded: identical samples give an
  * identical answer on every run.
  */
-import { cumulativeStdNormalProbability, sampleWithReplacement, wilcoxonRankSum } from 'simple-statistics';
+import { errorFunction, sampleWithReplacement, wilcoxonRankSum } from 'simple-statistics';
 import { seededRandom } from '../accuracy/seeded-random.js';
 import { nearestRank, sortedCopy } from './describe.js';
 
@@ -37,8 +37,9 @@ export function mannWhitney(x: readonly number[], y: readonly number[]): MannWhi
   if (variance <= 0) return { u, z: 0, p: 1 };
   const diff = Math.abs(u - centre);
   const z = Math.max(0, diff - 0.5) / Math.sqrt(variance);
-  const p = Math.min(1, 2 * (1 - cumulativeStdNormalProbability(z)));
-  return { u, z: Math.sign(u - centre) * z, p: Math.round(p * 1e4) / 1e4 };
+  // Two-sided: 2 · (1 − Φ(z)) = 1 − erf(z / √2).
+  const p = Math.min(1, Math.max(0, 1 - errorFunction(z / Math.SQRT2)));
+  return { u, z: Math.sign(u - centre) * z, p: Number(p.toPrecision(3)) };
 }
 
 export interface Change {
