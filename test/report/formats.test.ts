@@ -115,6 +115,27 @@ test('bundle, bench, transform → Markdown and table render their key figures',
   }
 });
 
+test('bench: CPU time, contention share, raw wall and the estimate used in table, JSON, Markdown and JUnit', () => {
+  const loaded: LoadedReport = { kind: 'bench', file: 'b.json', report: benchReport(1, [512, 1024]) };
+  const c = loaded.report.configurations[0];
+  const table = renderText(loaded, 'table');
+  assert.match(table, /CPU init \/ warm/);
+  assert.match(table, /waiting for CPU init \/ warm/);
+  assert.match(table, /15% \/ 5% ⚠/);
+  assert.ok(table.includes(`${c.cpuMs!.init.p50.toFixed(0)}`), 'CPU time of INIT');
+  assert.match(table, /Figures: load-robust estimate/);
+  assert.match(table, /⚠ aws-lambda 512 MB: 15% of INIT, 14% of cold start wall time was waiting for a CPU held by other work/);
+  const md = renderText(loaded, 'markdown');
+  assert.match(md, /\| CPU init \/ warm \| Waiting for CPU init \/ warm \| Wall cold \/ warm \|/);
+  assert.match(md, /\| 15% \/ 5% ⚠ \|/);
+  assert.match(md, /<sub>Figures: load-robust estimate/);
+  const json = JSON.parse(renderText(loaded, 'json'));
+  assert.equal(json.configurations[0].contentionShare, { init: 0.15, cold: 0.14, warm: 0.05 });
+  assert.is(json.estimate, 'stable');
+  assert.ok(json.configurations[0].wall.initMs.p50 > json.configurations[0].stable.initMs.p50, 'raw wall kept beside the estimate');
+  assert.match(renderJunit(loaded), /waiting for CPU init \/ warm 15% \/ 5% ⚠ \(load-robust estimate\)/);
+});
+
 test('GitHub annotations: one per breach, levels right, properties escaped', () => {
   const lines = renderAnnotations({ kind: 'check', file: 'c', report: checkReport() }, { file: 'configs/dlpack,ci.json' });
   assert.is(lines.length, 3);
