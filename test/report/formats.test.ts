@@ -47,8 +47,9 @@ function checkReport() {
 test('check → JUnit: one testcase per budget; failure, error (missing) and warning as JUnit says', () => {
   const report = checkReport();
   const { suite, cases } = junit({ kind: 'check', file: 'c', report });
-  assert.is(cases.length, report.results.length);
-  assert.is(Number(suite.tests), 6);
+  assert.is(cases.length, report.results.length + 1, 'one per budget, and the notes on how they were measured');
+  assert.is(Number(suite.tests), 7);
+  assert.match(String(cases[cases.length - 1]['system-out']), /judged on the load-robust estimate/);
   assert.is(Number(suite.failures), 1, 'zipped 17.8 MB > 10 MB');
   assert.is(Number(suite.errors), 1, 'min cosine: no transform report');
   const failed = cases.filter((c) => c.failure);
@@ -66,8 +67,9 @@ test('bundle, bench and transform → JUnit parse, with a testcase per limit / c
   const bench = benchReport(1, [128, 1024]);
   bench.configurations[0] = benchConfig(128, 1, { errors: { oom: 3, timeout: 0, error: 0, messages: ['Runtime.OutOfMemory <signal: killed>'] } });
   const r = junit({ kind: 'bench', file: 'r', report: bench });
-  assert.is(r.cases.length, 2);
+  assert.is(r.cases.length, 3, 'two configurations and the notes');
   assert.is(Number(r.suite.failures), 1);
+  assert.match(String(r.cases[2]['system-out']), /Figures: load-robust estimate[\s\S]*⚠ aws-lambda 128 MB/);
   assert.match(String((r.cases[0].failure as Record<string, string>).message), /Runtime\.OutOfMemory <signal: killed>/);
   const t = transformReport();
   t.accuracy!.gates = { minCosine: 0.9999, pass: false };
