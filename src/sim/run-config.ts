@@ -12,9 +12,10 @@ import { RuntimeInstance, type PhaseResult } from './instance.js';
 import { projectMs } from './cpu-projection.js';
 import { percentiles, round } from './stats.js';
 import type { ResolvedInput } from './bench-input.js';
-import type { Estimate, PhaseLoad } from '../report/report-schemas.js';
+import type { Estimate } from '../report/report-schemas.js';
 import type { PhaseSample } from './protocol.js';
 import { contentionOf, QuotaReplay, shapeOf } from './load-model.js';
+import { emptyLoad, measureOf, record, share, type Measured } from './phase-records.js';
 import { buildFigures, type CostModel, type PhaseDurations } from './figures.js';
 import { DEFAULT_SAMPLING, stopReason, type SamplingOptions, type StopReason } from './sampling.js';
 
@@ -64,32 +65,6 @@ const ISOLATE_PLATFORMS = new Set(['cloudflare-workers']);
  * ~0.1 ms) is flagged: the module left work running after INIT.
  */
 const QUEUED_NOTE_MS = 5;
-
-/** One phase as measured: the sample (if the host reported one) and the emulator's figure for it. */
-interface Measured {
-  sample?: PhaseSample;
-  /** The wall figure: measured wall time (projected under `--cpu scale`), or the parent's time without a sample. */
-  wall: number;
-  /** The load-robust estimate. */
-  stable: number;
-}
-
-const emptyLoad = (): PhaseLoad => ({ wallMs: [], cpuMs: [], runQueueMs: [], throttledMs: [], contentionMs: [] });
-
-const measureOf = (s: PhaseSample) => ({ wallMs: s.ms, cpuMs: s.cpuMs, runQueueMs: s.runQueueMs, throttledMs: s.throttledMs });
-
-function record(load: PhaseLoad, s: PhaseSample | undefined): void {
-  if (!s) return;
-  load.wallMs.push(round(s.ms));
-  load.cpuMs.push(round(s.cpuMs));
-  load.runQueueMs.push(round(s.runQueueMs ?? 0));
-  load.throttledMs.push(round(s.throttledMs ?? 0));
-  load.contentionMs.push(round(contentionOf(measureOf(s))));
-}
-
-const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
-/** Contention's share of a phase's wall time over all its samples. */
-const share = (l: { wallMs: number[]; contentionMs: number[] }) => (sum(l.wallMs) > 0 ? round(sum(l.contentionMs) / sum(l.wallMs), 4) : 0);
 
 export async function runConfiguration(plan: ConfigPlan): Promise<ConfigResult> {
   const { profile, memoryMb } = plan;
