@@ -139,7 +139,7 @@ test('--format junit -o writes the file atomically and prints the table', async 
   const cwd = folder({ 'dlpack.config.json': config(), ...reports });
   const r = await runCliIn(cwd, ['check', ...from, '--format', 'junit', '-o', 'out.xml']);
   assert.is(r.code, 0, r.stderr);
-  assert.match(readFileSync(join(cwd, 'out.xml'), 'utf8'), /<testsuites name="dlpack" tests="16" failures="0" errors="0">/);
+  assert.match(readFileSync(join(cwd, 'out.xml'), 'utf8'), /<testsuites name="dlpack" tests="17" failures="0" errors="0">/);
   assert.match(r.stdout, /PASS: 16 of 16/);
 });
 
