@@ -7,12 +7,13 @@
  * Made to give the same answer for identical runs on the same machine:
  * - latency is judged on the figure a user pays in: cold p50 × coldShare + warm p50 × (1 − coldShare)
  *   (default 1% cold starts), not on a warm p50 that is the same at every size for a small model;
- * - two configurations are told apart only when their difference is both larger than MIN_EFFECT
- *   (5%) and outside the noise (the medians' 95% confidence intervals do not overlap); otherwise they
- *   are tied, and ties are broken by a stated rule (the other figure, then the smaller memory size),
- *   never by which float came out lower this time.
+ * - two configurations are told apart only when their difference is larger than MIN_EFFECT (5%)
+ *   and either outside the noise (the medians' box-plot notches do not overlap) or a factor of 2;
+ *   otherwise they are tied, and ties are broken by a stated rule (the other figure, then the
+ *   smaller memory size), never by which float came out lower this time.
  */
-import type { BenchConfigResult, CiRange, Recommendation } from '../report/report-schemas.js';
+import type { BenchConfigResult, Recommendation } from '../report/report-schemas.js';
+import { nearestRank } from '../stats/describe.js';
 
 export const DEFAULT_COLD_SHARE = 0.01;
 export const DEFAULT_BALANCE_WEIGHT = 0.5;
@@ -33,20 +34,31 @@ export interface Figure {
   high: number;
 }
 
-/** The latency a configuration is judged on, with an interval from its medians' intervals. */
+/**
+ * A median with its box-plot notch, median ± 1.58 · IQR / √n (McGill, Tukey & Larsen 1978: notches
+ * that do not overlap are strong evidence that the medians differ). Unlike the order-statistic
+ * interval of a handful of cold starts ([min, max]), one outlier barely moves it.
+ */
+export function notched(median: number, samples: readonly number[] | undefined): Figure {
+  if (!samples || samples.length < 2) return { value: median, low: median, high: median };
+  const s = [...samples].sort((a, b) => a - b);
+  const iqr = nearestRank(s, 75) - nearestRank(s, 25);
+  const half = (1.58 * iqr) / Math.sqrt(s.length);
+  return { value: median, low: median - half, high: median + half };
+}
+
+/** The latency a configuration is judged on, with an interval from its medians' notches. */
 export function latencyOf(c: BenchConfigResult, coldShare: number): Figure {
-  const ci = c.estimate === 'wall' ? c.wall?.ci : c.estimate === 'stable' ? c.stable?.ci : undefined;
-  const range = (v: number, r: CiRange | undefined) => ({ value: v, low: r?.low ?? v, high: r?.high ?? v });
-  const warm = range(c.warmMs.p50, ci?.warmP50);
+  const warm = notched(c.warmMs.p50, c.samples.warmMs);
   if (!c.samples.coldTotalMs.length || coldShare === 0) return warm;
-  const cold = range(c.coldTotalMs.p50, ci?.coldP50);
+  const cold = notched(c.coldTotalMs.p50, c.samples.coldTotalMs);
   const mix = (w: number, k: number) => coldShare * k + (1 - coldShare) * w;
   return { value: mix(warm.value, cold.value), low: mix(warm.low, cold.low), high: mix(warm.high, cold.high) };
 }
 
-/** Whether `a` is really lower than `b`: by more than `minEffect` and beyond the noise. */
+/** Whether `a` is really lower than `b`: by more than `minEffect`, and beyond the noise or by half. */
 export function clearlyLower(a: Figure, b: Figure, minEffect = MIN_EFFECT): boolean {
-  return a.value < b.value * (1 - minEffect) && a.high < b.low;
+  return a.value < b.value * (1 - minEffect) && (a.high < b.low || a.value < b.value / 2);
 }
 
 /**
