@@ -19,6 +19,11 @@ export const DEFAULT_COLD_SHARE = 0.01;
 export const DEFAULT_BALANCE_WEIGHT = 0.5;
 /** Differences below this share are noise whatever the intervals say. */
 export const MIN_EFFECT = 0.05;
+/**
+ * The balanced score adds two normalized figures that often pull in opposite directions, so two
+ * sizes can sit close to each other for real: under 10% apart they tie and the smaller is chosen.
+ */
+export const BALANCED_MIN_EFFECT = 0.1;
 
 export interface RecommendOptions {
   maxLatencyMs?: number;
@@ -103,7 +108,7 @@ export function recommend(configs: BenchConfigResult[], options: RecommendOption
   const tieRule: Record<Recommendation['strategy'], string> = {
     cheapest: 'the faster (then the smaller) chosen',
     fastest: 'the cheaper (then the smaller) chosen',
-    balanced: 'the smaller chosen',
+    balanced: 'the smaller chosen (scores within 10% tie)',
     'cheapest-within-latency': 'the faster (then the smaller) chosen',
   };
 
@@ -120,7 +125,7 @@ export function recommend(configs: BenchConfigResult[], options: RecommendOption
     const s = (t: number) => w * (c.costPerMillion / maxCost) + (1 - w) * (t / maxTime);
     return { value: s(l.value), low: s(l.low), high: s(l.high) };
   };
-  const balanced = pick(healthy, score, bySize, minEffect);
+  const balanced = pick(healthy, score, bySize, Math.max(minEffect, BALANCED_MIN_EFFECT));
   out.push(rec('balanced', balanced.best, balanced.tied, `best ${w}·cost + ${+(1 - w).toFixed(2)}·latency, each normalized to the largest`));
   if (options.maxLatencyMs !== undefined) {
     const limit = options.maxLatencyMs;
