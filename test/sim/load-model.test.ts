@@ -114,6 +114,15 @@ test('recommendations do not flip on noise: jittered copies of the same runs giv
   assert.equal([...answers], ['cheapest=512 fastest=1024 balanced=512'], 'within noise of each other, the cheaper is "fastest"');
 });
 
+test('balanced: scores under 10% apart tie and the smaller size is chosen, whichever scored a little lower', () => {
+  // Cost is mostly the request fee; 1769 MB is faster: the two scores land within a few % of each other.
+  for (const cold512 of [240, 260, 300]) {
+    const configs = [cfg(128, 1500, 0.5, 0.2021), cfg(512, cold512, 0.5, 0.2083), cfg(1769, 120, 0.5, 0.229)];
+    const balanced = recommend(configs).find((r) => r.strategy === 'balanced')!;
+    assert.is(balanced.memoryMb, 512, `cold p50 at 512 MB ${cold512} ms`);
+  }
+});
+
 test('a load warning names the configuration and the estimate used', () => {
   const c = benchConfig(512);
   const [w] = loadWarnings([c]);
