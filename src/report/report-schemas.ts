@@ -311,7 +311,7 @@ export interface BaselineComparison {
   high?: number;
   /** Mann-Whitney two-sided p-value. */
   p?: number;
-  /** The change is real (p < 0.05 and the CI excludes 0); a regression also exceeds maxRegression. */
+  /** The change is real (p < 0.05 and the CI excludes 0); a regression's whole CI also exceeds maxRegression. */
   significant?: boolean;
   baselineN?: number;
   currentN?: number;

@@ -175,6 +175,13 @@ test('baseline as distributions: the same samples → no significant change; 30%
     assert.ok(warm.baseline!.low! > 0.2 && warm.baseline!.high! < 0.4, `CI ${warm.baseline!.low}…${warm.baseline!.high}`);
     assert.match(warm.reason!, /regressed by \+30% vs baseline \(95% CI \+\d+% to \+\d+%, p=/);
     assert.is(slow.summary.regressions, 2);
+    const drift = evaluateBudgets(c, [bench(benchReport(1.12, [1024]))], baseline, { maxRegression: 0.1 });
+    for (const row of drift.results) {
+      assert.is(row.baseline!.significant, true);
+      assert.is(row.baseline!.regression, false, '+12% whose interval reaches below +10% is not a regression');
+      assert.is(row.status, 'pass');
+      assert.match(row.reason!, /changed \+12% vs baseline \(95% CI \+\d.*\), not clearly over the \+10% allowed/);
+    }
   }
 });
 
