@@ -10,6 +10,13 @@ import { formatPercent } from './parse-limit.js';
 /** Fewer samples than this on a side: no significance test, the figures are compared as they are. */
 export const MIN_SAMPLES = 5;
 
+/**
+ * Timing changes under 1 ms are never regressions: no platform bills below 1 ms, and a sub-ms call
+ * moves by tens of % when a neighbour shares its core (a 0.25 ms warm call measured +31% in one of
+ * ten self-comparisons on this machine).
+ */
+export const MIN_ABSOLUTE: Partial<Record<string, number>> = { ms: 1 };
+
 export interface Side {
   actual: number;
   samples?: number[];
@@ -27,9 +34,12 @@ const pct = (x: number) => formatPercent(x, true);
 export function compareWithBaseline(
   base: Side & { source: string },
   current: Side,
-  o: { direction: 'max' | 'min'; percentile?: number; maxRegression: number },
+  o: { direction: 'max' | 'min'; percentile?: number; maxRegression: number; minAbsolute?: number; unit?: string },
 ): BaselineComparison & { sentence: string } {
   const flip = o.direction === 'max' ? 1 : -1;
+  // A change smaller than this (in the row's unit) is never a regression, however large in %.
+  const tiny = (change: number) => o.minAbsolute !== undefined && Math.abs(change * base.actual) < o.minAbsolute;
+  const tinyText = (change: number) => `${change * base.actual >= 0 ? '+' : '−'}${Math.abs(change * base.actual).toPrecision(2)} ${o.unit ?? ''}`.trim();
   const common = { actual: base.actual, source: base.source, estimate: base.estimate };
   if ((base.samples?.length ?? 0) >= MIN_SAMPLES && (current.samples?.length ?? 0) >= MIN_SAMPLES) {
     const c = compareSamples(base.samples!, current.samples!, { percentile: o.percentile ?? 50 });
@@ -38,11 +48,13 @@ export function compareWithBaseline(
     // A regression is a change for the worse that is significant and beyond the allowed amount with
     // 95% confidence (the whole interval above it): machine-state drift between runs minutes apart
     // (page cache, CPU clock) moves INIT figures by 10–20% on a shared machine.
-    const regression = c.significant && low > o.maxRegression;
+    const regression = c.significant && low > o.maxRegression && !tiny(change);
     const ci = `95% CI ${pct(low)} to ${pct(high)}`;
     const sentence = !c.significant
       ? `no significant change vs baseline (${pct(change)}, ${ci}, p=${c.p})`
-      : regression
+      : change > 0 && tiny(change)
+        ? `changed ${pct(change)} vs baseline (${tinyText(change)}, ${ci}, p=${c.p}), under the ${o.minAbsolute} ${o.unit ?? ''} that counts`
+        : regression
         ? `regressed by ${pct(change)} vs baseline (${ci}, p=${c.p}; max ${pct(o.maxRegression)})`
         : change > 0
           ? `changed ${pct(change)} vs baseline (${ci}, p=${c.p}), not clearly over the ${pct(o.maxRegression)} allowed`
@@ -51,7 +63,7 @@ export function compareWithBaseline(
   }
   const worse = flip * (current.actual - base.actual);
   const change = base.actual !== 0 ? worse / Math.abs(base.actual) : worse > 0 ? Infinity : 0;
-  const regression = change > o.maxRegression;
+  const regression = change > o.maxRegression && !tiny(change);
   const sentence = regression
     ? `regressed ${pct(change)} vs baseline (max ${pct(o.maxRegression)}; too few samples for a significance test)`
     : `${pct(change)} vs baseline (too few samples for a significance test)`;

@@ -11,7 +11,7 @@ import { percentileInterval } from '../stats/describe.js';
 import { formatPercent } from './parse-limit.js';
 import { formatBudgetValue } from './format-budget-value.js';
 import { belongsTo, collectMeasurements, type Measurement } from './collect-actuals.js';
-import { compareWithBaseline, type Side } from './compare-baseline.js';
+import { compareWithBaseline, MIN_ABSOLUTE, type Side } from './compare-baseline.js';
 import type { ResolvedBudget, ResolvedConfig, ResolvedModel } from './resolve-budgets.js';
 
 export interface EvaluateOptions {
@@ -188,7 +188,7 @@ function judgeRow(
       const other = collectMeasurements(model, budget, mine, b.estimate).find((x) => x.id === m.id);
       if (other?.actual !== undefined) current = { actual: other.actual, samples: other.samples, estimate: other.estimate };
     }
-    const cmp = compareWithBaseline(b, current, { direction: spec.direction, percentile: m.percentile, maxRegression });
+    const cmp = compareWithBaseline(b, current, { direction: spec.direction, percentile: m.percentile, maxRegression, minAbsolute: MIN_ABSOLUTE[spec.unit], unit: spec.unit });
     const { sentence, ...comparison } = cmp;
     row.baseline = comparison;
     if (cmp.regression) {
