@@ -3,18 +3,20 @@ import { DlpackCommand } from '../src/cli/base-command.js';
 import { createProgress } from '../src/cli/progress.js';
 import { DlpackError } from '../src/errors/dlpack-error.js';
 import { parseDuration } from '../src/report/units.js';
+import { numberFlag, percentFlag } from '../src/cli/number-flags.js';
 import { runBench, type BenchRunReport } from '../src/sim/run-bench.js';
 import { renderBenchReport } from '../src/sim/render-bench.js';
 
 export default class Bench extends DlpackCommand {
   static summary = 'Simulate cold starts, memory limits and CPU share per platform and memory size, locally.';
   static description =
-    'Runs a bundle (folder or zip from `dlpack bundle`), a model (bundled on the fly) or your own handler module the way the platform would: a fresh Node process per cold start with the platform\'s Node flags and environment, a real memory limit (cgroup, else an RSS watchdog) and CPU share (CFS quota, else a projection), the platform\'s timeouts. Reports INIT, cold and warm latency percentiles, peak memory, billed duration and cost per 1M requests per configuration, and recommends a memory size (cheapest, fastest, balanced, cheapest within --max-latency).';
+    'Runs a bundle (folder or zip from `dlpack bundle`), a model (bundled on the fly) or your own handler module the way the platform would: a fresh Node process per cold start with the platform\'s Node flags and environment, a real memory limit (cgroup, else an RSS watchdog) and CPU share (CFS quota, else a projection), the platform\'s timeouts. Reports INIT, cold and warm latency percentiles, peak memory, billed duration and cost per 1M requests per configuration, and recommends a memory size (cheapest, fastest, balanced, cheapest within --max-latency). Samples adaptively (more cold starts and warm calls until the medians\' 95% CI is within --precision, or --max-time). Figures are the load-robust estimate by default (CPU time replayed through the platform\'s vCPU share plus I/O waits, leaving out time the function waited for a CPU other work on this machine held), with CPU time and that contention share shown, and a warning when other load was material; "fastest" is judged on cold p50 × --cold-share + warm p50 × the rest, cost is a 20% trimmed mean, and differences within the noise are ties broken by a stated rule, so identical runs recommend the same.';
   static examples = [
     '<%= config.bin %> <%= command.id %> dist/aws-lambda --memory 512,1024,1769',
     '<%= config.bin %> <%= command.id %> model.onnx --target aws-lambda --memory sweep --max-latency 200ms',
     '<%= config.bin %> <%= command.id %> --handler handler.mjs --target aws-lambda --memory 256 --cold 3 --warm 10 --verbose',
     '<%= config.bin %> <%= command.id %> bundle.zip --cpu scale --json > bench.json',
+    '<%= config.bin %> <%= command.id %> model.onnx --target aws-lambda --memory 128,512,1769 --cold-share 5% --balance 0.7',
   ];
   static args = {
     input: Args.string({ description: 'bundle folder or zip from dlpack bundle, or a model file (.onnx, TF.js .json)' }),
@@ -32,6 +34,11 @@ export default class Bench extends DlpackCommand {
     'memory-limit': Flags.string({ description: 'memory limit: cgroup (kernel), watchdog (RSS sampling), or auto', options: ['auto', 'cgroup', 'watchdog'], default: 'auto' }),
     timeout: Flags.string({ description: 'function timeout, e.g. 30s (default: the platform\'s maximum)' }),
     'max-latency': Flags.string({ description: 'latency goal for the recommendation (warm p90), e.g. 200ms' }),
+    estimate: Flags.string({ description: 'figure for the table and recommendations: stable (load-robust: CPU time through the vCPU share + I/O waits) or wall', options: ['stable', 'wall'], default: 'stable' }),
+    'max-time': Flags.string({ description: 'adaptive sampling: time cap per configuration; --cold/--warm are minimums (0 = exactly --cold/--warm)', default: '10s' }),
+    precision: Flags.string({ description: 'adaptive sampling: stop when the medians\' 95% CI is within ± this', default: '10%' }),
+    'cold-share': Flags.string({ description: 'share of requests that are cold starts in the latency "fastest" and "balanced" judge', default: '1%' }),
+    balance: Flags.string({ description: 'weight of cost against latency in the "balanced" recommendation (0 = latency only, 1 = cost only)', default: '0.5' }),
     verbose: Flags.boolean({ description: 'print Lambda-style REPORT lines and errors for every invocation', default: false }),
   };
 
@@ -56,6 +63,10 @@ export default class Bench extends DlpackCommand {
         memoryLimit: flags['memory-limit'] as 'auto',
         timeoutMs: flags.timeout ? parseDuration(flags.timeout) : undefined,
         maxLatencyMs: flags['max-latency'] ? parseDuration(flags['max-latency']) : undefined,
+        estimate: flags.estimate as 'stable' | 'wall',
+        sampling: { maxTimeMs: parseDuration(flags['max-time']), precision: percentFlag('precision', flags.precision) },
+        coldShare: percentFlag('cold-share', flags['cold-share']),
+        balanceWeight: numberFlag('balance', flags.balance),
         log: flags.verbose && !this.jsonEnabled() ? (line) => this.log(line) : undefined,
         progress: (m) => progress.update(m),
       });

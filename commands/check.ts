@@ -8,13 +8,14 @@ import type { CheckReport } from '../src/report/report-schemas.js';
 export default class Check extends DlpackCommand {
   static summary = 'Check size, latency, memory, cost and accuracy budgets; exit 1 when one is broken.';
   static description =
-    'Reads budgets from dlpack.config.json (or the "dlpack" key of package.json), measures what they need (bundle and bench) or reads existing reports (--from), and prints budget / actual / delta / status for each. Exit codes: 0 all met (warn-level breaches are shown), 1 an error-level budget broken or a measurement missing, 2 a usage or config error. Timing and cost budgets are judged on medians with --tolerance; --baseline compares with an earlier run and fails on regressions over --max-regression even within budget. In GitHub Actions the Markdown goes to the step summary and breaches become ::error/::warning annotations.';
+    'Reads budgets from dlpack.config.json (or the "dlpack" key of package.json), measures what they need (bundle and bench) or reads existing reports (--from), and prints budget / actual / delta / status for each. Exit codes: 0 all met (warn-level breaches are shown), 1 an error-level budget broken or a measurement missing, 2 a usage or config error. Timing and cost budgets are judged on the load-robust estimate (CPU time through the platform\'s vCPU share plus I/O waits, without the time other work on the machine kept the function from a CPU; --estimate wall for raw wall time), pooled over 3 bench runs, with --tolerance and a noise margin from the measured spread; --baseline compares the sample distributions with an earlier run (Mann-Whitney test, bootstrap CI of the change) and fails on significant regressions whose 95% interval lies over --max-regression, even within budget. In GitHub Actions the Markdown goes to the step summary and breaches become ::error/::warning annotations.';
   static examples = [
     '<%= config.bin %> <%= command.id %>',
     '<%= config.bin %> <%= command.id %> --from bundle.json --from bench.json',
     '<%= config.bin %> <%= command.id %> --baseline main-check.json --max-regression 10%',
     '<%= config.bin %> <%= command.id %> --format junit -o dlpack-junit.xml',
     '<%= config.bin %> <%= command.id %> --format markdown --tolerance 5%',
+    '<%= config.bin %> <%= command.id %> --runs 5 --max-time 20s --estimate wall',
   ];
   static flags = {
     config: Flags.string({ char: 'c', description: 'config file (default: ./dlpack.config.json, else package.json "dlpack")' }),
@@ -26,7 +27,10 @@ export default class Check extends DlpackCommand {
     output: Flags.string({ char: 'o', description: 'write the formatted output to this file (atomic) and print the table' }),
     cold: Flags.integer({ description: 'cold starts per configuration when measuring', min: 1 }),
     warm: Flags.integer({ description: 'warm invocations per configuration when measuring', min: 1 }),
-    runs: Flags.integer({ description: 'bench runs when measuring; timing budgets are judged on the median over runs', min: 1, default: 1 }),
+    runs: Flags.integer({ description: 'bench runs when measuring; timing budgets pool their samples (default: config, else 3 with timing budgets, else 1)', min: 1 }),
+    estimate: Flags.string({ description: 'figure timing and cost budgets are judged on: stable (load-robust, default) or wall', options: ['stable', 'wall'] }),
+    'max-time': Flags.string({ description: 'adaptive sampling: time cap per configuration when measuring, e.g. 10s (0 = exactly --cold/--warm)' }),
+    precision: Flags.string({ description: 'adaptive sampling: stop when the medians\' 95% CI is within ± this, e.g. 10%' }),
   };
 
   async run(): Promise<CheckReport | undefined> {
@@ -41,6 +45,9 @@ export default class Check extends DlpackCommand {
       cold: flags.cold,
       warm: flags.warm,
       runs: flags.runs,
+      estimate: flags.estimate,
+      maxTime: flags['max-time'],
+      precision: flags.precision,
       progress: (m) => progress.update(m),
     }).finally(() => progress.done());
     await emitReport(

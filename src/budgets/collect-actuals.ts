@@ -6,7 +6,7 @@
  */
 import { basename, resolve } from 'node:path';
 import type { PlatformId } from '../platforms/platform-profile.js';
-import type { BenchConfigResult, Percentiles } from '../report/report-schemas.js';
+import type { BenchConfigResult, Estimate, FigureSet, Percentiles } from '../report/report-schemas.js';
 import type { LoadedReport } from '../report/formats/read-report.js';
 import type { BudgetKey } from './budget-keys.js';
 import type { ResolvedBudget, ResolvedModel } from './resolve-budgets.js';
@@ -19,6 +19,13 @@ export interface Measurement {
   /** Why there is no actual value. */
   missing?: string;
   source?: string;
+  /** Timing budgets: the samples (pooled over runs) the actual is the `percentile` of. */
+  samples?: number[];
+  percentile?: number;
+  /** Which estimate the actual is (bench budgets). */
+  estimate?: Estimate;
+  /** Something the reader should know about how the actual was found. */
+  note?: string;
 }
 
 export function median(values: number[]): number {
@@ -69,16 +76,32 @@ const BENCH_METRIC: Partial<Record<BudgetKey, [keyof BenchConfigResult['samples'
   warmP99: ['warmMs', 'p99', 99],
 };
 
-function benchValue(key: BudgetKey, c: BenchConfigResult): number | undefined {
-  if (key === 'peakMemory') return c.peakMemoryMb;
-  if (key === 'costPer1M') return c.costPerMillion;
+type Figures = Pick<FigureSet, 'initMs' | 'coldTotalMs' | 'warmMs' | 'samples' | 'costPerMillion'>;
+
+/**
+ * A configuration's figures under an estimate: its `stable`/`wall` block, else the headline fields
+ * when they are that estimate (reports from before the blocks existed hold wall figures), else
+ * the headline fields with a note saying which estimate they are.
+ */
+export function figuresOf(c: BenchConfigResult, estimate: Estimate): { figures: Figures; used: Estimate; note?: string } {
+  const block = c[estimate];
+  if (block) return { figures: block, used: estimate };
+  const headline = c.estimate ?? 'wall';
+  if (headline === estimate) return { figures: c, used: estimate };
+  return { figures: c, used: headline, note: `the bench report has no ${estimate} figures (written by an older dlpack): ${headline} figures used` };
+}
+
+function benchValue(key: BudgetKey, c: BenchConfigResult, estimate: Estimate): { value?: number; samples?: number[]; percentile?: number; used?: Estimate; note?: string } {
+  if (key === 'peakMemory') return { value: c.peakMemoryMb };
+  const { figures, used, note } = figuresOf(c, estimate);
+  if (key === 'costPer1M') return { value: figures.costPerMillion, used, note };
   const m = BENCH_METRIC[key];
-  if (!m) return undefined;
+  if (!m) return {};
   const [series, field, p] = m;
-  const v = c[series]?.[field];
-  if (typeof v === 'number' && Number.isFinite(v)) return v;
-  const samples = c.samples?.[series];
-  return samples?.length ? percentile(samples, p) : undefined;
+  const samples = figures.samples?.[series];
+  const v = figures[series]?.[field];
+  if (typeof v === 'number' && Number.isFinite(v)) return { value: v, samples: samples?.length ? samples : undefined, percentile: p, used, note };
+  return samples?.length ? { value: percentile(samples, p), samples, percentile: p, used, note } : { used, note };
 }
 
 function errorText(c: BenchConfigResult): string | undefined {
@@ -99,7 +122,11 @@ function last<T>(xs: T[]): T | undefined {
   return xs[xs.length - 1];
 }
 
-export function collectMeasurements(model: ResolvedModel, budget: ResolvedBudget, reports: LoadedReport[]): Measurement[] {
+/**
+ * Timing budgets pool the samples of every run and take the percentile of the pool (one slow run
+ * weighs as much as its share of samples); without samples, the median of the runs' figures.
+ */
+export function collectMeasurements(model: ResolvedModel, budget: ResolvedBudget, reports: LoadedReport[], estimate: Estimate = 'stable'): Measurement[] {
   const { key } = budget;
   const source = budget.spec.source;
   if (source === 'transform') {
@@ -150,12 +177,27 @@ export function collectMeasurements(model: ResolvedModel, budget: ResolvedBudget
         rows.push({ id, target, memoryMb, missing: `no valid measurement: ${broken}`, source: sourceFiles });
         continue;
       }
-      const values = here.map((x) => benchValue(key, x.c)).filter((v): v is number => v !== undefined);
-      rows.push(
-        values.length
-          ? { id, target, memoryMb, actual: median(values), source: sourceFiles }
-          : { id, target, memoryMb, missing: `the bench report has no ${budget.spec.label}`, source: sourceFiles },
-      );
+      const found = here.map((x) => benchValue(key, x.c, estimate)).filter((v) => v.value !== undefined);
+      if (!found.length) {
+        rows.push({ id, target, memoryMb, missing: `the bench report has no ${budget.spec.label}`, source: sourceFiles });
+        continue;
+      }
+      const used = found[0].used;
+      const note = found.find((f) => f.note)?.note;
+      const p = found[0].percentile;
+      const pooled = p !== undefined && found.every((f) => f.samples?.length) ? found.flatMap((f) => f.samples!) : undefined;
+      const values = found.map((f) => f.value!);
+      rows.push({
+        id,
+        target,
+        memoryMb,
+        actual: pooled ? percentile(pooled, p!) : median(values),
+        source: sourceFiles,
+        samples: pooled ?? (budget.spec.noisy && values.length > 1 ? values : undefined),
+        percentile: pooled ? p : undefined,
+        estimate: used,
+        note,
+      });
     }
   }
   return rows;

@@ -7,16 +7,28 @@
 import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import type { BenchReport, BundleReport, TransformReport } from '../report/report-schemas.js';
+import type { BenchReport, BundleReport, Estimate, TransformReport } from '../report/report-schemas.js';
 import type { LoadedReport } from '../report/formats/read-report.js';
 import type { ResolvedConfig, ResolvedModel } from './resolve-budgets.js';
 
 export interface MeasureOptions {
   cold?: number;
   warm?: number;
-  /** Bench runs per target; budgets are judged on the median over runs (default 1). */
+  /** Bench runs per target; timing budgets pool their samples (default: see defaultRuns). */
   runs?: number;
+  /** Headline estimate of the bench reports (both are always written). */
+  estimate?: Estimate;
+  /** Adaptive sampling per configuration (overrides the config's bench section). */
+  maxTimeMs?: number;
+  precision?: number;
   progress?: (message: string) => void;
+}
+
+/** Runs when measuring: 3 where a timing budget could flip on one unlucky run, else 1. */
+export const TIMING_RUNS = 3;
+
+export function defaultRuns(config: ResolvedConfig): number {
+  return config.models.some((m) => m.budgets.some((b) => b.spec.source === 'bench' && b.spec.noisy)) ? TIMING_RUNS : 1;
 }
 
 /** What one model's measurement produced (reports tagged with a readable source name). */
@@ -73,6 +85,8 @@ export async function measureModel(
             warm: options.warm ?? bench.warm ?? 20,
             cpu: bench.cpu ?? 'auto',
             arch: model.arch,
+            estimate: options.estimate ?? bench.estimate ?? 'stable',
+            sampling: { maxTimeMs: options.maxTimeMs ?? bench.maxTimeMs, precision: options.precision ?? bench.precision },
             progress: (m) => progress(`${model.name} ${target}: ${m}`),
           });
           out.benches.push(report);

@@ -45,7 +45,17 @@ export interface ResolvedConfig {
   models: ResolvedModel[];
   tolerance: number;
   regression: { max: number; level: BudgetLevel };
-  bench: { cold?: number; warm?: number; cpu?: 'cgroup' | 'scale' | 'off' };
+  bench: {
+    cold?: number;
+    warm?: number;
+    cpu?: 'cgroup' | 'scale' | 'off';
+    estimate?: 'stable' | 'wall';
+    runs?: number;
+    /** ms */
+    maxTimeMs?: number;
+    /** 0.1 = ±10% */
+    precision?: number;
+  };
 }
 
 function parseLimit(key: BudgetKey, raw: string | number): { limit: number; ofMemory?: boolean } {
@@ -117,7 +127,15 @@ export function resolveBudgets(config: DlpackConfig, file?: string, dir = '.'): 
       max: config.regression?.max ? wrap('regression.max', () => parsePercent(config.regression!.max!)) : 0.1,
       level: config.regression?.level ?? 'error',
     },
-    bench: { ...config.bench },
+    bench: {
+      cold: config.bench?.cold,
+      warm: config.bench?.warm,
+      cpu: config.bench?.cpu,
+      estimate: config.bench?.estimate,
+      runs: config.bench?.runs,
+      maxTimeMs: config.bench?.maxTime !== undefined ? wrap('bench.maxTime', () => parseDuration(config.bench!.maxTime!)) : undefined,
+      precision: config.bench?.precision !== undefined ? wrap('bench.precision', () => parsePercent(config.bench!.precision!)) : undefined,
+    },
   };
 }
 

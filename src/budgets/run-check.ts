@@ -6,11 +6,11 @@ import { existsSync } from 'node:fs';
 import { relative } from 'node:path';
 import { DlpackError } from '../errors/dlpack-error.js';
 import { loadConfig } from '../config/load-config.js';
-import type { CheckReport } from '../report/report-schemas.js';
+import type { CheckReport, Estimate } from '../report/report-schemas.js';
 import { readReport, type LoadedReport } from '../report/formats/read-report.js';
 import { evaluateBudgets } from './evaluate-budgets.js';
 import { resolveLoaded, type ResolvedConfig } from './resolve-budgets.js';
-import { parsePercent } from './parse-limit.js';
+import { durationFlag, percentFlag } from '../cli/number-flags.js';
 
 export interface CheckOptions {
   cwd?: string;
@@ -25,8 +25,13 @@ export interface CheckOptions {
   /** Bench sizes when measuring (override the config's bench section). */
   cold?: number;
   warm?: number;
-  /** Bench runs when measuring (median over runs). */
+  /** Bench runs when measuring (default: the config's, else 3 with timing budgets, else 1). */
   runs?: number;
+  /** Figure for timing and cost budgets: "stable" (load-robust, default) or "wall". */
+  estimate?: string;
+  /** Adaptive sampling per configuration: time cap ("10s"; "0" = exactly cold/warm) and CI target ("10%"). */
+  maxTime?: string;
+  precision?: string;
   progress?: (message: string) => void;
 }
 
@@ -37,19 +42,16 @@ export interface CheckRun {
   configFile: string;
 }
 
-function percentFlag(name: string, value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  try {
-    return parsePercent(value);
-  } catch {
-    throw new DlpackError('USAGE', `--${name} must be a percentage like "5%", got "${value}"`);
-  }
-}
-
 export async function runCheck(options: CheckOptions = {}): Promise<CheckRun> {
   const cwd = options.cwd ?? process.cwd();
   const tolerance = percentFlag('tolerance', options.tolerance);
   const maxRegression = percentFlag('max-regression', options.maxRegression);
+  if (options.estimate !== undefined && options.estimate !== 'stable' && options.estimate !== 'wall') {
+    throw new DlpackError('USAGE', `--estimate must be "stable" or "wall", got "${options.estimate}"`);
+  }
+  const estimate = options.estimate as Estimate | undefined;
+  const precision = percentFlag('precision', options.precision);
+  const maxTimeMs = durationFlag('max-time', options.maxTime);
   const loaded = await loadConfig({ explicit: options.config, cwd });
   const config = resolveLoaded(loaded);
   const baselines: LoadedReport[] = [];
@@ -66,6 +68,7 @@ export async function runCheck(options: CheckOptions = {}): Promise<CheckRun> {
     }
   }
   let reports: LoadedReport[];
+  let runs: number | undefined;
   if (options.from?.length) {
     reports = [];
     for (const f of options.from) {
@@ -74,9 +77,10 @@ export async function runCheck(options: CheckOptions = {}): Promise<CheckRun> {
       reports.push(r);
     }
   } else {
-    const { measureConfig } = await import('./measure-config.js');
-    reports = await measureConfig(config, { cold: options.cold, warm: options.warm, runs: options.runs, progress: options.progress });
+    const { measureConfig, defaultRuns } = await import('./measure-config.js');
+    runs = options.runs ?? config.bench.runs ?? defaultRuns(config);
+    reports = await measureConfig(config, { cold: options.cold, warm: options.warm, runs, estimate, maxTimeMs, precision, progress: options.progress });
   }
-  const report = evaluateBudgets(config, reports, baselines, { tolerance, maxRegression });
+  const report = evaluateBudgets(config, reports, baselines, { tolerance, maxRegression, estimate, runs });
   return { report, config, configFile: relative(cwd, loaded.file) || loaded.file };
 }

@@ -74,6 +74,18 @@ export const CONFIG_SCHEMA = {
         cold: { type: 'integer', minimum: 1, description: 'Cold starts per configuration.' },
         warm: { type: 'integer', minimum: 1, description: 'Warm invocations per cold start.' },
         cpu: { enum: ['cgroup', 'scale', 'off'], description: 'How the CPU share is applied.' },
+        estimate: {
+          enum: ['stable', 'wall'],
+          description:
+            'Figure timing and cost budgets are judged on. "stable" (default): the load-robust estimate — CPU time replayed through the platform\'s vCPU share plus I/O waits, without the time spent waiting for a CPU other work on the machine held. "wall": wall time as measured.',
+        },
+        runs: { type: 'integer', minimum: 1, description: 'Bench runs per target; timing budgets pool their samples. Default 3 when there are timing budgets, else 1.' },
+        maxTime: {
+          type: 'string',
+          pattern: DURATION,
+          description: 'Adaptive sampling: time cap per configuration, e.g. "10 s" (default); "0 s" takes exactly `cold` and `warm`.',
+        },
+        precision: { type: 'string', pattern: PERCENT, description: 'Adaptive sampling stops when the medians\' 95% confidence interval is within ± this, e.g. "10%" (default).' },
       },
     },
   },

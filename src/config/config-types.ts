@@ -30,7 +30,18 @@ export interface DlpackConfig {
   models: ModelEntry[];
   tolerance?: string;
   regression?: { max?: string; level?: BudgetLevel };
-  bench?: { cold?: number; warm?: number; cpu?: 'cgroup' | 'scale' | 'off' };
+  bench?: {
+    cold?: number;
+    warm?: number;
+    cpu?: 'cgroup' | 'scale' | 'off';
+    /** Figure timing and cost budgets are judged on: the load-robust `stable` (default) or `wall`. */
+    estimate?: 'stable' | 'wall';
+    /** Bench runs per target when `dlpack check` measures (default 3 with timing budgets, else 1). */
+    runs?: number;
+    /** Adaptive sampling: time cap per configuration ("10 s"; "0 s" = exactly cold/warm) and the medians' CI to reach ("10%"). */
+    maxTime?: string;
+    precision?: string;
+  };
 }
 
 export interface LoadedConfig {

@@ -11,11 +11,11 @@ import { writeFileAtomic } from '../io/atomic-output.js';
 import { checkMemory, getPlatform } from '../platforms/index.js';
 import type { PlatformId } from '../platforms/platform-profile.js';
 import type { BudgetKey } from '../budgets/budget-keys.js';
-import type { BenchConfigResult } from '../report/report-schemas.js';
+import type { BenchConfigResult, Estimate } from '../report/report-schemas.js';
 import { CONFIG_FILE } from '../config/load-config.js';
 import { validateConfig } from '../config/validate-config.js';
 import type { DlpackConfig } from '../config/config-types.js';
-import { starterBudgets, DEFAULT_HEADROOM, type Headroom } from './starter-budgets.js';
+import { starterBudgetsWithBasis, DEFAULT_HEADROOM, type BudgetBasis, type Headroom } from './starter-budgets.js';
 import { workflowYaml } from './workflow-template.js';
 
 export const WORKFLOW_FILE = join('.github', 'workflows', 'dlpack.yml');
@@ -33,6 +33,10 @@ export interface InitOptions {
   cold?: number;
   warm?: number;
   headroom?: Headroom;
+  /** Figure the timing budgets are set from and judged on (default stable, the load-robust estimate). */
+  estimate?: Estimate;
+  /** Adaptive sampling time cap per memory size, ms (default 10 s; 0 = exactly cold/warm). */
+  maxTimeMs?: number;
   /** Asks a question (TTY only); returns the answer or '' for the default. */
   ask?: (question: string, fallback: string) => Promise<string>;
   progress?: (message: string) => void;
@@ -46,10 +50,17 @@ export interface InitReport {
   target: PlatformId;
   memoryMb: number[];
   budgets: Partial<Record<BudgetKey, string>>;
+  /** How each budget was set: the measured figure (at the memory size with the largest budget), its spread, the headroom. */
+  basis: Partial<Record<BudgetKey, BudgetBasis & { memoryMb?: number }>>;
+  /** The estimate timing budgets were set from (and `dlpack check` will judge on). */
+  estimate: Estimate;
   measured: { zipBytes?: number; unzippedBytes: number; configurations: { memoryMb: number; initP50Ms: number; coldP50Ms: number; warmP50Ms: number; peakMemoryMb: number; costPerMillion: number }[] };
 }
 
 const PREFERRED_MEMORY_MB = 1024;
+/** Minimum cold starts and warm invocations measured (adaptive sampling may take more). */
+export const INIT_COLD = 5;
+export const INIT_WARM = 20;
 
 function defaultMemory(target: string): number {
   const profile = getPlatform(target);
@@ -88,16 +99,22 @@ async function settle(o: InitOptions, cwd: string): Promise<{ model: string; tar
   return { model, target, memory };
 }
 
-/** The worst (largest) figure of each budget over all memory sizes. */
-function worstOf(budgets: Partial<Record<BudgetKey, string>>[]): Partial<Record<BudgetKey, string>> {
-  const out: Partial<Record<BudgetKey, string>> = {};
+type Starter = ReturnType<typeof starterBudgetsWithBasis> & { memoryMb?: number };
+
+/** The worst (largest) figure of each budget over all memory sizes, with how it was set. */
+function worstOf(starters: Starter[]): { budgets: InitReport['budgets']; basis: InitReport['basis'] } {
+  const budgets: InitReport['budgets'] = {};
+  const basis: InitReport['basis'] = {};
   const num = (s: string) => parseFloat(s.replace('$', '')) * (/\bs$/.test(s) && !/ms$/.test(s) ? 1000 : 1);
-  for (const b of budgets) {
-    for (const [k, v] of Object.entries(b) as [BudgetKey, string][]) {
-      if (out[k] === undefined || num(v) > num(out[k]!)) out[k] = v;
+  for (const st of starters) {
+    for (const [k, v] of Object.entries(st.budgets) as [BudgetKey, string][]) {
+      if (budgets[k] === undefined || num(v) > num(budgets[k]!)) {
+        budgets[k] = v;
+        if (st.basis[k]) basis[k] = { ...st.basis[k]!, memoryMb: st.basis[k]!.unit === 'bytes' ? undefined : st.memoryMb };
+      }
     }
   }
-  return out;
+  return { budgets, basis };
 }
 
 function posix(p: string): string {
@@ -107,6 +124,7 @@ function posix(p: string): string {
 export async function runInit(o: InitOptions = {}): Promise<InitReport> {
   const cwd = resolve(o.cwd ?? process.cwd());
   const { model, target, memory } = await settle(o, cwd);
+  const estimate = o.estimate ?? 'stable';
   const configPath = join(cwd, CONFIG_FILE);
   const workflowPath = join(cwd, WORKFLOW_FILE);
   const writeWorkflow = o.workflow !== false;
@@ -119,7 +137,7 @@ export async function runInit(o: InitOptions = {}): Promise<InitReport> {
     { name: 'init', model: resolve(cwd, model), targets: [target as PlatformId], memory, runtime: o.runtime, arch: o.arch ?? 'x64', budgets: [] },
     { bundle: true, bench: true, accuracy: false },
     {},
-    { cold: o.cold ?? 3, warm: o.warm ?? 10, progress: o.progress },
+    { cold: o.cold ?? INIT_COLD, warm: o.warm ?? INIT_WARM, estimate, maxTimeMs: o.maxTimeMs, progress: o.progress },
   );
   const bundle = measured.bundles[0];
   const configs: BenchConfigResult[] = measured.benches.flatMap((b) => b.configurations);
@@ -133,13 +151,13 @@ export async function runInit(o: InitOptions = {}): Promise<InitReport> {
       });
     }
   }
-  const budgets = worstOf(configs.map((c) => starterBudgets(bundle, c, o.headroom ?? DEFAULT_HEADROOM)));
+  const { budgets, basis } = worstOf(configs.map((c) => ({ ...starterBudgetsWithBasis(bundle, c, o.headroom ?? DEFAULT_HEADROOM), memoryMb: c.memoryMb })));
 
   const config: DlpackConfig = {
     $schema: './node_modules/dlpack/schema/dlpack.config.schema.json',
     tolerance: '5%',
     regression: { max: '10%', level: 'error' },
-    bench: { cold: o.cold ?? 3, warm: o.warm ?? 10 },
+    bench: { cold: o.cold ?? INIT_COLD, warm: o.warm ?? INIT_WARM, estimate },
     models: [
       {
         model: posix(relative(cwd, resolve(cwd, model))),
@@ -165,6 +183,8 @@ export async function runInit(o: InitOptions = {}): Promise<InitReport> {
     target: target as PlatformId,
     memoryMb: memory,
     budgets,
+    basis,
+    estimate,
     measured: {
       zipBytes: bundle.zipBytes,
       unzippedBytes: bundle.unzippedBytes,

@@ -1,24 +1,41 @@
 /**
- * Starter budgets from one short measurement plus headroom: sizes +10%; warm latency, peak memory
- * and cost +20%; INIT and cold starts +50% — they swing most between runs and machines (process
- * start, file cache, a shared CPU), and a budget that noise alone breaks teaches people to ignore
- * it. Each time budget also has an absolute floor (+5 ms warm, +100 ms init/cold p50, +200 ms cold
- * p90), so a 0.2 ms call does not get a 0.24 ms budget. Values are rounded up and written in human
- * units, as a person would write them; tighten them once CI has a few runs of history.
+ * Starter budgets from one measurement plus headroom. Timing and cost figures are the bench
+ * report's headline estimate — the load-robust one unless asked otherwise — so a budget set on a
+ * quiet machine still holds on a busy CI runner. Headroom per figure is the larger of a fixed
+ * share (sizes +10%; warm latency, memory and cost +20%; INIT and cold starts +30%) and three
+ * times the figure's measured spread (the relative half-width of its 95% confidence interval from
+ * the samples): a noisy figure gets room for its noise, a steady one keeps a tight budget. Each
+ * time budget also has an absolute floor (+2 ms warm, +50 ms init/cold p50, +100 ms cold p90), so
+ * a 0.2 ms call does not get a 0.24 ms budget. Values are rounded up and written in human units.
  */
 import type { BenchConfigResult, BundleReport } from '../report/report-schemas.js';
 import type { BudgetKey } from '../budgets/budget-keys.js';
+import { percentileInterval } from '../stats/describe.js';
 
 export interface Headroom {
   /** Relative headroom on sizes (0.1 = +10%). */
   size: number;
   /** Relative headroom on warm latency, memory and cost (0.2 = +20%). */
   time: number;
-  /** Relative headroom on INIT and cold-start times (0.5 = +50%). */
+  /** Relative headroom on INIT and cold-start times (0.3 = +30%). */
   cold: number;
+  /** Headroom is at least this many times a figure's measured spread. */
+  spreadFactor: number;
 }
 
-export const DEFAULT_HEADROOM: Headroom = { size: 0.1, time: 0.2, cold: 0.5 };
+export const DEFAULT_HEADROOM: Headroom = { size: 0.1, time: 0.2, cold: 0.3, spreadFactor: 3 };
+
+/** How one budget was set: the measured figure, its spread and the headroom added. */
+export interface BudgetBasis {
+  measured: number;
+  /** Relative half-width of the figure's 95% CI (undefined when there were no samples). */
+  spread?: number;
+  /** Relative headroom applied (before the floor and rounding). */
+  headroom: number;
+  /** The absolute floor won over the relative headroom. */
+  floor?: boolean;
+  unit: 'bytes' | 'ms' | 'MB' | 'usd';
+}
 
 /** Rounds up to 2 significant digits (3 from 100 up), so limits read like "19 MB", "240 ms". */
 export function roundUpNice(v: number): number {
@@ -36,23 +53,50 @@ function msText(ms: number): string {
   return ms >= 10_000 ? `${roundUpNice(ms / 1000)} s` : `${roundUpNice(ms)} ms`;
 }
 
-/** Budgets for one target at one memory size from its bundle and bench results. */
-export function starterBudgets(bundle: BundleReport | undefined, bench: BenchConfigResult | undefined, headroom = DEFAULT_HEADROOM): Partial<Record<BudgetKey, string>> {
-  const out: Partial<Record<BudgetKey, string>> = {};
-  const grow = (v: number, floor: number) => Math.max(v * (1 + headroom.time), v + floor);
-  const growCold = (v: number, floor: number) => Math.max(v * (1 + headroom.cold), v + floor);
+/** Relative half-width of the p-th percentile's 95% CI in `samples` (capped at 100%). */
+function spreadOf(samples: readonly number[] | undefined, p: number): number | undefined {
+  if (!samples || samples.length < 2) return undefined;
+  const r = percentileInterval(samples, p).relHalfWidth;
+  return Number.isFinite(r) ? Math.min(1, r) : 1;
+}
+
+/** Budgets for one target at one memory size from its bundle and bench results, and how each was set. */
+export function starterBudgetsWithBasis(
+  bundle: BundleReport | undefined,
+  bench: BenchConfigResult | undefined,
+  headroom = DEFAULT_HEADROOM,
+): { budgets: Partial<Record<BudgetKey, string>>; basis: Partial<Record<BudgetKey, BudgetBasis>> } {
+  const budgets: Partial<Record<BudgetKey, string>> = {};
+  const basis: Partial<Record<BudgetKey, BudgetBasis>> = {};
+  const grow = (key: BudgetKey, v: number, base: number, floor: number, samples?: readonly number[], p = 50, unit: BudgetBasis['unit'] = 'ms') => {
+    const spread = spreadOf(samples, p);
+    const h = Math.max(base, headroom.spreadFactor * (spread ?? 0));
+    const relative = v * (1 + h);
+    basis[key] = { measured: v, spread, headroom: h, floor: v + floor > relative || undefined, unit };
+    return Math.max(relative, v + floor);
+  };
   if (bundle) {
-    if (bundle.zipBytes !== undefined) out.zipped = sizeText(bundle.zipBytes * (1 + headroom.size));
-    out.unzipped = sizeText(bundle.unzippedBytes * (1 + headroom.size));
+    if (bundle.zipBytes !== undefined) {
+      budgets.zipped = sizeText(bundle.zipBytes * (1 + headroom.size));
+      basis.zipped = { measured: bundle.zipBytes, headroom: headroom.size, unit: 'bytes' };
+    }
+    budgets.unzipped = sizeText(bundle.unzippedBytes * (1 + headroom.size));
+    basis.unzipped = { measured: bundle.unzippedBytes, headroom: headroom.size, unit: 'bytes' };
   }
   if (bench) {
-    out.initP50 = msText(growCold(bench.initMs.p50, 100));
-    out.coldP50 = msText(growCold(bench.coldTotalMs.p50, 100));
-    out.coldP90 = msText(growCold(bench.coldTotalMs.p90, 200));
-    out.warmP50 = msText(grow(bench.warmMs.p50, 5));
-    out.warmP95 = msText(grow(bench.warmMs.p95 ?? bench.warmMs.p90, 10));
-    out.peakMemory = `${Math.min(bench.memoryMb, roundUpNice(grow(bench.peakMemoryMb, 16)))} MB`;
-    out.costPer1M = `$${roundUpNice(bench.costPerMillion * (1 + headroom.time))}`;
+    const s = bench.samples;
+    budgets.initP50 = msText(grow('initP50', bench.initMs.p50, headroom.cold, 50, s.initMs));
+    budgets.coldP50 = msText(grow('coldP50', bench.coldTotalMs.p50, headroom.cold, 50, s.coldTotalMs));
+    budgets.coldP90 = msText(grow('coldP90', bench.coldTotalMs.p90, headroom.cold, 100, s.coldTotalMs, 90));
+    budgets.warmP50 = msText(grow('warmP50', bench.warmMs.p50, headroom.time, 2, s.warmMs));
+    budgets.warmP95 = msText(grow('warmP95', bench.warmMs.p95 ?? bench.warmMs.p90, headroom.time, 4, s.warmMs, 95));
+    budgets.peakMemory = `${Math.min(bench.memoryMb, roundUpNice(grow('peakMemory', bench.peakMemoryMb, headroom.time, 16, undefined, 50, 'MB')))} MB`;
+    budgets.costPer1M = `$${roundUpNice(grow('costPer1M', bench.costPerMillion, headroom.time, 0, undefined, 50, 'usd'))}`;
   }
-  return out;
+  return { budgets, basis };
+}
+
+/** Budgets for one target at one memory size (see starterBudgetsWithBasis). */
+export function starterBudgets(bundle: BundleReport | undefined, bench: BenchConfigResult | undefined, headroom = DEFAULT_HEADROOM): Partial<Record<BudgetKey, string>> {
+  return starterBudgetsWithBasis(bundle, bench, headroom).budgets;
 }

@@ -140,6 +140,52 @@ export interface BundleReport {
 
 // ---------------------------------------------------------------- bench
 
+/**
+ * Which figure a report's timings (and so budgets, recommendations and comparisons) use:
+ * `stable` — the load-robust estimate (CPU time replayed through the platform's vCPU share plus
+ * the non-CPU waits, without run-queue delay: see src/sim/load-model.ts); `wall` — wall time as
+ * the emulator measured it (under the CFS quota with `--cpu cgroup`, projected with `--cpu scale`).
+ * Reports written before this field existed hold wall figures.
+ */
+export type Estimate = 'stable' | 'wall';
+
+/** One estimate's figures for a configuration (both are always written; the chosen one is also at the top level). */
+export interface FigureSet {
+  initMs: Percentiles;
+  coldTotalMs: Percentiles;
+  warmMs: Percentiles;
+  samples: { initMs: number[]; coldTotalMs: number[]; warmMs: number[] };
+  billedMs: number;
+  /** Trimmed mean (see BenchReport.costTrim) of the per-request cost, × 1e6. */
+  costPerMillion: number;
+  costPerColdStart?: number;
+  /** 95% confidence intervals of the medians (order statistics). */
+  ci?: { initP50?: CiRange; coldP50?: CiRange; warmP50?: CiRange };
+}
+
+export type SamplingStop = 'precision' | 'time-cap' | 'max-samples' | 'fixed';
+
+export interface CiRange {
+  low: number;
+  high: number;
+  /** Half the width relative to the median (0.05 = ±5%). */
+  rel: number;
+  /** Confidence the order statistics reach with these samples. */
+  confidence: number;
+}
+
+/** Raw per-sample measurements of one phase, in the order taken (ms). */
+export interface PhaseLoad {
+  wallMs: number[];
+  cpuMs: number[];
+  /** Run-queue delay (all threads), including waits the CFS quota caused. */
+  runQueueMs: number[];
+  /** Waits the instance's own CFS quota caused (0 without one). */
+  throttledMs: number[];
+  /** Wall time spent waiting for a CPU held by other work on this machine. */
+  contentionMs: number[];
+}
+
 export interface BenchConfigResult {
   target: PlatformId;
   memoryMb: number;
@@ -166,9 +212,9 @@ export interface BenchConfigResult {
   /** Node start-up of each instance (spawn → host ready), before INIT. */
   runtimeStartMs?: Percentiles;
   /** CPU time (user + system, all threads) of INIT and of each warm invocation. */
-  cpuMs?: { init: Percentiles; warm: Percentiles };
+  cpuMs?: { init: Percentiles; warm: Percentiles; first?: Percentiles };
   /** Time warm invocations waited for a CPU taken by other work on the benching machine. */
-  contentionMs?: { warm: Percentiles; samples: number[] };
+  contentionMs?: { warm: Percentiles; samples: number[]; init?: Percentiles; cold?: Percentiles };
   /** The cgroup's memory high-water mark (includes page cache), when a memory cgroup was used. */
   cgroupPeakMb?: number;
   /** Cost of one cold request (INIT, where billed, + first invocation), USD. */
@@ -176,6 +222,26 @@ export interface BenchConfigResult {
   /** Runtime/backend the handler reported in its answers. */
   backend?: string;
   notes?: string[];
+  // Load robustness (dlpack ≥ 0.2): which estimate the fields above hold, both estimates, raw phases.
+  estimate?: Estimate;
+  wall?: FigureSet;
+  stable?: FigureSet;
+  /** Per phase: INIT, the first invocation of each cold instance, warm invocations. */
+  load?: { init: PhaseLoad; first: PhaseLoad; warm: PhaseLoad };
+  /** Share of each figure's wall time spent waiting for a CPU held by other work (0..1), and CPU time per phase. */
+  contentionShare?: { init: number; cold: number; warm: number };
+  /** Adaptive sampling: when it stopped and why. */
+  sampling?: {
+    coldStarts: number;
+    warmInvocations: number;
+    /** Why cold starts stopped, and warm invocations. */
+    stoppedBy: SamplingStop;
+    warmStoppedBy?: SamplingStop;
+    elapsedMs: number;
+    /** The relative half-width of the medians' 95% CI aimed at, and the time cap (0 = fixed counts). */
+    precision: number;
+    maxTimeMs: number;
+  };
 }
 
 export interface Recommendation {
@@ -185,6 +251,11 @@ export interface Recommendation {
   costPerMillion: number;
   warmP50Ms: number;
   reason: string;
+  /** The latency the choice was judged on: cold p50 × coldShare + warm p50 × (1 − coldShare), ms. */
+  latencyMs?: number;
+  coldP50Ms?: number;
+  /** Configurations within the noise of this one on the deciding figure (ties broken as `reason` says). */
+  tiedWith?: { target: PlatformId; memoryMb: number }[];
 }
 
 export interface BenchReport {
@@ -201,6 +272,16 @@ export interface BenchReport {
   /** Why cgroups were not used, when they were not. */
   cgroupProblems?: string[];
   hostArch?: string;
+  /** Which estimate the configurations' headline figures and the recommendations use (absent: wall). */
+  estimate?: Estimate;
+  /** Share of requests that are cold starts in the latency the recommendations judge (0.01 = 1%). */
+  coldShare?: number;
+  /** Weight of cost (vs. latency) in the balanced recommendation. */
+  balanceWeight?: number;
+  /** Share trimmed at each end of the per-request costs before averaging (Power Tuning: 0.2). */
+  costTrim?: number;
+  /** Configurations whose figures were a material share run-queue wait (other work on this machine). */
+  loadWarnings?: string[];
 }
 
 // ---------------------------------------------------------------- check (budgets)
@@ -226,12 +307,49 @@ export interface BudgetResult {
   delta?: number;
   /** Relative slack applied (timing and cost budgets). */
   tolerance: number;
-  baseline?: { actual: number; change: number; regression: boolean; source: string };
+  baseline?: BaselineComparison;
+  /** Which estimate the actual is (timing and cost budgets; see Estimate). */
+  estimate?: Estimate;
+  /**
+   * The measured spread: the 95% confidence interval of the actual (order statistics of the
+   * samples) and the noise margin derived from it (its relative half-width, capped), which the
+   * verdict allows on top of the limit like the tolerance.
+   */
+  noise?: { low: number; high: number; margin: number; n: number };
+  /** The samples the actual was taken from (timing budgets; pooled over runs), for later baseline comparisons. */
+  samples?: number[];
+  /** The percentile `actual` is of `samples` (50 = median). */
+  percentile?: number;
   status: 'pass' | 'fail' | 'warn' | 'missing';
   /** Why it failed, warned or is missing. */
   reason?: string;
   /** The report file (or run) the actual came from. */
   source?: string;
+}
+
+/** A row compared with the same row of a baseline. */
+export interface BaselineComparison {
+  actual: number;
+  /** Relative change for the worse (positive = worse: slower, larger, dearer; negative = better). */
+  change: number;
+  regression: boolean;
+  source: string;
+  /**
+   * How it was compared: `distribution` — samples on both sides: Mann-Whitney test and a bootstrap
+   * CI of the change; `point` — one figure on a side (too few samples): the change alone.
+   */
+  method?: 'distribution' | 'point';
+  /** 95% bootstrap confidence interval of `change` (distribution method). */
+  low?: number;
+  high?: number;
+  /** Mann-Whitney two-sided p-value. */
+  p?: number;
+  /** The change is real (p < 0.05 and the CI excludes 0); a regression's whole CI also exceeds maxRegression. */
+  significant?: boolean;
+  baselineN?: number;
+  currentN?: number;
+  /** The estimate the baseline's figure is (compared on the same estimate). */
+  estimate?: Estimate;
 }
 
 export interface CheckReport {
@@ -243,6 +361,12 @@ export interface CheckReport {
   baselines: string[];
   tolerance: number;
   maxRegression: number;
+  /** Which estimate timing and cost budgets were judged on (absent in reports before it existed: wall). */
+  estimate?: Estimate;
+  /** Bench runs measured per target (when dlpack check measured itself). */
+  runs?: number;
+  /** Load warnings from the bench reports judged (see BenchReport.loadWarnings). */
+  loadWarnings?: string[];
   results: BudgetResult[];
   summary: { total: number; passed: number; failed: number; warned: number; missing: number; regressions: number };
   pass: boolean;

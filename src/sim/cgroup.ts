@@ -306,3 +306,19 @@ function safeRead(file: string): string | undefined {
     return undefined;
   }
 }
+
+/**
+ * This process's CPU group's `cpu.stat` and how it names throttled time (v1 `throttled_time` ns,
+ * v2 `throttled_usec` µs), or undefined when there is none. Read by the runtime host, which
+ * the bench places in its own group: throttled time is the wait its CFS quota caused.
+ */
+export function ownCpuStat(): { file: string; key: 'throttled_time' | 'throttled_usec' } | undefined {
+  const mounts = readMounts();
+  for (const g of ownGroups()) {
+    const v1 = g.controllers.includes('cpu');
+    const mount = v1 ? mounts.find((m) => m.fsType === 'cgroup' && m.superOptions.includes('cpu')) : g.controllers.length === 0 ? mounts.find((m) => m.fsType === 'cgroup2') : undefined;
+    const dir = mount && ownFolder(mount, g.path);
+    if (dir && existsSync(join(dir, 'cpu.stat'))) return { file: join(dir, 'cpu.stat'), key: v1 ? 'throttled_time' : 'throttled_usec' };
+  }
+  return undefined;
+}

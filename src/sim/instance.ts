@@ -369,5 +369,5 @@ function peakRssOf(pid: number | undefined): number | undefined {
 }
 
 function pickSample(s: PhaseSample): PhaseSample {
-  return { ms: s.ms, queuedMs: s.queuedMs, cpuMs: s.cpuMs, runQueueMs: s.runQueueMs, maxRssBytes: s.maxRssBytes, rssBytes: s.rssBytes, heapBytes: s.heapBytes };
+  return { ms: s.ms, queuedMs: s.queuedMs, cpuMs: s.cpuMs, runQueueMs: s.runQueueMs, throttledMs: s.throttledMs, maxRssBytes: s.maxRssBytes, rssBytes: s.rssBytes, heapBytes: s.heapBytes };
 }

@@ -58,6 +58,8 @@ export interface PhaseSample {
   maxRssBytes: number;
   /** Time the process's threads waited for a CPU (run queue, from each thread's /proc schedstat), ms; counted like cpuMs. */
   runQueueMs?: number;
+  /** Of that, the wait the instance's own CFS quota caused (its CPU group's throttled time), ms; counted like cpuMs. */
+  throttledMs?: number;
   /** Current RSS and V8 heap + external memory after the phase, bytes. */
   rssBytes: number;
   heapBytes: number;

@@ -2,12 +2,14 @@
 import Table from 'cli-table3';
 import { formatMs } from '../report/units.js';
 import type { BenchRunReport } from './run-bench.js';
+import { benchNotes, contentionCell, cpuCell, LOAD_HEADS, wallCell } from '../report/formats/bench-cells.js';
 
 const usd = (x: number) => (x === 0 ? '—' : x < 0.01 ? `$${x.toFixed(5)}` : `$${x.toFixed(3)}`);
 
 export function renderBenchReport(report: BenchRunReport): string {
+  const stable = report.estimate === 'stable';
   const t = new Table({
-    head: ['target', 'memory', 'vCPU', 'init p50/p90', 'cold p50', 'warm p50/p90/p99', 'peak', 'billed', '$ / 1M', 'oom/timeout/error'],
+    head: ['target', 'memory', 'vCPU', 'init p50/p90', 'cold p50', 'warm p50/p90/p99', LOAD_HEADS.cpu, LOAD_HEADS.contention, ...(stable ? [LOAD_HEADS.wall] : []), 'peak', 'billed', '$ / 1M', 'oom/timeout/error'],
     style: { head: [], border: [] },
   });
   const notes: string[] = [];
@@ -20,6 +22,9 @@ export function renderBenchReport(report: BenchRunReport): string {
       c.samples.initMs.length ? `${formatMs(c.initMs.p50)} / ${formatMs(c.initMs.p90)}` : '—',
       c.samples.coldTotalMs.length ? formatMs(c.coldTotalMs.p50) : '—',
       c.samples.warmMs.length ? `${formatMs(w.p50)} / ${formatMs(w.p90)} / ${formatMs(w.p99 ?? w.p90)}` : '—',
+      cpuCell(c),
+      contentionCell(c),
+      ...(stable ? [wallCell(c)] : []),
       `${c.peakMemoryMb} MB`,
       c.billedMs ? `${c.billedMs} ms` : '—',
       usd(c.costPerMillion),
@@ -34,7 +39,8 @@ export function renderBenchReport(report: BenchRunReport): string {
   if (report.recommendations.length) {
     lines.push('', 'Recommendations:');
     for (const r of report.recommendations) {
-      lines.push(`  ${r.strategy.padEnd(24)} ${r.target} ${r.memoryMb} MB  warm p50 ${formatMs(r.warmP50Ms)}  ${usd(r.costPerMillion)} / 1M  (${r.reason})`);
+      const latency = r.latencyMs !== undefined ? `latency ${formatMs(r.latencyMs)}` : `warm p50 ${formatMs(r.warmP50Ms)}`;
+      lines.push(`  ${r.strategy.padEnd(24)} ${r.target} ${r.memoryMb} MB  ${latency}  ${usd(r.costPerMillion)} / 1M  (${r.reason})`);
     }
   } else {
     lines.push('', 'No recommendation: every configuration had out-of-memory, timeout or errors.');
@@ -43,6 +49,7 @@ export function renderBenchReport(report: BenchRunReport): string {
   const cpu = { cgroup: 'cgroup (CFS quota = vCPU × 100 ms period)', scale: 'scale (projected from CPU and wall time)', off: 'off (full machine)' }[report.cpuMode];
   const mem = report.memoryLimitMode === 'cgroup' ? 'cgroup (kernel limit)' : 'watchdog (RSS sampled every 5 ms)';
   lines.push('', `CPU share: ${cpu}; memory limit: ${mem}; durations are warm unless marked; $ / 1M = warm requests incl. request fee.`);
+  lines.push(...benchNotes(report));
   for (const p of report.cgroupProblems ?? []) lines.push(`  (cgroups not used: ${p})`);
   return lines.join('\n');
 }

@@ -7,13 +7,15 @@ import { arch as hostArch } from 'node:os';
 import { DlpackError } from '../errors/dlpack-error.js';
 import { getPlatform, memorySizes, supportsArch } from '../platforms/index.js';
 import type { Arch, PlatformId } from '../platforms/platform-profile.js';
-import type { BenchReport } from '../report/report-schemas.js';
+import type { BenchReport, Estimate } from '../report/report-schemas.js';
 import { resolveBenchInput, type ResolvedInput } from './bench-input.js';
 import { eventFromInputs, readEventFile } from './bench-event.js';
 import { detectCgroups } from './cgroup.js';
 import { hostScript } from './host-script.js';
-import { recommend } from './recommend.js';
+import { recommend, DEFAULT_COLD_SHARE, DEFAULT_BALANCE_WEIGHT } from './recommend.js';
 import { runConfiguration, type ConfigResult, type CpuMode, type MemoryLimitMode } from './run-config.js';
+import { DEFAULT_SAMPLING, type SamplingOptions } from './sampling.js';
+import { loadWarnings } from '../report/load-warnings.js';
 
 export interface BenchOptions {
   /** Bundle folder or zip, model file, or (with `handler: true`) a handler module. */
@@ -37,6 +39,19 @@ export interface BenchOptions {
    * (negative values need root; ignored where not permitted).
    */
   priority?: number;
+  /** Figure for the headline numbers and recommendations: load-robust `stable` (default) or `wall`. */
+  estimate?: Estimate;
+  /**
+   * Adaptive sampling: cold/warm are then minimums, more are taken until the medians' 95% CI is
+   * within ±precision or the time cap is reached. Not given (or `maxTimeMs: 0`): exactly cold/warm.
+   */
+  sampling?: Partial<SamplingOptions>;
+  /** Share of cold starts among requests for the latency recommendations judge (default 0.01). */
+  coldShare?: number;
+  /** Weight of cost against latency in the balanced recommendation, 0..1 (default 0.5). */
+  balanceWeight?: number;
+  /** Share of per-request costs trimmed at each end before averaging (default 0.2, as Power Tuning). */
+  costTrim?: number;
   log?: (line: string) => void;
   progress?: (message: string) => void;
 }
@@ -72,6 +87,10 @@ export function resolveModes(cpu: BenchOptions['cpu'] = 'auto', memoryLimit: Ben
   return { cpuMode, memoryLimitMode, problems };
 }
 
+function fraction(name: string, v: number, min: number, max: number): void {
+  if (!(v >= min && v <= max)) throw new DlpackError('USAGE', `--${name} must be between ${min} and ${max} (got ${v})`);
+}
+
 function positive(name: string, v: number | undefined, fallback: number, min = 1): number {
   const n = v ?? fallback;
   if (!Number.isInteger(n) || n < min) throw new DlpackError('USAGE', `--${name} must be an integer ≥ ${min} (got ${n})`);
@@ -83,6 +102,23 @@ export async function runBench(opts: BenchOptions): Promise<BenchRunReport> {
   const warm = positive('warm', opts.warm, 20, 0);
   const concurrency = positive('concurrency', opts.concurrency, 1);
   const arch = opts.arch ?? 'x64';
+  const estimate = opts.estimate ?? 'stable';
+  // The library takes exactly cold/warm unless asked to sample adaptively (the commands do).
+  const asked = opts.sampling;
+  const sampling: SamplingOptions = {
+    precision: asked?.precision ?? DEFAULT_SAMPLING.precision,
+    maxTimeMs: asked ? asked.maxTimeMs ?? DEFAULT_SAMPLING.maxTimeMs : 0,
+    maxCold: asked?.maxCold ?? DEFAULT_SAMPLING.maxCold,
+    maxWarm: asked?.maxWarm ?? DEFAULT_SAMPLING.maxWarm,
+  };
+  const coldShare = opts.coldShare ?? DEFAULT_COLD_SHARE;
+  const balanceWeight = opts.balanceWeight ?? DEFAULT_BALANCE_WEIGHT;
+  const costTrim = opts.costTrim ?? 0.2;
+  fraction('cold-share', coldShare, 0, 1);
+  fraction('balance', balanceWeight, 0, 1);
+  fraction('cost-trim', costTrim, 0, 0.49);
+  fraction('precision', sampling.precision, 0, 1);
+  if (!(sampling.maxTimeMs >= 0)) throw new DlpackError('USAGE', `--max-time must be 0 or more (got ${sampling.maxTimeMs} ms)`);
   const requested = (opts.targets ?? []).flatMap((t) => t.split(',')).map((t) => t.trim()).filter(Boolean);
   const profiles = requested.map((t) => getPlatform(t));
   const { cpuMode, memoryLimitMode, problems } = resolveModes(opts.cpu, opts.memoryLimit);
@@ -144,6 +180,9 @@ export async function runBench(opts: BenchOptions): Promise<BenchRunReport> {
           event,
           hostScript: script,
           priority: opts.priority,
+          estimate,
+          sampling,
+          costTrim,
           log: opts.log,
           progress: opts.progress,
         });
@@ -154,17 +193,23 @@ export async function runBench(opts: BenchOptions): Promise<BenchRunReport> {
         configurations.push(result);
       }
     }
+    const warnings = loadWarnings(configurations);
     return {
       schema: 'dlpack.bench/1',
       createdAt: new Date().toISOString(),
       input: opts.input,
       backend,
       configurations,
-      recommendations: recommend(configurations, opts.maxLatencyMs),
+      recommendations: recommend(configurations, { maxLatencyMs: opts.maxLatencyMs, coldShare, balanceWeight }),
       cpuMode,
       memoryLimitMode,
       cgroupProblems: problems.length ? problems : undefined,
       hostArch: hostArch(),
+      estimate,
+      coldShare,
+      balanceWeight,
+      costTrim,
+      loadWarnings: warnings.length ? warnings : undefined,
     };
   } finally {
     for (const c of cleanups) c();

@@ -10,8 +10,14 @@ import { billedDuration, nodeFlags, priceFor, runtimeEnv, vcpuFor } from '../pla
 import { detectCgroups, InstanceCgroup } from './cgroup.js';
 import { RuntimeInstance, type PhaseResult } from './instance.js';
 import { projectMs } from './cpu-projection.js';
-import { mean, percentiles, round } from './stats.js';
+import { percentiles, round } from './stats.js';
 import type { ResolvedInput } from './bench-input.js';
+import type { Estimate } from '../report/report-schemas.js';
+import type { PhaseSample } from './protocol.js';
+import { contentionOf, QuotaReplay, shapeOf } from './load-model.js';
+import { emptyLoad, measureOf, record, share, type Measured } from './phase-records.js';
+import { buildFigures, type CostModel, type PhaseDurations } from './figures.js';
+import { DEFAULT_SAMPLING, stopReason, type SamplingOptions, type StopReason } from './sampling.js';
 
 export type CpuMode = 'cgroup' | 'scale' | 'off';
 export type MemoryLimitMode = 'cgroup' | 'watchdog';
@@ -33,6 +39,12 @@ export interface ConfigPlan {
   functionName?: string;
   /** Nice value for the instances (see BenchOptions.priority). */
   priority?: number;
+  /** Which estimate the headline figures hold and adaptive sampling aims at (default stable). */
+  estimate?: Estimate;
+  /** Adaptive sampling; `cold` and `warm` are the minimums (default DEFAULT_SAMPLING). */
+  sampling?: SamplingOptions;
+  /** Share trimmed at each end of the per-request costs (default 0.2). */
+  costTrim?: number;
   /** Lambda-style log lines (REPORT, errors), for --verbose. */
   log?: (line: string) => void;
   progress?: (message: string) => void;
@@ -65,30 +77,40 @@ export async function runConfiguration(plan: ConfigPlan): Promise<ConfigResult> 
   const vcpu = vcpuFor(profile, memoryMb);
   const support = detectCgroups();
   const notes: string[] = [];
+  const estimate: Estimate = plan.estimate ?? 'stable';
+  const sampling = plan.sampling ?? DEFAULT_SAMPLING;
+  const trim = plan.costTrim ?? 0.2;
+  const started = performance.now();
+  const elapsed = () => performance.now() - started;
   // Workers limit each isolate (JS heap + wasm memory) to 128 MB; the Node process around it is not counted.
   const isolate = ISOLATE_PLATFORMS.has(profile.id);
   let baseline = 0;
   const cores = availableParallelism();
   if (vcpu > cores && plan.cpuMode !== 'off') notes.push(`${round(vcpu, 2)} vCPU is more than this machine's ${cores} cores: measured with at most ${cores}`);
-  const duration = (s: PhaseResult['sample']) => (!s ? 0 : plan.cpuMode === 'scale' ? projectMs(s.ms, s.cpuMs, vcpu, s.runQueueMs) : s.ms);
+  const wallOf = (s: PhaseSample) => (plan.cpuMode === 'scale' ? projectMs(s.ms, s.cpuMs, vcpu, s.runQueueMs) : s.ms);
+  // The estimate replays the phase at the platform's share; `--cpu off` means the whole machine.
+  const shareVcpu = plan.cpuMode === 'off' ? cores : vcpu;
   const errors = { oom: 0, timeout: 0, error: 0, messages: [] as string[] };
-  const initMs: number[] = [];
+  const inits: Measured[] = [];
+  const colds: { init: Measured; first: Measured }[] = [];
+  const warms: Measured[] = [];
   const bootMs: number[] = [];
-  const coldTotalMs: number[] = [];
   const firstQueuedMs: number[] = [];
   const firstQueuedBusyMs: number[] = [];
-  const warmMs: number[] = [];
   const initCpu: number[] = [];
+  const firstCpu: number[] = [];
   const warmCpu: number[] = [];
-  const warmRunQueue: number[] = [];
-  const warmCost: number[] = [];
-  const coldCost: number[] = [];
+  const coldFirstCpu: number[] = [];
+  const load = { init: emptyLoad(), first: emptyLoad(), warm: emptyLoad() };
   let peakBytes = 0;
   let cgroupPeak = 0;
   let oomSeen = false;
   let growthKb = 0;
   let backend: string | undefined;
   let requestNo = 0;
+  let stoppedBy: StopReason = 'fixed';
+  let warmStoppedBy: StopReason | undefined;
+  const coldLoad = { wallMs: [] as number[], contentionMs: [] as number[] };
 
   const fail = (r: PhaseResult, phase: string) => {
     if (r.kind === 'oom') {
@@ -117,13 +139,29 @@ export async function runConfiguration(plan: ConfigPlan): Promise<ConfigResult> 
     );
   };
   const tooSlow = (ms: number) => plan.cpuMode === 'scale' && ms > plan.timeoutMs;
+  const timedOut = (r: PhaseResult, d: number): PhaseResult => ({ ...r, ok: false, kind: 'timeout', errorType: 'Sandbox.Timedout', errorMessage: `projected ${d.toFixed(0)} ms exceeds the ${plan.timeoutMs} ms timeout` });
   // With several requests in flight, they share the instance time they are billed for.
   const fee = profile.billing.pricePerMillionRequests.value / 1e6;
-  const cost = (ms: number, cpuMs: number) =>
-    fee + (priceFor(profile, { memoryMb, arch: plan.arch, billedMs: billedDuration(profile, ms), cpuMs }) - fee) / plan.concurrency;
+  const price = (billedMs: number, cpuMs: number | undefined) => priceFor(profile, { memoryMb, arch: plan.arch, billedMs, cpuMs });
+  const costModel: CostModel = {
+    billed: (ms) => billedDuration(profile, ms),
+    warm: (ms, i) => fee + (price(billedDuration(profile, ms), warms[i].sample?.cpuMs ?? ms) - fee) / plan.concurrency,
+    cold: (initD, firstD, i) => price(billedDuration(profile, firstD + (profile.billing.initBilled.value ? initD : 0)), coldFirstCpu[i]),
+  };
+  /** The figure adaptive sampling aims at, per estimate. */
+  const aim = (m: Measured) => (estimate === 'stable' ? m.stable : m.wall);
 
-  for (let i = 0; i < plan.cold; i++) {
-    plan.progress?.(`${profile.id} ${memoryMb} MB: cold start ${i + 1}/${plan.cold}`);
+  for (let i = 0; ; i++) {
+    if (i >= plan.cold) {
+      // A configuration that failed gets no more samples than asked for: its verdict is the failure.
+      const failed = errors.oom + errors.timeout + errors.error > 0;
+      const reason = failed ? 'fixed' : stopReason(colds.map((c) => aim(c.init) + aim(c.first)), plan.cold, sampling.maxCold, elapsed(), sampling.maxTimeMs, sampling.precision);
+      if (reason) {
+        stoppedBy = reason;
+        break;
+      }
+    }
+    plan.progress?.(`${profile.id} ${memoryMb} MB: cold start ${i + 1}${i < plan.cold ? `/${plan.cold}` : ' (until the figures are stable)'}`);
     const cgroup = makeCgroup(plan, support, vcpu);
     const inst = new RuntimeInstance({
       entry: plan.input.entry,
@@ -143,52 +181,72 @@ export async function runConfiguration(plan: ConfigPlan): Promise<ConfigResult> 
       isolate: isolate ? { limitBytes: memoryMb * MIB } : undefined,
       priority: plan.priority,
     });
+    const replay = new QuotaReplay({ vcpu: shareVcpu, cores });
+    const measure = (r: PhaseResult, through = replay): Measured => {
+      const s = r.sample;
+      if (!s) return { wall: r.parentMs, stable: r.parentMs };
+      return { sample: s, wall: wallOf(s), stable: through.phase(shapeOf(measureOf(s))) };
+    };
     try {
       const init = await inst.init();
       baseline = inst.isolateBaselineBytes;
       seen(init);
       bootMs.push(init.bootMs);
-      const initD = init.sample ? duration(init.sample) : init.parentMs;
+      const initM = measure(init);
       if (!init.ok) {
         fail(init, 'INIT');
-        report(init, 0, initD);
+        report(init, 0, initM.wall);
         continue;
       }
-      initMs.push(initD);
+      inits.push(initM);
+      record(load.init, init.sample);
       initCpu.push(init.sample?.cpuMs ?? 0);
       const first = await inst.invoke();
       seen(first);
       if (first.sample?.queuedMs !== undefined) firstQueuedMs.push(first.sample.queuedMs);
       if (first.sample?.queuedBusyMs !== undefined) firstQueuedBusyMs.push(first.sample.queuedBusyMs);
-      const firstD = first.sample ? duration(first.sample) : first.parentMs;
+      const firstM = measure(first);
       if (!first.ok) fail(first, 'INVOKE (cold)');
-      else if (tooSlow(firstD)) fail({ ...first, ok: false, kind: 'timeout', errorType: 'Sandbox.Timedout', errorMessage: `projected ${firstD.toFixed(0)} ms exceeds the ${plan.timeoutMs} ms timeout` }, 'INVOKE (cold)');
+      else if (tooSlow(firstM.wall)) fail(timedOut(first, firstM.wall), 'INVOKE (cold)');
       else {
-        coldTotalMs.push(initD + firstD);
-        coldCost.push(priceFor(profile, { memoryMb, arch: plan.arch, billedMs: billedDuration(profile, firstD + (profile.billing.initBilled.value ? initD : 0)), cpuMs: first.sample?.cpuMs }));
+        colds.push({ init: initM, first: firstM });
+        coldFirstCpu.push(first.sample?.cpuMs ?? firstM.wall);
+        record(load.first, first.sample);
+        if (init.sample && first.sample) {
+          coldLoad.wallMs.push(init.sample.ms + first.sample.ms);
+          coldLoad.contentionMs.push(contentionOf(measureOf(init.sample)) + contentionOf(measureOf(first.sample)));
+        }
+        firstCpu.push(first.sample?.cpuMs ?? 0);
       }
-      report(first, firstD, initD);
+      report(first, firstM.wall, initM.wall);
       if (i === 0 && plan.warm > 0 && inst.alive) {
         let heapStart: number | undefined;
         let counted = 0;
         let done = 0;
-        while (done < plan.warm && inst.alive) {
-          const batch = Math.min(plan.concurrency, plan.warm - done);
+        const warmCap = sampling.maxTimeMs / 2;
+        for (;;) {
+          // Failed invocations end sampling at the minimum too.
+          const reason = done < plan.warm ? undefined : warms.length < done ? 'fixed' : stopReason(warms.map(aim), plan.warm, sampling.maxWarm, elapsed(), warmCap, sampling.precision);
+          if (reason || !inst.alive) {
+            warmStoppedBy = reason;
+            break;
+          }
+          const batch = Math.max(1, Math.min(plan.concurrency, done < plan.warm ? plan.warm - done : plan.concurrency));
           const results = await Promise.all(Array.from({ length: batch }, () => inst.invoke()));
           done += batch;
-          plan.progress?.(`${profile.id} ${memoryMb} MB: warm ${done}/${plan.warm}`);
+          plan.progress?.(`${profile.id} ${memoryMb} MB: warm ${done}${done <= plan.warm ? `/${plan.warm}` : ' (until the figures are stable)'}`);
           for (const r of results) {
             seen(r);
-            const d = r.sample ? duration(r.sample) : r.parentMs;
+            // Requests in flight together overlap: each is estimated on its own (no shared quota replay).
+            const m = measure(r, plan.concurrency > 1 ? new QuotaReplay({ vcpu: shareVcpu, cores }) : replay);
             if (!r.ok) fail(r, 'INVOKE (warm)');
-            else if (tooSlow(d)) fail({ ...r, ok: false, kind: 'timeout', errorType: 'Sandbox.Timedout', errorMessage: `projected ${d.toFixed(0)} ms exceeds the ${plan.timeoutMs} ms timeout` }, 'INVOKE (warm)');
+            else if (tooSlow(m.wall)) fail(timedOut(r, m.wall), 'INVOKE (warm)');
             else {
-              warmMs.push(d);
+              warms.push(m);
               warmCpu.push(r.sample?.cpuMs ?? 0);
-              warmRunQueue.push(r.sample?.runQueueMs ?? 0);
-              warmCost.push(cost(d, r.sample?.cpuMs ?? d));
+              record(load.warm, r.sample);
             }
-            report(r, d);
+            report(r, m.wall);
           }
           if (heapStart === undefined && inst.alive) heapStart = await inst.heapAfterGc();
           else counted += batch;
@@ -221,8 +279,16 @@ export async function runConfiguration(plan: ConfigPlan): Promise<ConfigResult> 
     );
   }
   if (isolate && baseline) notes.push(`memory limit applies to the isolate: Node's own ${(baseline / MIB).toFixed(0)} MB before INIT is not counted`);
-  const warmP = percentiles(warmMs);
-  const costs = warmCost.length ? warmCost : coldCost;
+  const durations = (pick: (m: Measured) => number): PhaseDurations => ({
+    initMs: inits.map(pick),
+    cold: colds.map((c) => ({ initMs: pick(c.init), firstMs: pick(c.first) })),
+    warmMs: warms.map(pick),
+  });
+  const wall = buildFigures(durations((m) => m.wall), costModel, trim);
+  const stable = buildFigures(durations((m) => m.stable), costModel, trim);
+  const chosen = estimate === 'stable' ? stable : wall;
+  const contentionShare = { init: share(load.init), cold: share(coldLoad), warm: share(load.warm) };
+  const warmRunQueue = load.warm.contentionMs;
   const result: ConfigResult = {
     target: profile.id,
     memoryMb,
@@ -230,26 +296,34 @@ export async function runConfiguration(plan: ConfigPlan): Promise<ConfigResult> 
     arch: plan.arch,
     cpuMode: plan.cpuMode,
     memoryLimitMode: plan.memoryLimitMode,
-    coldStarts: plan.cold,
-    warmInvocations: warmMs.length,
+    coldStarts: bootMs.length,
+    warmInvocations: warms.length,
     concurrency: plan.concurrency,
-    initMs: percentiles(initMs),
-    coldTotalMs: percentiles(coldTotalMs),
-    warmMs: warmP,
+    initMs: chosen.initMs,
+    coldTotalMs: chosen.coldTotalMs,
+    warmMs: chosen.warmMs,
     peakMemoryMb: oomSeen ? memoryMb : round(peakBytes / MIB, 1),
-    billedMs: warmMs.length ? billedDuration(profile, warmP.p50) : 0,
-    costPerMillion: round(mean(costs) * 1e6, 6),
+    billedMs: chosen.billedMs,
+    costPerMillion: chosen.costPerMillion,
     errors,
     memoryGrowthKbPerInvoke: round(growthKb, 2),
-    leakWarning: warmMs.length >= LEAK_MIN_INVOCATIONS && growthKb > LEAK_KB_PER_INVOKE && growthKb * warmMs.length > 1024,
-    samples: { initMs: initMs.map((x) => round(x)), coldTotalMs: coldTotalMs.map((x) => round(x)), warmMs: warmMs.map((x) => round(x)) },
+    leakWarning: warms.length >= LEAK_MIN_INVOCATIONS && growthKb > LEAK_KB_PER_INVOKE && growthKb * warms.length > 1024,
+    samples: chosen.samples,
     runtimeStartMs: percentiles(bootMs),
-    cpuMs: { init: percentiles(initCpu), warm: percentiles(warmCpu) },
-    contentionMs: warmRunQueue.length ? { warm: percentiles(warmRunQueue), samples: warmRunQueue.map((x) => round(x)) } : undefined,
+    cpuMs: { init: percentiles(initCpu), warm: percentiles(warmCpu), first: percentiles(firstCpu) },
+    contentionMs: warmRunQueue.length || load.init.wallMs.length
+      ? { warm: percentiles(warmRunQueue), samples: warmRunQueue, init: percentiles(load.init.contentionMs), cold: percentiles(coldLoad.contentionMs) }
+      : undefined,
     cgroupPeakMb: cgroupPeak ? round(cgroupPeak / MIB, 1) : undefined,
-    costPerColdStart: coldCost.length ? round(mean(coldCost), 10) : undefined,
+    costPerColdStart: chosen.costPerColdStart,
     backend,
     notes: notes.length ? notes : undefined,
+    estimate,
+    wall,
+    stable,
+    load,
+    contentionShare,
+    sampling: { coldStarts: bootMs.length, warmInvocations: warms.length, stoppedBy, warmStoppedBy, elapsedMs: Math.round(elapsed()), precision: sampling.precision, maxTimeMs: sampling.maxTimeMs },
   };
   return result;
 }

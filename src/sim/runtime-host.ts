@@ -21,6 +21,7 @@ import { pathToFileURL } from 'node:url';
 import { monotonicMs, type HostReply, type HostRequest, type PhaseSample } from './protocol.js';
 import { CONVENTIONS, type Invoker } from './conventions/index.js';
 import { nameAndMessage, safeString, type PlatformFault } from './conventions/convention.js';
+import { ownCpuStat } from './cgroup.js';
 import { installAzureCoreApi } from './conventions/azure-functions.js';
 
 type InitRequest = Extract<HostRequest, { type: 'init' }>;
@@ -101,9 +102,22 @@ function runQueueNs(): number {
   return total;
 }
 
+/** Time the CFS quota of this process's CPU group held it back (cpu.stat), ns; NaN without a group. */
+const cpuStat = ownCpuStat();
+function throttledNs(): number {
+  if (!cpuStat) return NaN;
+  try {
+    const m = readFileSync(cpuStat.file, 'latin1').match(new RegExp(`^${cpuStat.key} (\\d+)`, 'm'));
+    return m ? Number(m[1]) * (cpuStat.key === 'throttled_usec' ? 1000 : 1) : NaN;
+  } catch {
+    return NaN;
+  }
+}
+
 interface Counters {
   cpu: NodeJS.CpuUsage;
   rqNs: number;
+  throttledNs: number;
 }
 
 /** A phase under way: its start on the shared clock, how long the request waited, its counters at the start. */
@@ -117,7 +131,8 @@ interface Phase {
 /** Run queue first, CPU last: reading /proc costs ~0.1 ms of CPU that is nobody's phase. */
 const counters = (): Counters => {
   const rqNs = runQueueNs();
-  return { rqNs, cpu: process.cpuUsage() };
+  const throttled = throttledNs();
+  return { rqNs, throttledNs: throttled, cpu: process.cpuUsage() };
 };
 
 /** Counters when the last phase ended (no phase in flight since): the next phase counts from here. */
@@ -147,11 +162,13 @@ function finish(p: Phase): PhaseSample {
   const cpu = process.cpuUsage(p.from.cpu);
   const rqNs = runQueueNs();
   const rq = (rqNs - p.from.rqNs) / 1e6;
+  const throttledNow = throttledNs();
+  const throttled = (throttledNow - p.from.throttledNs) / 1e6;
   const mem = process.memoryUsage();
   const maxRss = process.resourceUsage().maxRSS;
   // CPU read last: the sampling itself (reading /proc) is neither this phase's nor the next one's.
   if (--inFlight === 0) {
-    idleSince = { rqNs, cpu: process.cpuUsage() };
+    idleSince = { rqNs, throttledNs: throttledNow, cpu: process.cpuUsage() };
     eluSince = hostPerformance.eventLoopUtilization();
   }
   return {
@@ -160,6 +177,7 @@ function finish(p: Phase): PhaseSample {
     queuedBusyMs: p.queuedBusyMs,
     cpuMs: (cpu.user + cpu.system) / 1000,
     runQueueMs: Number.isFinite(rq) ? Math.max(0, rq) : undefined,
+    throttledMs: Number.isFinite(throttled) ? Math.max(0, throttled) : undefined,
     maxRssBytes: maxRss * 1024,
     rssBytes: mem.rss,
     heapBytes: mem.heapUsed + mem.external,

@@ -103,7 +103,7 @@ test('baseline: a regression within budget is caught on two recorded reports', a
   assert.is(plain.code, 0, 'within every absolute budget: ' + plain.stdout);
   const r = await runCliIn(cwd, [...args, '--baseline', 'main-bench.json', '--max-regression', '10%']);
   assert.is(r.code, 1, r.stdout);
-  assert.match(r.stdout, /regressed \+25%/);
+  assert.match(r.stdout, /regressed by \+25% vs baseline \(95% CI \+\d/);
   const loose = await runCliIn(cwd, [...args, '--baseline', 'main-bench.json', '--max-regression', '30%']);
   assert.is(loose.code, 0, loose.stdout);
 });
@@ -139,7 +139,7 @@ test('--format junit -o writes the file atomically and prints the table', async 
   const cwd = folder({ 'dlpack.config.json': config(), ...reports });
   const r = await runCliIn(cwd, ['check', ...from, '--format', 'junit', '-o', 'out.xml']);
   assert.is(r.code, 0, r.stderr);
-  assert.match(readFileSync(join(cwd, 'out.xml'), 'utf8'), /<testsuites name="dlpack" tests="16" failures="0" errors="0">/);
+  assert.match(readFileSync(join(cwd, 'out.xml'), 'utf8'), /<testsuites name="dlpack" tests="17" failures="0" errors="0">/);
   assert.match(r.stdout, /PASS: 16 of 16/);
 });
 

@@ -47,8 +47,9 @@ function checkReport() {
 test('check → JUnit: one testcase per budget; failure, error (missing) and warning as JUnit says', () => {
   const report = checkReport();
   const { suite, cases } = junit({ kind: 'check', file: 'c', report });
-  assert.is(cases.length, report.results.length);
-  assert.is(Number(suite.tests), 6);
+  assert.is(cases.length, report.results.length + 1, 'one per budget, and the notes on how they were measured');
+  assert.is(Number(suite.tests), 7);
+  assert.match(String(cases[cases.length - 1]['system-out']), /judged on the load-robust estimate/);
   assert.is(Number(suite.failures), 1, 'zipped 17.8 MB > 10 MB');
   assert.is(Number(suite.errors), 1, 'min cosine: no transform report');
   const failed = cases.filter((c) => c.failure);
@@ -66,8 +67,9 @@ test('bundle, bench and transform → JUnit parse, with a testcase per limit / c
   const bench = benchReport(1, [128, 1024]);
   bench.configurations[0] = benchConfig(128, 1, { errors: { oom: 3, timeout: 0, error: 0, messages: ['Runtime.OutOfMemory <signal: killed>'] } });
   const r = junit({ kind: 'bench', file: 'r', report: bench });
-  assert.is(r.cases.length, 2);
+  assert.is(r.cases.length, 3, 'two configurations and the notes');
   assert.is(Number(r.suite.failures), 1);
+  assert.match(String(r.cases[2]['system-out']), /Figures: load-robust estimate[\s\S]*⚠ aws-lambda 128 MB/);
   assert.match(String((r.cases[0].failure as Record<string, string>).message), /Runtime\.OutOfMemory <signal: killed>/);
   const t = transformReport();
   t.accuracy!.gates = { minCosine: 0.9999, pass: false };
@@ -115,6 +117,27 @@ test('bundle, bench, transform → Markdown and table render their key figures',
   }
 });
 
+test('bench: CPU time, contention share, raw wall and the estimate used in table, JSON, Markdown and JUnit', () => {
+  const loaded: LoadedReport = { kind: 'bench', file: 'b.json', report: benchReport(1, [512, 1024]) };
+  const c = loaded.report.configurations[0];
+  const table = renderText(loaded, 'table');
+  assert.match(table, /CPU init \/ warm/);
+  assert.match(table, /waiting for CPU init \/ warm/);
+  assert.match(table, /15% \/ 5% ⚠/);
+  assert.ok(table.includes(`${c.cpuMs!.init.p50.toFixed(0)}`), 'CPU time of INIT');
+  assert.match(table, /Figures: load-robust estimate/);
+  assert.match(table, /⚠ aws-lambda 512 MB: 15% of INIT, 14% of cold start wall time was waiting for a CPU held by other work/);
+  const md = renderText(loaded, 'markdown');
+  assert.match(md, /\| CPU init \/ warm \| Waiting for CPU init \/ warm \| Wall cold \/ warm \|/);
+  assert.match(md, /\| 15% \/ 5% ⚠ \|/);
+  assert.match(md, /<sub>Figures: load-robust estimate/);
+  const json = JSON.parse(renderText(loaded, 'json'));
+  assert.equal(json.configurations[0].contentionShare, { init: 0.15, cold: 0.14, warm: 0.05 });
+  assert.is(json.estimate, 'stable');
+  assert.ok(json.configurations[0].wall.initMs.p50 > json.configurations[0].stable.initMs.p50, 'raw wall kept beside the estimate');
+  assert.match(renderJunit(loaded), /waiting for CPU init \/ warm 15% \/ 5% ⚠ \(load-robust estimate\)/);
+});
+
 test('GitHub annotations: one per breach, levels right, properties escaped', () => {
   const lines = renderAnnotations({ kind: 'check', file: 'c', report: checkReport() }, { file: 'configs/dlpack,ci.json' });
   assert.is(lines.length, 3);
@@ -123,7 +146,9 @@ test('GitHub annotations: one per breach, levels right, properties escaped', () 
   assert.ok(lines.every((l) => !l.includes('\n')));
   const bench = benchReport(1, [128]);
   bench.configurations[0] = benchConfig(128, 1, { leakWarning: true, memoryGrowthKbPerInvoke: 42 });
-  assert.equal(renderAnnotations({ kind: 'bench', file: 'r', report: bench }).map((l) => l.slice(0, 10)), ['::warning ']);
+  const benchLines = renderAnnotations({ kind: 'bench', file: 'r', report: bench });
+  assert.equal(benchLines.map((l) => l.slice(0, 10)), ['::warning ', '::warning ']);
+  assert.match(benchLines[1], /title=dlpack bench%3A machine under load::aws-lambda 128 MB: 15%25 of INIT, 14%25 of cold start wall time was waiting for a CPU held by other work/);
 });
 
 test('reports are identified by their schema field; the --json wrapper is accepted', () => {

@@ -69,7 +69,13 @@ test('the HTML is one self-contained file: no script, no link, no external addre
   const addresses = [...html.matchAll(/(?:src|href)\s*=|https?:\/\/[^\s"'<)]+/gi)].map((m) => m[0]).filter((a) => a !== 'http://www.w3.org/2000/svg');
   assert.equal(addresses, []);
   assert.match(html, /Content-Security-Policy" content="default-src 'none'/);
-  assert.is((html.match(/<svg /g) ?? []).length, 10, 'budget use, 4 bench line charts, 1 distribution, 3 bundle bar charts, 1 model size');
+  assert.is((html.match(/<svg /g) ?? []).length, 11, 'budget use, 4 bench line charts, 1 distribution, 1 contention, 3 bundle bar charts, 1 model size');
+  assert.match(html, /Wall time spent waiting for a CPU other work held/);
+  assert.match(html, /<th>CPU init \/ warm<\/th><th>waiting for CPU init \/ warm<\/th><th>wall cold \/ warm<\/th>/);
+  assert.match(html, /<td>15% \/ 5% ⚠<\/td>/, 'contention share per configuration, flagged when material');
+  assert.match(html, /class="warn-note">⚠ aws-lambda 512 MB: 15% of INIT, 14% of cold start wall time was waiting for a CPU/);
+  assert.match(html, /Figures: load-robust estimate/);
+  assert.match(html, /Timing and cost budgets judged on the load-robust estimate/);
   assert.match(html, /Share of each budget used/);
   assert.match(html, /budget warm p50 6 ms/);
   assert.match(html, /budget 80% of memory/);
@@ -88,7 +94,7 @@ if (!CHROMIUM) {
   test('Chromium renders the report with charts and no console message', async () => {
     const page = await htmlPage();
     const png = join(dir, 'report.png');
-    const r = await screenshot(page, png);
+    const r = await screenshot(page, png, '1200,2600');
     assert.ok(existsSync(png), `no screenshot: ${r.stderr.slice(-1500)}`);
     assert.equal(consoleLines(r.stderr), []);
     const px = decodePng(readFileSync(png));
@@ -99,6 +105,7 @@ if (!CHROMIUM) {
     assert.ok(distinctColours(px) > 200, 'anti-aliased charts give many colours');
     assert.ok(countNear(px, [0x25, 0x63, 0xeb], 30) > 400, 'the blue warm-latency series is drawn');
     assert.ok(countNear(px, [0xdc, 0x26, 0x26], 30) > 150, 'red budget lines are drawn');
+    assert.ok(countNear(px, [0xd9, 0x77, 0x06], 30) > 400, 'the amber contention bars are drawn');
   });
 }
 

@@ -9,7 +9,7 @@ import type { BenchReport } from '../../src/report/report-schemas.js';
 const busy = eventFile({ busyMs: 20 });
 
 test('--json: a dlpack.bench/1 report with every configuration and recommendations', async () => {
-  const r = await runCommand<BenchReport>(Bench, ['--handler', fixture('busy.mjs'), '--target', 'aws-lambda', '--memory', '512,1769', '--cold', '2', '--warm', '4', '--event', busy, '--max-latency', '10s', '--json']);
+  const r = await runCommand<BenchReport>(Bench, ['--handler', fixture('busy.mjs'), '--target', 'aws-lambda', '--memory', '512,1769', '--cold', '2', '--warm', '4', '--max-time', '0', '--event', busy, '--max-latency', '10s', '--json']);
   assert.is(r.exitCode, 0, String(r.error));
   const report = r.result!;
   assert.is(report.schema, 'dlpack.bench/1');
@@ -34,12 +34,26 @@ test('--json: a dlpack.bench/1 report with every configuration and recommendatio
 });
 
 test('table output and --verbose Lambda REPORT lines', async () => {
-  const r = await runCommand(Bench, ['--handler', fixture('empty.mjs'), '--target', 'aws-lambda', '--memory', '256', '--cold', '1', '--warm', '2', '--cpu', 'scale', '--verbose']);
+  const r = await runCommand(Bench, ['--handler', fixture('empty.mjs'), '--target', 'aws-lambda', '--memory', '256', '--cold', '1', '--warm', '2', '--max-time', '0', '--cpu', 'scale', '--verbose']);
   assert.is(r.exitCode, 0, String(r.error));
   assert.match(r.stdout, /REPORT RequestId: \S+ Duration: [\d.]+ ms Billed Duration: \d+ ms Memory Size: 256 MB Max Memory Used: \d+ MB Init Duration: [\d.]+ ms/);
   assert.is(r.stdout.match(/^REPORT /gm)?.length, 3);
   assert.match(r.stdout, /warm p50\/p90\/p99/);
   assert.match(r.stdout, /CPU share: scale/);
+});
+
+test('adaptive sampling: --cold/--warm are minimums, more until the medians are stable or --max-time; the table says so', async () => {
+  const r = await runCommand<BenchReport>(Bench, ['--handler', fixture('empty.mjs'), '--target', 'aws-lambda', '--memory', '1769', '--cold', '1', '--warm', '5', '--max-time', '2s', '--precision', '50%', '--cpu', 'off']);
+  assert.is(r.exitCode, 0, String(r.error));
+  const c = r.result!.configurations[0];
+  assert.ok(c.coldStarts >= 5, `at least the 5 a 90% CI needs: ${c.coldStarts}`);
+  assert.ok(c.warmInvocations >= 5);
+  assert.ok(['precision', 'time-cap', 'max-samples'].includes(c.sampling!.stoppedBy), c.sampling!.stoppedBy);
+  assert.is(c.sampling!.precision, 0.5);
+  assert.is(r.result!.estimate, 'stable');
+  assert.match(r.stdout, /Sampling: until the medians' 95% CI is within ±50% or 2 s per configuration/);
+  assert.match(r.stdout, /Figures: load-robust estimate/);
+  assert.match(r.stdout, /CPU init \/ warm/);
 });
 
 test('bad input is a one-line usage error', async () => {
@@ -52,6 +66,8 @@ test('bad input is a one-line usage error', async () => {
     [['--handler', fixture('empty.mjs'), '--target', 'azure-functions', '--arch', 'arm64'], /no arm64 price/],
     [['--handler', 'nope.mjs', '--target', 'aws-lambda'], /nope\.mjs: no such file/],
     [[], /give either a bundle\/model or --handler/],
+    [['--handler', fixture('empty.mjs'), '--target', 'aws-lambda', '--balance', '2'], /--balance must be between 0 and 1 \(got 2\)/],
+    [['--handler', fixture('empty.mjs'), '--target', 'aws-lambda', '--cold-share', 'lots'], /--cold-share must be a percentage like "5%", got "lots"/],
     [['--handler', fixture('empty.mjs'), '--target', 'aws-lambda', '--event', fixture('README.md')], /README\.md: the event is not valid JSON/],
   ];
   for (const [argv, message] of cases) {

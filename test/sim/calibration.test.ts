@@ -19,10 +19,10 @@ test('empty handler: reported warm duration under 1 ms p50 (harness overhead)', 
   assert.ok(c.warmMs.p50 < 1, `warm p50 ${c.warmMs.p50} ms`);
 });
 
-/** Median of warm durations with the measured run-queue delay (CPU taken by other work) removed. */
+/** Median of measured warm wall times with the contention (CPU taken by other work) removed. */
 function contentionFreeP50(c: ConfigResult): number {
   const rq = c.contentionMs?.samples ?? [];
-  const xs = c.samples.warmMs.map((ms, i) => ms - (rq[i] ?? 0)).sort((a, b) => a - b);
+  const xs = c.wall!.samples.warmMs.map((ms, i) => ms - (rq[i] ?? 0)).sort((a, b) => a - b);
   return xs[xs.length >> 1];
 }
 
@@ -34,13 +34,15 @@ test('busy loop and sleep at full CPU: within 5% + 2 ms', async () => {
     async () => (await benchHandler('busy.mjs', { warm: 7, cpu: 'off', memory: '1769', event: { busyMs: 100 } })).configurations[0],
     (c) => within(contentionFreeP50(c), 100, 0.05, 2),
   );
-  assert.ok(within(contentionFreeP50(busy), 100, 0.05, 2), `busy-loop 100 ms measured ${contentionFreeP50(busy)} ms (raw p50 ${busy.warmMs.p50} ms)`);
+  assert.ok(within(contentionFreeP50(busy), 100, 0.05, 2), `busy-loop 100 ms measured ${contentionFreeP50(busy)} ms (raw p50 ${busy.wall!.warmMs.p50} ms)`);
+  assert.ok(within(busy.stable!.warmMs.p50, 100, 0.05, 2), `load-robust estimate ${busy.stable!.warmMs.p50} ms`);
   const sleep = await bestOf(
     3,
     async () => (await benchHandler('sleep.mjs', { warm: 7, cpu: 'off', event: { sleepMs: 100 } })).configurations[0],
-    (c) => within(c.warmMs.p50, 100, 0.05, 2),
+    (c) => within(c.wall!.warmMs.p50, 100, 0.05, 2),
   );
-  assert.ok(within(sleep.warmMs.p50, 100, 0.05, 2), `sleep 100 ms measured ${sleep.warmMs.p50} ms`);
+  assert.ok(within(sleep.wall!.warmMs.p50, 100, 0.05, 2), `sleep 100 ms measured ${sleep.wall!.warmMs.p50} ms`);
+  assert.ok(within(sleep.stable!.warmMs.p50, 100, 0.05, 2), `sleep 100 ms estimated ${sleep.stable!.warmMs.p50} ms`);
 });
 
 test('0.25 vCPU: cgroup quota makes the busy loop take 4× (± 15%), scale projects the same (± 15%)', async () => {
@@ -49,24 +51,27 @@ test('0.25 vCPU: cgroup quota makes the busy loop take 4× (± 15%), scale proje
   const scaled = await bestOf(
     3,
     async () => (await benchHandler('busy.mjs', { warm: 5, cpu: 'scale', memory: '442', event: { busyMs: cost } })),
-    (r) => within(r.configurations[0].warmMs.p50 / cost, 4, 0.15),
+    (r) => within(r.configurations[0].wall!.warmMs.p50 / cost, 4, 0.15),
   );
-  const scaleMs = scaled.configurations[0].warmMs.p50;
+  const scaleMs = scaled.configurations[0].wall!.warmMs.p50;
   assert.is(scaled.cpuMode, 'scale');
   assert.ok(within(scaleMs / cost, 4, 0.15), `scale: ${scaleMs} ms for ${cost} ms of CPU`);
   if (!cg.cpuParent) return console.log(`SKIP: --cpu cgroup: ${cg.cpuProblem}`);
   const quota = await bestOf(
     3,
     async () => (await benchHandler('busy.mjs', { warm: 5, cpu: 'cgroup', memory: '442', event: { busyMs: cost } })),
-    (r) => within(r.configurations[0].warmMs.p50 / cost, 4, 0.15),
+    (r) => within(r.configurations[0].wall!.warmMs.p50 / cost, 4, 0.15),
   );
-  const quotaMs = quota.configurations[0].warmMs.p50;
+  const quotaMs = quota.configurations[0].wall!.warmMs.p50;
   assert.is(quota.cpuMode, 'cgroup');
   assert.ok(within(quotaMs / cost, 4, 0.15), `cgroup: ${quotaMs} ms for ${cost} ms of CPU`);
   assert.ok(within(scaleMs, quotaMs, 0.15), `scale ${scaleMs} ms vs cgroup ${quotaMs} ms`);
+  // The load-robust estimate replays the CPU time through the same quota: it agrees with the kernel.
+  const replayMs = quota.configurations[0].stable!.warmMs.p50;
+  assert.ok(within(replayMs, quotaMs, 0.15), `quota replay ${replayMs} ms vs cgroup ${quotaMs} ms`);
   // A sleeping handler is not stretched by the quota.
   const sleep = await benchHandler('sleep.mjs', { warm: 3, cpu: 'cgroup', memory: '442', event: { sleepMs: 100 } });
-  assert.ok(within(sleep.configurations[0].warmMs.p50, 100, 0.15, 5), `sleep under quota ${sleep.configurations[0].warmMs.p50} ms`);
+  assert.ok(within(sleep.configurations[0].wall!.warmMs.p50, 100, 0.15, 5), `sleep under quota ${sleep.configurations[0].wall!.warmMs.p50} ms`);
 });
 
 test('INIT is timed separately from the first invocation and includes top-level await work', async () => {

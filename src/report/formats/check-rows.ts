@@ -30,8 +30,38 @@ export function rowDelta(r: BudgetResult): string {
 }
 
 export function rowBaseline(r: BudgetResult): string {
-  if (!r.baseline) return '—';
-  return `${formatBudgetValue(r.unit, r.baseline.actual)} (${formatPercent(r.baseline.change, true)})`;
+  const b = r.baseline;
+  if (!b) return '—';
+  const value = formatBudgetValue(r.unit, b.actual);
+  if (b.method !== 'distribution' || b.low === undefined || b.high === undefined) return `${value} (${formatPercent(b.change, true)})`;
+  const ci = `CI ${formatPercent(b.low, true)} to ${formatPercent(b.high, true)}`;
+  return b.significant ? `${value} (${formatPercent(b.change, true)}, ${ci})` : `${value} (no significant change, ${ci})`;
+}
+
+/** The measured spread of a timing row: "±8% (45 samples)". */
+export function rowNoise(r: BudgetResult): string {
+  return r.noise ? `±${formatPercent(r.noise.margin)} (${r.noise.n})` : '—';
+}
+
+/** Lines under every check rendering: the estimate judged on, how noise and baselines were handled, load warnings. */
+export function checkNotes(report: CheckReport): string[] {
+  const timing = report.results.some((r) => r.unit === 'ms' || r.unit === 'usd');
+  const out: string[] = [];
+  if (timing && report.estimate) {
+    out.push(
+      report.estimate === 'stable'
+        ? `Timing and cost budgets judged on the load-robust estimate (CPU time through the vCPU share + I/O waits, without waits for a CPU other work held)${report.runs ? `, samples pooled over ${report.runs} bench run${report.runs > 1 ? 's' : ''}` : ''}.`
+        : `Timing and cost budgets judged on wall time as measured${report.runs ? `, samples pooled over ${report.runs} bench run${report.runs > 1 ? 's' : ''}` : ''}.`,
+    );
+  }
+  const other = report.estimate ? report.results.filter((r) => r.estimate && r.estimate !== report.estimate) : [];
+  if (other.length) {
+    out.push(`${other.length} row${other.length > 1 ? 's use' : ' uses'} ${other[0].estimate} figures: ${other.length > 1 ? 'their bench reports were' : 'its bench report was'} written by a dlpack without the ${report.estimate} estimate.`);
+  }
+  if (report.results.some((r) => r.noise)) out.push('Noise: 95% confidence interval of each timing figure from its samples; an excess within it (capped at 25%) does not fail the budget.');
+  if (report.results.some((r) => r.baseline?.method === 'distribution')) out.push('Baseline: samples compared with a Mann-Whitney test (p < 0.05) and a bootstrap 95% CI of the change.');
+  for (const w of report.loadWarnings ?? []) out.push(`⚠ ${w}`);
+  return out;
 }
 
 /** One sentence per row, used by annotations and JUnit failure messages. */

@@ -5,6 +5,7 @@
 import type { LoadedReport } from './read-report.js';
 import { formatBytes } from '../units.js';
 import { rowSentence } from './check-rows.js';
+import { loadWarnings } from '../load-warnings.js';
 
 /** Escaping rules of workflow commands: data escapes %, CR, LF; properties also ':' and ','. */
 function escapeData(s: string): string {
@@ -29,6 +30,7 @@ export function renderAnnotations(loaded: LoadedReport, options: { file?: string
         const title = r.status === 'missing' ? `dlpack: ${r.label} not measured` : `dlpack budget: ${r.label}`;
         out.push(command(level, title, rowSentence(r), options.file));
       }
+      for (const w of loaded.report.loadWarnings ?? []) out.push(command('warning', 'dlpack check: machine under load', w, options.file));
       break;
     case 'bundle':
       for (const l of loaded.report.limits) {
@@ -41,6 +43,7 @@ export function renderAnnotations(loaded: LoadedReport, options: { file?: string
         if (n) out.push(command('error', `dlpack bench: ${c.target} ${c.memoryMb} MB failed`, `${c.errors.oom} out-of-memory, ${c.errors.timeout} timed out, ${c.errors.error} failed`, options.file));
         if (c.leakWarning) out.push(command('warning', `dlpack bench: memory grows`, `${c.target} ${c.memoryMb} MB: +${c.memoryGrowthKbPerInvoke.toFixed(1)} kB per warm invocation`, options.file));
       }
+      for (const w of loaded.report.loadWarnings ?? loadWarnings(loaded.report.configurations)) out.push(command('warning', 'dlpack bench: machine under load', w, options.file));
       break;
     case 'transform':
       if (loaded.report.accuracy?.gates && !loaded.report.accuracy.gates.pass) {

@@ -7,7 +7,8 @@
 import type { LoadedReport } from './read-report.js';
 import type { BenchReport, BundleReport, CheckReport, TransformReport } from '../report-schemas.js';
 import { formatBytes, formatMs } from '../units.js';
-import { rowSentence, rowWhere } from './check-rows.js';
+import { checkNotes, rowSentence, rowWhere } from './check-rows.js';
+import { benchNotes, contentionCell, cpuCell } from './bench-cells.js';
 
 interface Case {
   classname: string;
@@ -48,15 +49,20 @@ function suite(name: string, cases: Case[], timestamp?: string): Suite {
   return { xml: out.join('\n'), tests: cases.length, failures, errors };
 }
 
+/** A passing testcase that carries the notes (estimate used, load warnings) into CI's test view. */
+function notesCase(classname: string, notes: string[]): Case[] {
+  return notes.length ? [{ classname, name: 'how these figures were measured', out: notes.join('\n') }] : [];
+}
+
 function checkCases(report: CheckReport): Case[] {
-  return report.results.map((r) => {
+  return [...report.results.map((r) => {
     const c: Case = { classname: `dlpack.${r.model}${r.target ? `.${r.target}` : ''}`, name: `${r.label} (${rowWhere(r)})` };
     const msg = rowSentence(r);
     if (r.status === 'fail') c.failure = { message: msg, type: r.baseline?.regression ? 'regression' : 'budget' };
     else if (r.status === 'missing') c.error = { message: msg, type: 'missing' };
     else c.out = r.status === 'warn' ? `WARNING: ${msg}` : msg;
     return c;
-  });
+  }), ...notesCase('dlpack.check', checkNotes(report))];
 }
 
 function bundleCases(report: BundleReport): Case[] {
@@ -69,10 +75,11 @@ function bundleCases(report: BundleReport): Case[] {
 function benchCases(report: BenchReport): Case[] {
   return report.configurations.map((c) => {
     const n = c.errors.oom + c.errors.timeout + c.errors.error;
-    const summary = `init p50 ${formatMs(c.initMs.p50)}, cold p50 ${formatMs(c.coldTotalMs.p50)}, warm p50 ${formatMs(c.warmMs.p50)}, peak ${Math.round(c.peakMemoryMb)} MB`;
+    const load = c.cpuMs || c.contentionShare ? `, CPU init / warm ${cpuCell(c)}, waiting for CPU init / warm ${contentionCell(c)}` : '';
+    const summary = `init p50 ${formatMs(c.initMs.p50)}, cold p50 ${formatMs(c.coldTotalMs.p50)}, warm p50 ${formatMs(c.warmMs.p50)}, peak ${Math.round(c.peakMemoryMb)} MB${load} (${c.estimate === 'stable' ? 'load-robust estimate' : 'wall time'})`;
     const failure = n ? { message: `${c.errors.oom} out-of-memory, ${c.errors.timeout} timed out, ${c.errors.error} failed${c.errors.messages[0] ? `: ${c.errors.messages[0]}` : ''}`, type: 'run' } : undefined;
-    return { classname: `dlpack.bench.${c.target}`, name: `${c.memoryMb} MB`, failure, out: summary + (c.leakWarning ? ' (memory grows per invocation)' : '') };
-  });
+    return { classname: `dlpack.bench.${c.target}`, name: `${c.memoryMb} MB`, failure, out: summary + (c.leakWarning ? ' (memory grows per invocation)' : '') } as Case;
+  }).concat(notesCase('dlpack.bench', benchNotes(report)));
 }
 
 function transformCases(report: TransformReport): Case[] {

@@ -5,7 +5,8 @@ import type { BenchReport, BundleReport, CheckReport, TransformReport } from '..
 import type { LoadedReport } from './read-report.js';
 import { formatBytes, formatMs } from '../units.js';
 import { formatPercent, formatUsd } from '../../budgets/parse-limit.js';
-import { STATUS_ICON, checkHeadline, rowActual, rowBaseline, rowDelta, rowLimit, rowWhere } from './check-rows.js';
+import { STATUS_ICON, checkHeadline, checkNotes, rowActual, rowBaseline, rowDelta, rowLimit, rowNoise, rowWhere } from './check-rows.js';
+import { benchNotes, contentionCell, cpuCell, LOAD_HEADS, wallCell } from './bench-cells.js';
 
 /** Escapes text for a Markdown table cell. */
 export function cell(text: string): string {
@@ -22,7 +23,8 @@ export function checkMarkdown(report: CheckReport): string {
   const icon = report.pass ? (report.summary.warned ? '⚠️' : '✅') : '❌';
   const lines = [`### ${icon} dlpack check: ${checkHeadline(report)}`, ''];
   const withBaseline = report.results.some((r) => r.baseline);
-  const head = ['Status', 'Budget', 'Where', 'Limit', 'Actual', 'Delta', ...(withBaseline ? ['Baseline'] : []), 'Note'];
+  const withNoise = report.results.some((r) => r.noise);
+  const head = ['Status', 'Budget', 'Where', 'Limit', 'Actual', ...(withNoise ? ['Noise'] : []), 'Delta', ...(withBaseline ? ['Baseline'] : []), 'Note'];
   const order = { fail: 0, missing: 1, warn: 2, pass: 3 } as const;
   const row = (r: CheckReport['results'][number]) => [
     `${STATUS_ICON[r.status]} ${r.status}${r.level === 'warn' && r.status === 'pass' ? ' (warn level)' : ''}`,
@@ -30,6 +32,7 @@ export function checkMarkdown(report: CheckReport): string {
     rowWhere(r),
     rowLimit(r),
     rowActual(r),
+    ...(withNoise ? [rowNoise(r)] : []),
     rowDelta(r),
     ...(withBaseline ? [rowBaseline(r)] : []),
     r.reason ?? '',
@@ -46,6 +49,7 @@ export function checkMarkdown(report: CheckReport): string {
   if (report.tolerance) notes.push(`timing and cost budgets with ${formatPercent(report.tolerance)} tolerance`);
   if (report.baselines.length) notes.push(`regressions over ${formatPercent(report.maxRegression, true)} against ${report.baselines.join(', ')}`);
   if (notes.length) lines.push(`<sub>${cell(notes.join('; '))}</sub>`, '');
+  for (const n of checkNotes(report)) lines.push(`<sub>${cell(n)}</sub>`, '');
   return lines.join('\n');
 }
 
@@ -65,12 +69,15 @@ export function bundleMarkdown(report: BundleReport): string {
   return lines.join('\n');
 }
 
+const cap = (s: string) => s[0].toUpperCase() + s.slice(1);
+
 export function benchMarkdown(report: BenchReport): string {
+  const stable = report.estimate === 'stable';
   const errors = report.configurations.some((c) => c.errors.oom + c.errors.timeout + c.errors.error > 0);
   const lines = [`### ${errors ? '⚠️' : '📊'} dlpack bench: ${cell(report.input)}${report.backend ? ` (${cell(report.backend)})` : ''}`, ''];
   lines.push(
     table(
-      ['Target', 'Memory', 'vCPU', 'Init p50', 'Cold p50 / p90', 'Warm p50 / p90', 'Peak memory', 'Cost / 1M', 'Errors'],
+      ['Target', 'Memory', 'vCPU', 'Init p50', 'Cold p50 / p90', 'Warm p50 / p90', cap(LOAD_HEADS.cpu), cap(LOAD_HEADS.contention), ...(stable ? [cap(LOAD_HEADS.wall)] : []), 'Peak memory', 'Cost / 1M', 'Errors'],
       report.configurations.map((c) => [
         c.target,
         `${c.memoryMb} MB`,
@@ -78,6 +85,9 @@ export function benchMarkdown(report: BenchReport): string {
         formatMs(c.initMs.p50),
         `${formatMs(c.coldTotalMs.p50)} / ${formatMs(c.coldTotalMs.p90)}`,
         `${formatMs(c.warmMs.p50)} / ${formatMs(c.warmMs.p90)}`,
+        cpuCell(c),
+        contentionCell(c),
+        ...(stable ? [wallCell(c)] : []),
         `${Math.round(c.peakMemoryMb)} MB${c.leakWarning ? ' ⚠️ growing' : ''}`,
         formatUsd(c.costPerMillion),
         String(c.errors.oom + c.errors.timeout + c.errors.error || '—'),
@@ -94,6 +104,7 @@ export function benchMarkdown(report: BenchReport): string {
       '',
     );
   }
+  for (const n of benchNotes(report)) lines.push(`<sub>${cell(n)}</sub>`, '');
   return lines.join('\n');
 }
 

@@ -6,21 +6,24 @@ import type { BenchReport, BundleReport, CheckReport, TransformReport } from '..
 import type { LoadedReport } from './read-report.js';
 import { formatBytes, formatMs } from '../units.js';
 import { formatPercent, formatUsd } from '../../budgets/parse-limit.js';
-import { STATUS_WORD, checkHeadline, rowActual, rowBaseline, rowDelta, rowLimit, rowWhere } from './check-rows.js';
+import { benchNotes, contentionCell, cpuCell, LOAD_HEADS, wallCell } from './bench-cells.js';
+import { STATUS_WORD, checkHeadline, checkNotes, rowActual, rowBaseline, rowDelta, rowLimit, rowNoise, rowWhere } from './check-rows.js';
 
 const plain = { style: { head: [], border: [] } };
 
 export function checkTable(report: CheckReport): string {
   const withBaseline = report.results.some((r) => r.baseline);
   const withNotes = report.results.some((r) => r.reason);
-  const head = ['status', 'budget', 'where', 'limit', 'actual', 'delta', ...(withBaseline ? ['baseline'] : []), ...(withNotes ? ['note'] : [])];
+  const withNoise = report.results.some((r) => r.noise);
+  const head = ['status', 'budget', 'where', 'limit', 'actual', ...(withNoise ? ['noise'] : []), 'delta', ...(withBaseline ? ['baseline'] : []), ...(withNotes ? ['note'] : [])];
   const t = new Table({ head, ...plain, wordWrap: true, colWidths: head.map((h) => (h === 'note' ? 44 : null)) });
   for (const r of report.results) {
     const status = r.level === 'warn' && r.status === 'pass' ? 'pass (warn)' : STATUS_WORD[r.status];
-    t.push([status, r.label, rowWhere(r), rowLimit(r), rowActual(r), rowDelta(r), ...(withBaseline ? [rowBaseline(r)] : []), ...(withNotes ? [r.reason ?? ''] : [])]);
+    t.push([status, r.label, rowWhere(r), rowLimit(r), rowActual(r), ...(withNoise ? [rowNoise(r)] : []), rowDelta(r), ...(withBaseline ? [rowBaseline(r)] : []), ...(withNotes ? [r.reason ?? ''] : [])]);
   }
   const verdict = report.pass ? 'PASS' : 'FAIL';
-  return `${report.results.length ? t.toString() + '\n' : ''}${verdict}: ${checkHeadline(report)}`;
+  const notes = checkNotes(report);
+  return `${report.results.length ? t.toString() + '\n' : ''}${verdict}: ${checkHeadline(report)}${notes.length ? '\n' + notes.join('\n') : ''}`;
 }
 
 export function bundleTable(report: BundleReport): string {
@@ -39,8 +42,9 @@ export function bundleTable(report: BundleReport): string {
 }
 
 export function benchTable(report: BenchReport): string {
+  const stable = report.estimate === 'stable';
   const t = new Table({
-    head: ['target', 'memory', 'vCPU', 'init p50', 'cold p50/p90', 'warm p50/p90/p99', 'peak mem', 'cost / 1M', 'errors'],
+    head: ['target', 'memory', 'vCPU', 'init p50', 'cold p50/p90', 'warm p50/p90/p99', LOAD_HEADS.cpu, LOAD_HEADS.contention, ...(stable ? [LOAD_HEADS.wall] : []), 'peak mem', 'cost / 1M', 'errors'],
     ...plain,
   });
   for (const c of report.configurations) {
@@ -52,6 +56,9 @@ export function benchTable(report: BenchReport): string {
       formatMs(c.initMs.p50),
       `${formatMs(c.coldTotalMs.p50)} / ${formatMs(c.coldTotalMs.p90)}`,
       `${formatMs(c.warmMs.p50)} / ${formatMs(c.warmMs.p90)} / ${c.warmMs.p99 !== undefined ? formatMs(c.warmMs.p99) : '—'}`,
+      cpuCell(c),
+      contentionCell(c),
+      ...(stable ? [wallCell(c)] : []),
       `${Math.round(c.peakMemoryMb)} MB${c.leakWarning ? ' (growing)' : ''}`,
       formatUsd(c.costPerMillion),
       errs ? [c.errors.oom && `${c.errors.oom} OOM`, c.errors.timeout && `${c.errors.timeout} timeout`, c.errors.error && `${c.errors.error} error`].filter(Boolean).join(', ') : '—',
@@ -61,6 +68,7 @@ export function benchTable(report: BenchReport): string {
   for (const r of report.recommendations) {
     lines.push(`${r.strategy}: ${r.target} ${r.memoryMb} MB — ${formatUsd(r.costPerMillion)} / 1M, warm p50 ${formatMs(r.warmP50Ms)} (${r.reason})`);
   }
+  lines.push(...benchNotes(report));
   return lines.join('\n');
 }
 

@@ -10,7 +10,8 @@ import type { BudgetKey } from '../../../budgets/budget-keys.js';
 import { belongsTo } from '../../../budgets/collect-actuals.js';
 import { formatBytes, formatMs } from '../../units.js';
 import { formatUsd, formatPercent } from '../../../budgets/parse-limit.js';
-import { STATUS_WORD, checkHeadline, rowActual, rowDelta, rowLimit, rowWhere } from '../check-rows.js';
+import { STATUS_WORD, checkHeadline, checkNotes, rowActual, rowBaseline, rowDelta, rowLimit, rowNoise, rowWhere } from '../check-rows.js';
+import { benchNotes, contentionCell, cpuCell, LOAD_HEADS, wallCell } from '../bench-cells.js';
 import { barChart, distributionChart, esc, lineChart, PALETTE, type Reference } from './svg-charts.js';
 import { PAGE_CSS } from './page-style.js';
 
@@ -38,6 +39,14 @@ const short = (v: number) => String(Number(v.toPrecision(3)));
 const ms = (v: number) => (Math.abs(v) >= 1000 ? `${short(v / 1000)} s` : `${short(v)} ms`);
 const usd = (v: number) => `$${short(v)}`;
 const bytes = (v: number) => (v >= 1e9 ? `${short(v / 1e9)} GB` : v >= 1e6 ? `${short(v / 1e6)} MB` : v >= 1e3 ? `${short(v / 1e3)} kB` : `${v} B`);
+
+/** Amber: time lost to other load on the benching machine. */
+const CONTENTION = '#d97706';
+
+/** Notes as paragraphs; warnings (leading ⚠) stand out. */
+function notesHtml(lines: string[]): string {
+  return lines.map((l) => (l.startsWith('⚠') ? `<p class="warn-note">${esc(l)}</p>` : `<p class="note">${esc(l)}</p>`)).join('');
+}
 
 function benchSection(r: BenchReport, b: Budgets): string {
   const targets = [...new Set(r.configurations.map((c) => c.target))];
@@ -106,8 +115,24 @@ function benchSection(r: BenchReport, b: Budgets): string {
   if (rows.some((x) => x.values.length)) {
     charts.push(distributionChart({ title: 'Cold vs warm distributions (all samples, log scale)', xLabel: 'duration (ms, log)', rows, budgets: refs(b, ['coldP50', 'warmP50']), format: ms, width: 1100 }));
   }
+  const loaded = r.configurations.filter((c) => c.contentionShare);
+  if (loaded.length) {
+    charts.push(
+      barChart({
+        title: 'Wall time spent waiting for a CPU other work held',
+        xLabel: 'share of wall time (%)',
+        bars: loaded.flatMap((c) => [
+          { label: `${multi ? c.target + ' ' : ''}${c.memoryMb} MB INIT`, value: Math.round(c.contentionShare!.init * 1000) / 10, color: CONTENTION },
+          { label: `${multi ? c.target + ' ' : ''}${c.memoryMb} MB warm`, value: Math.round(c.contentionShare!.warm * 1000) / 10, color: CONTENTION },
+        ]),
+        budgets: [{ label: 'material (10%)', value: 10 }],
+        format: (v) => `${short(v)}%`,
+      }),
+    );
+  }
+  const stable = r.estimate === 'stable';
   const data = table(
-    ['target', 'memory', 'vCPU', 'init p50', 'cold p50', 'cold p90', 'warm p50', 'warm p90', 'peak', 'cost / 1M', 'errors'],
+    ['target', 'memory', 'vCPU', 'init p50', 'cold p50', 'cold p90', 'warm p50', 'warm p90', LOAD_HEADS.cpu, LOAD_HEADS.contention, ...(stable ? [LOAD_HEADS.wall] : []), 'peak', 'cost / 1M', 'errors'],
     r.configurations.map((c) => [
       c.target,
       mb(c.memoryMb),
@@ -117,6 +142,9 @@ function benchSection(r: BenchReport, b: Budgets): string {
       formatMs(c.coldTotalMs.p90),
       formatMs(c.warmMs.p50),
       formatMs(c.warmMs.p90),
+      cpuCell(c),
+      contentionCell(c),
+      ...(stable ? [wallCell(c)] : []),
       `${Math.round(c.peakMemoryMb)} MB`,
       formatUsd(c.costPerMillion),
       String(c.errors.oom + c.errors.timeout + c.errors.error || '—'),
@@ -125,7 +153,7 @@ function benchSection(r: BenchReport, b: Budgets): string {
   const recs = r.recommendations.length
     ? `<ul class="recs">${r.recommendations.map((x) => `<li><b>${esc(x.strategy)}</b>: ${esc(`${x.target} ${x.memoryMb} MB — ${formatUsd(x.costPerMillion)} / 1M, warm p50 ${formatMs(x.warmP50Ms)} (${x.reason})`)}</li>`).join('')}</ul>`
     : '';
-  return `<section><h2>Bench: ${esc(r.input)}${r.backend ? ` <small>${esc(r.backend)}</small>` : ''}</h2>${recs}<div class="charts">${charts.join('')}</div>${data}</section>`;
+  return `<section><h2>Bench: ${esc(r.input)}${r.backend ? ` <small>${esc(r.backend)}</small>` : ''}</h2>${notesHtml(benchNotes(r))}${recs}<div class="charts">${charts.join('')}</div>${data}</section>`;
 }
 
 function topWithOther(items: { label: string; value: number }[], n: number): { label: string; value: number }[] {
@@ -171,7 +199,9 @@ function transformSection(r: TransformReport): string {
 const STATUS_COLOUR = { pass: '#059669', warn: '#d97706', fail: '#dc2626', missing: '#9ca3af' } as const;
 
 function checkSection(r: CheckReport): string {
-  const rows = r.results.map((x) => [STATUS_WORD[x.status], x.label, rowWhere(x), rowLimit(x), rowActual(x), rowDelta(x), x.reason ?? '']);
+  const withNoise = r.results.some((x) => x.noise);
+  const withBaseline = r.results.some((x) => x.baseline);
+  const rows = r.results.map((x) => [STATUS_WORD[x.status], x.label, rowWhere(x), rowLimit(x), rowActual(x), ...(withNoise ? [rowNoise(x)] : []), rowDelta(x), ...(withBaseline ? [rowBaseline(x)] : []), x.reason ?? '']);
   // How much of each upper-limit budget is used (100% = at the limit).
   const used = r.results
     .filter((x) => x.direction === 'max' && x.actual !== undefined && x.limit > 0)
@@ -179,7 +209,8 @@ function checkSection(r: CheckReport): string {
   const chart = used.length
     ? `<div class="charts">${barChart({ title: 'Share of each budget used', xLabel: '% of the limit', bars: used, budgets: [{ label: 'limit', value: 100 }], format: (v) => `${short(v)}%`, width: 1100 })}</div>`
     : '';
-  return `<section><h2>Budgets: ${esc(checkHeadline(r))}</h2>${chart}${table(['status', 'budget', 'where', 'limit', 'actual', 'delta', 'note'], rows, (i) => r.results[i].status)}</section>`;
+  const head = ['status', 'budget', 'where', 'limit', 'actual', ...(withNoise ? ['noise'] : []), 'delta', ...(withBaseline ? ['baseline'] : []), 'note'];
+  return `<section><h2>Budgets: ${esc(checkHeadline(r))}</h2>${notesHtml(checkNotes(r))}${chart}${table(head, rows, (i) => r.results[i].status)}</section>`;
 }
 
 export function renderHtml(reports: LoadedReport[], options: { config?: ResolvedConfig; title?: string; generatedAt?: string } = {}): string {

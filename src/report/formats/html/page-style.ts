@@ -27,4 +27,6 @@ tr.pass td:first-child { color: #047857; font-weight: 600; }
 tr.fail td:first-child, tr.missing td:first-child { color: #b91c1c; font-weight: 600; }
 tr.warn td:first-child { color: #b45309; font-weight: 600; }
 .recs { margin: 6px 0 10px; padding-left: 20px; }
+.note { color: var(--muted); margin: 4px 0; font-size: 12.5px; }
+.warn-note { margin: 6px 0; padding: 6px 10px; background: #fffbeb; border-left: 4px solid #d97706; font-size: 12.5px; }
 `;
