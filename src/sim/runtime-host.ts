@@ -126,6 +126,8 @@ interface Phase {
   queuedMs: number;
   queuedBusyMs: number;
   from: Counters;
+  /** inFlightMs() when the phase began: with requests in flight together, the host's waits are shared. */
+  overlapFrom: number;
 }
 
 /** Run queue first, CPU last: reading /proc costs ~0.1 ms of CPU that is nobody's phase. */
@@ -139,6 +141,14 @@ const counters = (): Counters => {
 let idleSince = counters();
 let eluSince = hostPerformance.eventLoopUtilization();
 let inFlight = 0;
+/** ∫ requests in flight dt (ms), up to `inFlightAt`: the average concurrency over any interval. */
+let inFlightIntegral = 0;
+let inFlightAt = monotonicMs();
+function inFlightMs(now: number): number {
+  inFlightIntegral += inFlight * (now - inFlightAt);
+  inFlightAt = now;
+  return inFlightIntegral;
+}
 
 /** Starts a phase at the time the parent sent its request (never later than now). */
 function begin(sentAt: number | undefined): Phase {
@@ -146,11 +156,12 @@ function begin(sentAt: number | undefined): Phase {
   const t0 = sentAt !== undefined && Number.isFinite(sentAt) && sentAt < now ? sentAt : now;
   // With other requests in flight (concurrency), the work before this one is theirs.
   const from = inFlight === 0 ? idleSince : counters();
+  const overlapFrom = inFlightMs(now);
   inFlight++;
   // Main-thread busy time while the request waited (event-loop utilization): other threads' CPU
   // (V8's background GC and compilers, a runtime's thread pool) does not hold the event back.
   const busy = inFlight === 1 ? hostPerformance.eventLoopUtilization(eluSince).active : 0;
-  return { t0, queuedMs: now - t0, queuedBusyMs: busy, from };
+  return { t0, queuedMs: now - t0, queuedBusyMs: busy, from, overlapFrom };
 }
 
 /**
@@ -158,10 +169,16 @@ function begin(sentAt: number | undefined): Phase {
  * counters just read (before the reply goes out, so no later work is missed) start the next phase.
  */
 function finish(p: Phase): PhaseSample {
-  const ms = monotonicMs() - p.t0;
+  const end = monotonicMs();
+  const ms = end - p.t0;
   const cpu = process.cpuUsage(p.from.cpu);
   const rqNs = runQueueNs();
-  const rq = (rqNs - p.from.rqNs) / 1e6;
+  // With other requests in flight (--concurrency), the host's run-queue waits over this phase are
+  // shared by all of them: this phase is charged its share (the average number in flight), not all
+  // of it, or a 100 ms timer would be estimated below 100 ms.
+  const span = end - (p.t0 + p.queuedMs);
+  const together = span > 0 ? Math.max(1, (inFlightMs(end) - p.overlapFrom) / span) : 1;
+  const rq = (rqNs - p.from.rqNs) / 1e6 / together;
   const throttledNow = throttledNs();
   const throttled = (throttledNow - p.from.throttledNs) / 1e6;
   const mem = process.memoryUsage();
