@@ -3,7 +3,7 @@ import { DlpackCommand } from '../src/cli/base-command.js';
 import { createProgress } from '../src/cli/progress.js';
 import { runCheck } from '../src/budgets/run-check.js';
 import { emitReport, TEXT_FORMATS } from '../src/report/formats/emit-report.js';
-import type { CheckReport } from '../src/report/report-schemas.js';
+import type { CheckReport } from '../src/core/reports/schemas.js';
 
 export default class Check extends DlpackCommand {
   static summary = 'Check size, latency, memory, cost and accuracy budgets; exit 1 when one is broken.';

@@ -1,6 +1,6 @@
 /** Prints a budget value in its unit: bytes, ms, platform MB, USD or a plain number. */
-import { formatBytes, formatMs } from '../report/units.js';
-import type { BudgetUnit } from './budget-keys.js';
+import { formatBytes, formatMs } from '../core/units.js';
+import type { BudgetUnit } from '../config/budget-keys.js';
 import { formatUsd } from './parse-limit.js';
 
 export function formatBudgetValue(unit: BudgetUnit, value: number | undefined): string {

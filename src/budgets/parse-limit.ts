@@ -2,8 +2,8 @@
  * Parsing of the budget units that src/report/units.ts does not cover: percentages ("5%"),
  * US dollars ("$0.50") and memory in the platforms' MB ("300 MB", "1 GiB").
  */
-import { DlpackError } from '../errors/dlpack-error.js';
-import { parseBytes } from '../report/units.js';
+import { DlpackError } from '../core/errors/dlpack-error.js';
+import { parseBytes } from '../core/units.js';
 
 /** "5%" → 0.05; a bare number is a percentage too ("5" → 0.05). */
 export function parsePercent(input: string | number): number {

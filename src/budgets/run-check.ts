@@ -4,12 +4,12 @@
  */
 import { existsSync } from 'node:fs';
 import { relative } from 'node:path';
-import { DlpackError } from '../errors/dlpack-error.js';
+import { DlpackError } from '../core/errors/dlpack-error.js';
 import { loadConfig } from '../config/load-config.js';
-import type { CheckReport, Estimate } from '../report/report-schemas.js';
-import { readReport, type LoadedReport } from '../report/formats/read-report.js';
+import type { CheckReport, Estimate } from '../core/reports/schemas.js';
+import { readReport, type LoadedReport } from '../core/reports/read-report.js';
 import { evaluateBudgets } from './evaluate-budgets.js';
-import { resolveLoaded, type ResolvedConfig } from './resolve-budgets.js';
+import { resolveLoaded, type ResolvedConfig } from '../config/resolve-budgets.js';
 import { durationFlag, percentFlag } from '../cli/number-flags.js';
 
 export interface CheckOptions {

@@ -1,6 +1,6 @@
 import { Command, ux, type Interfaces } from '@oclif/core';
-import { wrapUnexpected } from '../errors/dlpack-error.js';
-import { escapeControls, escapeJsonText } from '../errors/safe-text.js';
+import { wrapUnexpected } from '../core/errors/dlpack-error.js';
+import { escapeControls, escapeJsonText } from '../core/text.js';
 import { isParseError, parseErrorToUsage } from './parse-errors.js';
 import { ciDetected } from './progress.js';
 

@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import { extname } from 'node:path';
-import { DlpackError, withErrorContext } from '../errors/dlpack-error.js';
-import type { ModelDescription } from '../model/model-description.js';
+import { DlpackError, withErrorContext } from '../core/errors/dlpack-error.js';
+import type { ModelDescription } from '../core/model-description.js';
 
 export type FileKind = 'onnx' | 'tfjs' | 'keras-h5' | 'keras-v3';
 

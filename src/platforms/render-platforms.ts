@@ -1,6 +1,6 @@
 /** `dlpack platforms`: the profiles as a table, optionally with the source of every figure. */
 import Table from 'cli-table3';
-import type { PlatformProfile, Sourced, VcpuRule } from './platform-profile.js';
+import type { PlatformProfile, Sourced, VcpuRule } from '../core/platform-facts.js';
 import { listPlatforms } from './index.js';
 
 export interface PlatformsReport {

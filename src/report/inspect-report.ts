@@ -1,7 +1,7 @@
 import Table from 'cli-table3';
-import type { Dim, ModelDescription, ModelSummary, TensorInfo } from '../model/model-description.js';
-import { summarize } from '../model/model-description.js';
-import { formatBytes, formatCount } from './units.js';
+import type { Dim, ModelDescription, ModelSummary, TensorInfo } from '../core/model-description.js';
+import { summarize } from '../core/model-description.js';
+import { formatBytes, formatCount } from '../core/units.js';
 
 /** The stable object `dlpack inspect --json` prints. Bump `schema` on breaking changes. */
 export interface InspectReport {

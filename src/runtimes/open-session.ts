@@ -2,7 +2,7 @@
  * Opens any model dlpack runs (ONNX or TF.js) behind the one runtime interface, picking the
  * runtime from the file. Runtimes are imported only here, lazily.
  */
-import { DlpackError } from '../errors/dlpack-error.js';
+import { DlpackError } from '../core/errors/dlpack-error.js';
 import { detectModelFile } from '../formats/load-model.js';
 import type { InferenceSessionLike, OpenSessionOptions } from './runtime.js';
 

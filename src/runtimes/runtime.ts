@@ -3,7 +3,7 @@
  * tfjs-backend-wasm or the pure-JS CPU backend for TF.js). The accuracy check, latency figures and
  * reports call only this. Runtimes are imported lazily: never at CLI start-up.
  */
-import type { DType, TensorInfo } from '../model/model-description.js';
+import type { DType, TensorInfo } from '../core/model-description.js';
 
 export type TypedArray =
   | Float32Array

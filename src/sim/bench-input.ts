@@ -7,10 +7,10 @@ import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, extname, join, resolve } from 'node:path';
-import { DlpackError, toDlpackError } from '../errors/dlpack-error.js';
-import { resolveContained } from '../io/contained-path.js';
+import { DlpackError, toDlpackError } from '../core/errors/dlpack-error.js';
+import { resolveContained } from '../core/io/contained-path.js';
 import { isPlatformId } from '../platforms/index.js';
-import type { Arch, PlatformId } from '../platforms/platform-profile.js';
+import type { Arch, PlatformId } from '../core/platform-facts.js';
 import { extractZip } from './extract-zip.js';
 import type { InputLike } from './bench-event.js';
 

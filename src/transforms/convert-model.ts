@@ -4,10 +4,10 @@
  * staged output moved into place only when they pass. No default accuracy floor here (a
  * conversion is meant to be exact; --min-cosine/--max-error gate it when given).
  */
-import { DlpackError } from '../errors/dlpack-error.js';
+import { DlpackError } from '../core/errors/dlpack-error.js';
 import { describeModel, detectModelFile } from '../formats/load-model.js';
-import type { ModelDescription } from '../model/model-description.js';
-import type { TransformReport } from '../report/report-schemas.js';
+import type { ModelDescription } from '../core/model-description.js';
+import type { TransformReport } from '../core/reports/schemas.js';
 import { finishTransform, prepareOutput, runStagedTransform, transformInputs } from './finish-transform.js';
 import { importOptional } from './quantize-model.js';
 import type { ConvertOptions, TransformOutcome } from './transform-options.js';

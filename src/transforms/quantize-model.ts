@@ -5,9 +5,9 @@
  * agreement ≥ 99% on probability outputs; a gate set to 0 is off.
  */
 import { DEFAULT_FLOOR } from '../accuracy/accuracy-check.js';
-import { DlpackError } from '../errors/dlpack-error.js';
+import { DlpackError } from '../core/errors/dlpack-error.js';
 import { detectModelFile, describeModel } from '../formats/load-model.js';
-import type { TransformReport } from '../report/report-schemas.js';
+import type { TransformReport } from '../core/reports/schemas.js';
 import { finishTransform, prepareOutput, runStagedTransform, transformInputs } from './finish-transform.js';
 import type { CheckOptions, QuantizeOptions, TransformOutcome } from './transform-options.js';
 

@@ -3,8 +3,8 @@ import * as assert from 'uvu/assert';
 import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DlpackError } from '../../src/errors/dlpack-error.js';
-import type { TensorInfo } from '../../src/model/model-description.js';
+import { DlpackError } from '../../src/core/errors/dlpack-error.js';
+import type { TensorInfo } from '../../src/core/model-description.js';
 import { generateFeeds, parseShapeFlags, readFeedsFile, resolveInputShapes } from '../../src/accuracy/input-feeds.js';
 
 const inputs: TensorInfo[] = [

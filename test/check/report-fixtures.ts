@@ -6,7 +6,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { BenchConfigResult, BenchReport, BundleReport, TransformReport } from '../../src/report/report-schemas.js';
+import type { BenchConfigResult, BenchReport, BundleReport, TransformReport } from '../../src/core/reports/schemas.js';
 
 export function bundleReport(over: Partial<BundleReport> = {}): BundleReport {
   return {

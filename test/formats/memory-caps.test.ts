@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import yazl from 'yazl';
 import { inspectModel } from '../../src/index.js';
-import { isDlpackError } from '../../src/errors/dlpack-error.js';
+import { isDlpackError } from '../../src/core/errors/dlpack-error.js';
 import { resolveInputShapes } from '../../src/accuracy/input-feeds.js';
 import { ROOT, skipMessage, spawnNode } from '../helpers/cli.js';
 

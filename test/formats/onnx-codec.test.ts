@@ -20,7 +20,7 @@ import {
   type ValueInfoProto,
 } from '../../src/formats/onnx/index.js';
 import { decodeModelProto } from '../../src/formats/onnx/onnx-codec.js';
-import { DTYPE_BITS, type DType } from '../../src/model/model-description.js';
+import { DTYPE_BITS, type DType } from '../../src/core/model-description.js';
 import { runOrt, sameBits } from './onnx-test-helpers.js';
 
 const vi = (name: string, elem: number, dims: number[]): ValueInfoProto => ({

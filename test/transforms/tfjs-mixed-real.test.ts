@@ -15,7 +15,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { DlpackError } from '../../src/errors/dlpack-error.js';
+import { DlpackError } from '../../src/core/errors/dlpack-error.js';
 import { dequantizeWeight } from '../../src/formats/tfjs/dequantize.js';
 import { readTfjs } from '../../src/formats/tfjs/read-tfjs.js';
 import { writeTfjs } from '../../src/formats/tfjs/write-tfjs.js';

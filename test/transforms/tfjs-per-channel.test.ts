@@ -8,7 +8,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DlpackError } from '../../src/errors/dlpack-error.js';
+import { DlpackError } from '../../src/core/errors/dlpack-error.js';
 import { dequantizeWeight } from '../../src/formats/tfjs/dequantize.js';
 import { decodeFloat16, encodeFloat16 } from '../../src/formats/tfjs/float16.js';
 import { readTfjs } from '../../src/formats/tfjs/read-tfjs.js';

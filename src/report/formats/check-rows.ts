@@ -2,7 +2,7 @@
  * The cells every check format shows for one budget row (terminal table, Markdown, JUnit,
  * annotations, HTML), so they all say the same thing in the same words.
  */
-import type { BudgetResult, CheckReport } from '../report-schemas.js';
+import type { BudgetResult, CheckReport } from '../../core/reports/schemas.js';
 import { formatBudgetDelta, formatBudgetValue } from '../../budgets/format-budget-value.js';
 import { formatPercent } from '../../budgets/parse-limit.js';
 

@@ -4,8 +4,8 @@
  * `{"result": …}` wrapper some oclif versions print with --json. Anything else is a USAGE error.
  */
 import { promises as fs } from 'node:fs';
-import { DlpackError } from '../../errors/dlpack-error.js';
-import type { AnyReport, BenchReport, BundleReport, CheckReport, TransformReport } from '../report-schemas.js';
+import { DlpackError } from '../errors/dlpack-error.js';
+import type { AnyReport, BenchReport, BundleReport, CheckReport, TransformReport } from './schemas.js';
 
 export type ReportKind = 'transform' | 'bundle' | 'bench' | 'check';
 

@@ -1,5 +1,5 @@
 /** Percentiles (nearest-rank, like Lambda Power Tuning and CloudWatch) and a least-squares slope. */
-import type { Percentiles } from '../report/report-schemas.js';
+import type { Percentiles } from '../reports/schemas.js';
 
 export function percentile(sorted: number[], p: number): number {
   if (!sorted.length) return 0;

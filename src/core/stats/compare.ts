@@ -6,7 +6,7 @@
  * identical answer on every run.
  */
 import { errorFunction, sampleWithReplacement, wilcoxonRankSum } from 'simple-statistics';
-import { seededRandom } from '../accuracy/seeded-random.js';
+import { seededRandom } from '../seeded-random.js';
 import { nearestRank, sortedCopy } from './describe.js';
 
 export interface MannWhitney {

@@ -5,7 +5,7 @@
  * ±Inf, and non-zero values smaller than the smallest subnormal (2^-24) are raised to ±2^-24
  * instead of vanishing; both are counted.
  */
-import { decodeFloat16, float16BitsToFloat32, float32ToFloat16Bits } from '../model/float16.js';
+import { decodeFloat16, float16BitsToFloat32, float32ToFloat16Bits } from './float16.js';
 
 export const FLOAT16_MAX = 65504;
 /** Smallest positive float16 subnormal, 2^-24. */

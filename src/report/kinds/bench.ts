@@ -1,8 +1,8 @@
 /** The human rendering of a bench report: one table row per configuration, then the recommendations. */
 import Table from 'cli-table3';
-import { formatMs } from '../report/units.js';
-import type { BenchRunReport } from './run-bench.js';
-import { benchNotes, contentionCell, cpuCell, LOAD_HEADS, wallCell } from '../report/formats/bench-cells.js';
+import { formatMs } from '../../core/units.js';
+import type { BenchRunReport } from '../../sim/run-bench.js';
+import { benchNotes, contentionCell, cpuCell, LOAD_HEADS, wallCell } from '../formats/bench-cells.js';
 
 const usd = (x: number) => (x === 0 ? '—' : x < 0.01 ? `$${x.toFixed(5)}` : `$${x.toFixed(3)}`);
 

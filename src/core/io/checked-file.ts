@@ -10,7 +10,7 @@ import { constants, promises as fs, readlinkSync, realpathSync, type Stats } fro
 import type { FileHandle } from 'node:fs/promises';
 import { isAbsolute, relative, sep } from 'node:path';
 import { DlpackError } from '../errors/dlpack-error.js';
-import { quoted } from '../errors/safe-text.js';
+import { quoted } from '../text.js';
 
 /** What a check saw: the file's identity and size. */
 export interface FileIdentity {

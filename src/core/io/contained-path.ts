@@ -1,7 +1,7 @@
 import { lstatSync, realpathSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { DlpackError } from '../errors/dlpack-error.js';
-import { quoted } from '../errors/safe-text.js';
+import { quoted } from '../text.js';
 
 /**
  * Containment for paths that come from untrusted files (ONNX external-data locations, TF.js

@@ -3,7 +3,7 @@
  * the host is busy: when waiting for a CPU held by other work is a material share of a figure's
  * wall time, every output says so, and which estimate the verdicts used.
  */
-import type { BenchConfigResult, Estimate } from './report-schemas.js';
+import type { BenchConfigResult, Estimate } from '../core/reports/schemas.js';
 
 /** A share of wall time spent in contention at or above this is worth a warning (10%). */
 export const MATERIAL_CONTENTION = 0.1;

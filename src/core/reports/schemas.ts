@@ -3,7 +3,7 @@
  * `dlpack report`). One interface per report; bump the schema string on a breaking change.
  * Producers: transform (quantize/convert) → src/transforms, bundle → src/bundle, bench → src/sim.
  */
-import type { Arch, PlatformId } from '../platforms/platform-profile.js';
+import type { Arch, PlatformId } from '../platform-facts.js';
 
 export interface Percentiles {
   p50: number;

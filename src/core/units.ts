@@ -3,7 +3,7 @@
  * ("800 ms", "1.2 s"). Decimal units (kB, MB, GB) are powers of 1000, binary (KiB, MiB, GiB) of 1024,
  * like size-limit and the platforms' own documentation.
  */
-import { DlpackError } from '../errors/dlpack-error.js';
+import { DlpackError } from './errors/dlpack-error.js';
 
 const BYTE_UNITS: Record<string, number> = {
   b: 1,

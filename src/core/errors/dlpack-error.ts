@@ -6,7 +6,7 @@
  * cause for DEBUG=1. Every line is escaped for the terminal and capped (safe-text.ts): messages
  * carry strings from untrusted models.
  */
-import { capMessage, escapeControls } from './safe-text.js';
+import { capMessage, escapeControls } from '../text.js';
 
 export type ErrorCode =
   | 'FILE_NOT_FOUND' // an input the user named does not exist
