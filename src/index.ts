@@ -2,7 +2,7 @@
  * dlpack as a library: everything the CLI does is a typed function here.
  */
 import { describeModel } from './formats/load-model.js';
-import { buildInspectReport, type InspectReport } from './report/inspect-report.js';
+import { buildInspectReport, type InspectReport } from './core/reports/schemas.js';
 
 export { DlpackError, isDlpackError } from './core/errors/dlpack-error.js';
 export type { ErrorCode } from './core/errors/dlpack-error.js';
@@ -14,10 +14,12 @@ export { selectTfjsBackend, tfjsBackendCandidates, TFJS_BACKENDS } from './runti
 export type { TfjsBackendName, TfjsBackendAttempt, TfjsRuntime } from './runtimes/tfjs-backend.js';
 export { tfjsLoadHandler, tfjsSaveHandler, tfjsArtifacts } from './runtimes/tfjs-io.js';
 export type { InferenceSessionLike, TensorData, Feeds, OpenSessionOptions } from './runtimes/runtime.js';
-export { describeModel, detectModelFile } from './formats/load-model.js';
+export { describeModel } from './formats/load-model.js';
+export { detectModelFile } from './formats/detect-model.js';
 export * from './formats/onnx/index.js';
-export { buildInspectReport, renderInspectReport } from './report/inspect-report.js';
-export type { InspectReport } from './report/inspect-report.js';
+export { buildInspectReport } from './core/reports/schemas.js';
+export { renderInspectReport } from './report/inspect-report.js';
+export type { InspectReport } from './core/reports/schemas.js';
 export { parseBytes, parseDuration, formatBytes, formatMs } from './core/units.js';
 
 /** `dlpack inspect`: read a model and build its report. */
@@ -31,7 +33,7 @@ export type { ConfigResult, CpuMode, MemoryLimitMode } from './sim/run-config.js
 export { renderBenchReport } from './report/kinds/bench.js';
 export { projectMs } from './sim/cpu-projection.js';
 export { buildPlatformsReport, renderPlatforms } from './platforms/render-platforms.js';
-export type { PlatformsReport } from './platforms/render-platforms.js';
+export type { PlatformsReport } from './core/reports/schemas.js';
 export * from './bundle/index.js';
 
 // quantize / convert and the accuracy check (ONNX here; TF.js and Keras through the same entry points)

@@ -1,6 +1,6 @@
 /**
  * Every fault is one line naming the file and the operation (stack with DEBUG=1), and model-derived
- * strings reach the terminal escaped and capped: the one escaping function (src/errors/safe-text.ts)
+ * strings reach the terminal escaped and capped: the one escaping function (src/core/text.ts)
  * in the CLI's output sink and in every error line.
  */
 import { test } from 'uvu';

@@ -5,7 +5,7 @@
  */
 import type { BaselineComparison, Estimate } from '../core/reports/schemas.js';
 import { compareSamples } from '../core/stats/compare.js';
-import { formatPercent } from './parse-limit.js';
+import { formatPercent } from '../core/units.js';
 
 /** Fewer samples than this on a side: no significance test, the figures are compared as they are. */
 export const MIN_SAMPLES = 5;

@@ -8,8 +8,7 @@
 import type { BudgetResult, CheckReport, Estimate } from '../core/reports/schemas.js';
 import type { LoadedReport } from '../core/reports/read-report.js';
 import { percentileInterval } from '../core/stats/describe.js';
-import { formatPercent } from './parse-limit.js';
-import { formatBudgetValue } from './format-budget-value.js';
+import { formatPercent, formatBudgetValue } from '../core/units.js';
 import { belongsTo, collectMeasurements, type Measurement } from './collect-actuals.js';
 import { compareWithBaseline, MIN_ABSOLUTE, type Side } from './compare-baseline.js';
 import type { ResolvedBudget, ResolvedConfig, ResolvedModel } from '../config/resolve-budgets.js';

@@ -3,6 +3,7 @@
  * from, and whether smaller or larger is better. Everything else (config validation, comparison,
  * rendering) reads this one table.
  */
+import type { QuantityUnit } from '../core/units.js';
 
 export type BudgetKey =
   | 'zipped'
@@ -20,14 +21,12 @@ export type BudgetKey =
   | 'minCosine'
   | 'maxAbsError';
 
-/** bytes; ms; MB (the platforms' memory unit, as in "Memory Size: 512 MB"); usd; plain numbers. */
-export type BudgetUnit = 'bytes' | 'ms' | 'MB' | 'usd' | 'number';
 export type BudgetSource = 'bundle' | 'bench' | 'transform';
 
 export interface BudgetSpec {
   key: BudgetKey;
   label: string;
-  unit: BudgetUnit;
+  unit: QuantityUnit;
   /** max: the actual must stay at or under the limit; min: at or over it. */
   direction: 'max' | 'min';
   source: BudgetSource;
@@ -35,7 +34,7 @@ export interface BudgetSpec {
   noisy: boolean;
 }
 
-const spec = (key: BudgetKey, label: string, unit: BudgetUnit, source: BudgetSource, noisy = false, direction: 'max' | 'min' = 'max'): BudgetSpec => ({
+const spec = (key: BudgetKey, label: string, unit: QuantityUnit, source: BudgetSource, noisy = false, direction: 'max' | 'min' = 'max'): BudgetSpec => ({
   key,
   label,
   unit,

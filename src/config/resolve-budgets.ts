@@ -5,12 +5,11 @@
  */
 import { resolve } from 'node:path';
 import { DlpackError, isDlpackError } from '../core/errors/dlpack-error.js';
-import { parseBytes, parseDuration } from '../core/units.js';
+import { parseBytes, parseDuration, parseMemoryMb, parsePercent, parseUsd } from '../core/units.js';
 import type { Arch, PlatformId } from '../core/platform-facts.js';
 import type { BudgetLevel, BudgetValue, DlpackConfig, LoadedConfig } from './config-types.js';
 import { buildSpec, type PreprocessSpec } from '../accuracy/samples/preprocess-spec.js';
 import { BUDGETS, BUDGET_KEYS, type BudgetKey, type BudgetSpec } from './budget-keys.js';
-import { parseMemoryMb, parsePercent, parseUsd } from '../budgets/parse-limit.js';
 
 export interface ResolvedBudget {
   key: BudgetKey;

@@ -3,7 +3,7 @@
  * runtime from the file. Runtimes are imported only here, lazily.
  */
 import { DlpackError } from '../core/errors/dlpack-error.js';
-import { detectModelFile } from '../formats/load-model.js';
+import { detectModelFile } from '../formats/detect-model.js';
 import type { InferenceSessionLike, OpenSessionOptions } from './runtime.js';
 
 export async function openSession(modelPath: string, options: OpenSessionOptions = {}): Promise<InferenceSessionLike> {

@@ -122,7 +122,8 @@ async function bundleFolder(dir: string, shown: string, cleanup: () => void): Pr
 
 /** Bundles a model for `target` with dlpack's bundler (src/bundle, loaded lazily: it pulls in esbuild) into a temp folder. */
 async function modelInput(abs: string, shown: string, target: PlatformId, arch: Arch): Promise<ResolvedInput> {
-  const { detectModelFile, describeModel } = await import('../formats/load-model.js');
+  const { detectModelFile } = await import('../formats/detect-model.js');
+  const { describeModel } = await import('../formats/load-model.js');
   await detectModelFile(abs);
   const bundler = await import('../bundle/index.js');
   const out = mkdtempSync(join(tmpdir(), 'dlpack-bench-bundle-'));

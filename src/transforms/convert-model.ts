@@ -5,7 +5,8 @@
  * conversion is meant to be exact; --min-cosine/--max-error gate it when given).
  */
 import { DlpackError } from '../core/errors/dlpack-error.js';
-import { describeModel, detectModelFile } from '../formats/load-model.js';
+import { describeModel } from '../formats/load-model.js';
+import { detectModelFile } from '../formats/detect-model.js';
 import type { ModelDescription } from '../core/model-description.js';
 import type { TransformReport } from '../core/reports/schemas.js';
 import { finishTransform, prepareOutput, runStagedTransform, transformInputs } from './finish-transform.js';

@@ -9,7 +9,8 @@
 import { gateFailure, runAccuracyCheck, type AccuracyCheckResult } from '../accuracy/accuracy-check.js';
 import { resolveCheckInputs, type CheckInputs } from '../accuracy/check-inputs.js';
 import { DlpackError } from '../core/errors/dlpack-error.js';
-import { describeModel, detectModelFile } from '../formats/load-model.js';
+import { describeModel } from '../formats/load-model.js';
+import { detectModelFile } from '../formats/detect-model.js';
 import { assertEmptyOrAbsentFolder, assertNotInput, assertWritableFolder, withStagedOutput } from '../core/io/atomic-output.js';
 import type { ModelDescription } from '../core/model-description.js';
 import type { TransformReport } from '../core/reports/schemas.js';

@@ -6,7 +6,8 @@
  */
 import { DEFAULT_FLOOR } from '../accuracy/accuracy-check.js';
 import { DlpackError } from '../core/errors/dlpack-error.js';
-import { detectModelFile, describeModel } from '../formats/load-model.js';
+import { describeModel } from '../formats/load-model.js';
+import { detectModelFile } from '../formats/detect-model.js';
 import type { TransformReport } from '../core/reports/schemas.js';
 import { finishTransform, prepareOutput, runStagedTransform, transformInputs } from './finish-transform.js';
 import type { CheckOptions, QuantizeOptions, TransformOutcome } from './transform-options.js';

@@ -1,5 +1,5 @@
 /**
- * Hand-written reports in the shapes of src/report/report-schemas.ts with realistic numbers (an
+ * Hand-written reports in the shapes of src/core/reports/schemas.ts with realistic numbers (an
  * ONNX MLP bundled for aws-lambda with onnxruntime-node, benched at 512 and 1024 MB), and a
  * helper that writes them and a config into a temp folder.
  */

@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DlpackError } from '../../src/core/errors/dlpack-error.js';
 import { dequantizeWeight } from '../../src/formats/tfjs/dequantize.js';
-import { decodeFloat16, encodeFloat16 } from '../../src/formats/tfjs/float16.js';
+import { decodeFloat16, encodeFloat16 } from '../../src/core/tensor/float16.js';
 import { readTfjs } from '../../src/formats/tfjs/read-tfjs.js';
 import type { TfjsModel, TfjsWeight } from '../../src/formats/tfjs/tfjs-model.js';
 import { writeTfjs } from '../../src/formats/tfjs/write-tfjs.js';

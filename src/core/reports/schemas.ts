@@ -1,9 +1,11 @@
 /**
  * The versioned JSON reports dlpack writes (`--json`) and reads back (`dlpack check --from`,
  * `dlpack report`). One interface per report; bump the schema string on a breaking change.
- * Producers: transform (quantize/convert) → src/transforms, bundle → src/bundle, bench → src/sim.
+ * Producers: transform (quantize/convert) → src/transforms, bundle → src/bundle, bench → src/sim,
+ * check → src/budgets, inspect → src/formats (describeModel), platforms → src/platforms.
  */
-import type { Arch, PlatformId } from '../platform-facts.js';
+import type { Arch, PlatformId, PlatformProfile } from '../platform-facts.js';
+import { summarize, type ModelDescription, type ModelSummary } from '../model-description.js';
 
 export interface Percentiles {
   p50: number;
@@ -370,6 +372,25 @@ export interface CheckReport {
   results: BudgetResult[];
   summary: { total: number; passed: number; failed: number; warned: number; missing: number; regressions: number };
   pass: boolean;
+}
+
+// ---------------------------------------------------------------- inspect, platforms
+
+/** The stable object `dlpack inspect --json` prints. Bump `schema` on breaking changes. */
+export interface InspectReport {
+  schema: 'dlpack.inspect/1';
+  model: ModelDescription;
+  summary: ModelSummary;
+}
+
+export function buildInspectReport(model: ModelDescription): InspectReport {
+  return { schema: 'dlpack.inspect/1', model, summary: summarize(model) };
+}
+
+/** What `dlpack platforms --json` prints: every platform's facts with their sources. */
+export interface PlatformsReport {
+  schema: 'dlpack.platforms/1';
+  platforms: PlatformProfile[];
 }
 
 export type AnyReport = TransformReport | BundleReport | BenchReport | CheckReport;

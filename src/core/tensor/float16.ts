@@ -3,7 +3,7 @@
  * dlpack uses (TF.js float16 weights, ONNX fp16 conversion, float16 model inputs and outputs).
  * Node 20 has no Float16Array or Math.f16round. Encoding rounds to nearest, ties to even, with
  * subnormals, like numpy's astype(float16); finite values beyond +-65504 become +-Infinity here
- * (src/transforms/float16.ts clamps first, as onnxconverter-common does).
+ * (to-float16.ts clamps first, as onnxconverter-common does).
  */
 
 const f32Buf = new Float32Array(1);

@@ -1,5 +1,5 @@
 /**
- * float32 → float16 for ONNX fp16 conversion, on the shared bit conversion (src/model/float16.ts).
+ * float32 → float16 for ONNX fp16 conversion, on the shared bit conversion (float16.ts).
  * Like onnxconverter-common's convert_np_to_float16 (defaults min_positive_val=5.96e-8,
  * max_finite_val=65504): finite values beyond ±65504 are clamped to ±65504 instead of becoming
  * ±Inf, and non-zero values smaller than the smallest subnormal (2^-24) are raised to ±2^-24

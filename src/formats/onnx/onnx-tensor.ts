@@ -6,7 +6,7 @@
  */
 import { DlpackError } from '../../core/errors/dlpack-error.js';
 import type { DType } from '../../core/model-description.js';
-import type { TypedArray } from '../../runtimes/runtime.js';
+import type { TypedArray } from '../../core/tensor/tensor.js';
 import { OnnxDataType as T, onnxDtypeCode, onnxDtypeName, onnxStoredBytes } from './onnx-dtypes.js';
 import type { Int64, TensorProto } from './onnx-proto-types.js';
 import { quoted } from '../../core/text.js';

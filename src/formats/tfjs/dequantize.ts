@@ -4,7 +4,7 @@
  * unquantized weights as their own typed array. Data is little-endian (as TF.js writes it).
  */
 import { DlpackError } from '../../core/errors/dlpack-error.js';
-import { decodeFloat16 } from './float16.js';
+import { decodeFloat16 } from '../../core/tensor/float16.js';
 import type { TfjsWeight } from './tfjs-model.js';
 import { elementCount, weightDataProblem } from './weight-bytes.js';
 

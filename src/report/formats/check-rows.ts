@@ -3,8 +3,7 @@
  * annotations, HTML), so they all say the same thing in the same words.
  */
 import type { BudgetResult, CheckReport } from '../../core/reports/schemas.js';
-import { formatBudgetDelta, formatBudgetValue } from '../../budgets/format-budget-value.js';
-import { formatPercent } from '../../budgets/parse-limit.js';
+import { formatBudgetDelta, formatBudgetValue, formatPercent } from '../../core/units.js';
 
 export const STATUS_WORD: Record<BudgetResult['status'], string> = { pass: 'PASS', fail: 'FAIL', warn: 'WARN', missing: 'MISSING' };
 export const STATUS_ICON: Record<BudgetResult['status'], string> = { pass: '✅', fail: '❌', warn: '⚠️', missing: '❔' };

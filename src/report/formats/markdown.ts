@@ -3,8 +3,7 @@
  */
 import type { BenchReport, BundleReport, CheckReport, TransformReport } from '../../core/reports/schemas.js';
 import type { LoadedReport } from '../../core/reports/read-report.js';
-import { formatBytes, formatMs } from '../../core/units.js';
-import { formatPercent, formatUsd } from '../../budgets/parse-limit.js';
+import { formatBytes, formatMs, formatPercent, formatUsd } from '../../core/units.js';
 import { STATUS_ICON, checkHeadline, checkNotes, rowActual, rowBaseline, rowDelta, rowLimit, rowNoise, rowWhere } from './check-rows.js';
 import { benchNotes, contentionCell, cpuCell, LOAD_HEADS, wallCell } from './bench-cells.js';
 
