@@ -99,7 +99,7 @@ test('quantize --fallback on the fixture: report lists the kept weights and why;
   const kept = report.changed.filter((c) => /kept at float16 instead of uint8/.test(c.what));
   assert.ok(kept.length >= 1);
   assert.is(report.changed[0].name, kept[0].name, 'kept weights listed first');
-  assert.ok(report.notes.some((n) => /mixed precision \(goal cosine ≥ 0\.9999999/.test(n)));
+  assert.ok(report.notes?.some((n) => /mixed precision \(goal cosine ≥ 0\.9999999/.test(n)));
   const manifest = JSON.parse(readFileSync(join(out, 'classifier.json'), 'utf8')).weightsManifest.flatMap((g: { weights: object[] }) => g.weights);
   for (const k of kept) assert.is(manifest.find((w: { name: string }) => w.name === k.name).quantization.dtype, 'float16');
 
