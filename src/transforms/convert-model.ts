@@ -37,7 +37,7 @@ export async function convertModel(options: ConvertOptions): Promise<TransformRe
     if (options.optimize) throw new DlpackError('USAGE', '--optimize is for ONNX models', { file: options.input });
     if (options.to !== 'tfjs') throw new DlpackError('USAGE', 'Keras files need --to tfjs', { file: options.input });
     await prepareOutput(options.input, options.output, 'dir');
-    const { convertKerasToTfjs } = await importOptional<KerasConvertModule>('./tfjs/convert-keras.js', 'Keras conversion', options.input);
+    const { convertKerasToTfjs } = await importOptional<KerasConvertModule>(() => import('./tfjs/convert-keras.js'), 'tfjs/convert-keras', 'Keras conversion', options.input);
     return runStagedTransform(options.output, 'dir', async (staged) => {
       const outcome = await convertKerasToTfjs({ ...options, output: staged });
       const before = outcome.before ?? (await describeKerasFallback(options.input));
