@@ -6,7 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { copyFileSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import type { CheckReport } from '../src/report/report-schemas.js';
+import type { CheckReport } from '../src/core/reports/schemas.js';
 
 export interface Run {
   code: number | null;

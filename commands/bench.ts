@@ -1,11 +1,11 @@
 import { Args, Flags } from '@oclif/core';
 import { DlpackCommand } from '../src/cli/base-command.js';
 import { createProgress } from '../src/cli/progress.js';
-import { DlpackError } from '../src/errors/dlpack-error.js';
-import { parseDuration } from '../src/report/units.js';
+import { DlpackError } from '../src/core/errors/dlpack-error.js';
+import { parseDuration } from '../src/core/units.js';
 import { numberFlag, percentFlag } from '../src/cli/number-flags.js';
 import { runBench, type BenchRunReport } from '../src/sim/run-bench.js';
-import { renderBenchReport } from '../src/sim/render-bench.js';
+import { renderBenchReport } from '../src/report/kinds/bench.js';
 
 export default class Bench extends DlpackCommand {
   static summary = 'Simulate cold starts, memory limits and CPU share per platform and memory size, locally.';

@@ -2,7 +2,7 @@ import { Args, Flags } from '@oclif/core';
 import { DlpackCommand } from '../src/cli/base-command.js';
 import { createProgress } from '../src/cli/progress.js';
 import { bundleModel, renderBundleReport } from '../src/bundle/index.js';
-import type { BundleReport } from '../src/report/report-schemas.js';
+import type { BundleReport } from '../src/core/reports/schemas.js';
 
 export default class Bundle extends DlpackCommand {
   static summary = 'Bundle a model and an inference handler into an artifact that deploys as it is.';

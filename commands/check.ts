@@ -2,8 +2,9 @@ import { Errors, Flags } from '@oclif/core';
 import { DlpackCommand } from '../src/cli/base-command.js';
 import { createProgress } from '../src/cli/progress.js';
 import { runCheck } from '../src/budgets/run-check.js';
+import { durationFlag, percentFlag } from '../src/cli/number-flags.js';
 import { emitReport, TEXT_FORMATS } from '../src/report/formats/emit-report.js';
-import type { CheckReport } from '../src/report/report-schemas.js';
+import type { CheckReport } from '../src/core/reports/schemas.js';
 
 export default class Check extends DlpackCommand {
   static summary = 'Check size, latency, memory, cost and accuracy budgets; exit 1 when one is broken.';
@@ -40,14 +41,14 @@ export default class Check extends DlpackCommand {
       config: flags.config,
       from: flags.from,
       baseline: flags.baseline,
-      tolerance: flags.tolerance,
-      maxRegression: flags['max-regression'],
+      tolerance: percentFlag('tolerance', flags.tolerance),
+      maxRegression: percentFlag('max-regression', flags['max-regression']),
       cold: flags.cold,
       warm: flags.warm,
       runs: flags.runs,
       estimate: flags.estimate,
-      maxTime: flags['max-time'],
-      precision: flags.precision,
+      precision: percentFlag('precision', flags.precision),
+      maxTimeMs: durationFlag('max-time', flags['max-time']),
       progress: (m) => progress.update(m),
     }).finally(() => progress.done());
     await emitReport(

@@ -1,7 +1,7 @@
 import { Args, Flags } from '@oclif/core';
 import { DlpackCommand } from '../src/cli/base-command.js';
-import { inspectModel } from '../src/index.js';
-import { renderInspectReport, type InspectReport } from '../src/report/inspect-report.js';
+import { inspectModel, type InspectReport } from '../src/index.js';
+import { renderInspectReport } from '../src/report/inspect-report.js';
 
 export default class Inspect extends DlpackCommand {
   static summary = 'Show what a model is made of: inputs, outputs, weights, ops and bytes on disk.';

@@ -1,7 +1,8 @@
 import { Args, Flags } from '@oclif/core';
 import { DlpackCommand } from '../src/cli/base-command.js';
 import { getPlatform } from '../src/platforms/index.js';
-import { buildPlatformsReport, renderPlatforms, type PlatformsReport } from '../src/platforms/render-platforms.js';
+import { buildPlatformsReport, renderPlatforms } from '../src/platforms/render-platforms.js';
+import type { PlatformsReport } from '../src/index.js';
 
 export default class Platforms extends DlpackCommand {
   static summary = 'List the serverless platform profiles dlpack simulates and checks against.';

@@ -1,8 +1,8 @@
 import { Args, Flags } from '@oclif/core';
 import { TransformCommand } from '../src/cli/transform-command.js';
 import { checkFlags, toCheckOptions } from '../src/cli/transform-flags.js';
-import { parseBytes } from '../src/report/units.js';
-import type { TransformReport } from '../src/report/report-schemas.js';
+import { parseBytes } from '../src/core/units.js';
+import type { TransformReport } from '../src/core/reports/schemas.js';
 import { quantizeModel } from '../src/transforms/quantize-model.js';
 
 export default class Quantize extends TransformCommand {

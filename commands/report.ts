@@ -1,7 +1,7 @@
 import { Flags } from '@oclif/core';
 import { DlpackCommand } from '../src/cli/base-command.js';
 import { REPORT_FORMATS, writeReports, type ReportFormat } from '../src/report/formats/report-files.js';
-import type { AnyReport } from '../src/report/report-schemas.js';
+import type { AnyReport } from '../src/core/reports/schemas.js';
 
 export default class Report extends DlpackCommand {
   static summary = 'Render dlpack JSON reports as a table, Markdown, JUnit XML or one self-contained HTML page with charts.';

@@ -2,11 +2,11 @@
  * dlpack as a library: everything the CLI does is a typed function here.
  */
 import { describeModel } from './formats/load-model.js';
-import { buildInspectReport, type InspectReport } from './report/inspect-report.js';
+import { buildInspectReport, type InspectReport } from './core/reports/schemas.js';
 
-export { DlpackError, isDlpackError } from './errors/dlpack-error.js';
-export type { ErrorCode } from './errors/dlpack-error.js';
-export * from './model/model-description.js';
+export { DlpackError, isDlpackError } from './core/errors/dlpack-error.js';
+export type { ErrorCode } from './core/errors/dlpack-error.js';
+export * from './core/model-description.js';
 export * from './formats/tfjs/index.js';
 export { openTfjsSession } from './runtimes/tfjs-session.js';
 export type { TfjsSession } from './runtimes/tfjs-session.js';
@@ -14,11 +14,13 @@ export { selectTfjsBackend, tfjsBackendCandidates, TFJS_BACKENDS } from './runti
 export type { TfjsBackendName, TfjsBackendAttempt, TfjsRuntime } from './runtimes/tfjs-backend.js';
 export { tfjsLoadHandler, tfjsSaveHandler, tfjsArtifacts } from './runtimes/tfjs-io.js';
 export type { InferenceSessionLike, TensorData, Feeds, OpenSessionOptions } from './runtimes/runtime.js';
-export { describeModel, detectModelFile } from './formats/load-model.js';
+export { describeModel } from './formats/load-model.js';
+export { detectModelFile } from './formats/detect-model.js';
 export * from './formats/onnx/index.js';
-export { buildInspectReport, renderInspectReport } from './report/inspect-report.js';
-export type { InspectReport } from './report/inspect-report.js';
-export { parseBytes, parseDuration, formatBytes, formatMs } from './report/units.js';
+export { buildInspectReport } from './core/reports/schemas.js';
+export { renderInspectReport } from './report/inspect-report.js';
+export type { InspectReport } from './core/reports/schemas.js';
+export { parseBytes, parseDuration, formatBytes, formatMs } from './core/units.js';
 
 /** `dlpack inspect`: read a model and build its report. */
 export async function inspectModel(path: string): Promise<InspectReport> {
@@ -28,10 +30,10 @@ export * from './platforms/index.js';
 export { runBench, resolveModes } from './sim/run-bench.js';
 export type { BenchOptions, BenchRunReport } from './sim/run-bench.js';
 export type { ConfigResult, CpuMode, MemoryLimitMode } from './sim/run-config.js';
-export { renderBenchReport } from './sim/render-bench.js';
+export { renderBenchReport } from './report/kinds/bench.js';
 export { projectMs } from './sim/cpu-projection.js';
 export { buildPlatformsReport, renderPlatforms } from './platforms/render-platforms.js';
-export type { PlatformsReport } from './platforms/render-platforms.js';
+export type { PlatformsReport } from './core/reports/schemas.js';
 export * from './bundle/index.js';
 
 // quantize / convert and the accuracy check (ONNX here; TF.js and Keras through the same entry points)
@@ -40,7 +42,7 @@ export { convertModel } from './transforms/convert-model.js';
 export { CheckFailedError } from './transforms/finish-transform.js';
 export type { QuantizeOptions, ConvertOptions, CheckOptions, TransformOutcome, OnnxQuantMode, TfjsQuantDtype } from './transforms/transform-options.js';
 export { renderTransformReport } from './report/transform-table.js';
-export type { TransformReport, AccuracyReport, OutputAccuracy } from './report/report-schemas.js';
+export type { TransformReport, AccuracyReport, OutputAccuracy } from './core/reports/schemas.js';
 export { runAccuracyCheck, adaptFeeds, gateFailure } from './accuracy/accuracy-check.js';
 export type { AccuracyCheckOptions, AccuracyCheckResult } from './accuracy/accuracy-check.js';
 export { generateFeeds, parseShapeFlags, resolveInputShapes, readFeedsFile } from './accuracy/input-feeds.js';
@@ -55,30 +57,30 @@ export { affineRange, quantizeAffine, quantizeFloat16 } from './transforms/tfjs/
 export { readKerasFile, describeKeras } from './formats/keras/read-keras.js';
 export type { KerasModelFile, KerasWeight } from './formats/keras/keras-model.js';
 export { computeScaleZeroPoint, quantizePerTensor, quantizePerChannel, roundHalfToEven } from './transforms/quant-math.js';
-export { toFloat16, fromFloat16, float32ToFloat16Bits, float16BitsToFloat32 } from './transforms/float16.js';
+export { toFloat16, fromFloat16, float32ToFloat16Bits, float16BitsToFloat32 } from './core/tensor/to-float16.js';
 
 // budgets and CI: config, dlpack check / report / init, report formats
 export { loadConfig, CONFIG_FILE } from './config/load-config.js';
 export { validateConfig } from './config/validate-config.js';
 export { CONFIG_SCHEMA } from './config/config-schema.js';
 export type { DlpackConfig, ModelEntry, BudgetValue, BudgetLevel, LoadedConfig } from './config/config-types.js';
-export { BUDGETS, BUDGET_KEYS } from './budgets/budget-keys.js';
-export type { BudgetKey, BudgetSpec } from './budgets/budget-keys.js';
-export { resolveBudgets, resolveLoaded } from './budgets/resolve-budgets.js';
-export type { ResolvedConfig, ResolvedModel, ResolvedBudget } from './budgets/resolve-budgets.js';
+export { BUDGETS, BUDGET_KEYS } from './config/budget-keys.js';
+export type { BudgetKey, BudgetSpec } from './config/budget-keys.js';
+export { resolveBudgets, resolveLoaded } from './config/resolve-budgets.js';
+export type { ResolvedConfig, ResolvedModel, ResolvedBudget } from './config/resolve-budgets.js';
 export { evaluateBudgets } from './budgets/evaluate-budgets.js';
 export { runCheck } from './budgets/run-check.js';
 export type { CheckOptions as RunCheckOptions, CheckRun } from './budgets/run-check.js';
 export { measureConfig } from './budgets/measure-config.js';
-export { readReport, identifyReport } from './report/formats/read-report.js';
-export type { LoadedReport, ReportKind } from './report/formats/read-report.js';
+export { readReport, identifyReport } from './core/reports/read-report.js';
+export type { LoadedReport, ReportKind } from './core/reports/read-report.js';
 export { renderText, emitReport } from './report/formats/emit-report.js';
 export { renderJunit } from './report/formats/junit.js';
 export { renderMarkdown } from './report/formats/markdown.js';
 export { renderAnnotations } from './report/formats/github-annotations.js';
 export { renderHtml } from './report/formats/html/html-report.js';
 export { writeReports } from './report/formats/report-files.js';
-export type { CheckReport, BudgetResult, AnyReport } from './report/report-schemas.js';
+export type { CheckReport, BudgetResult, AnyReport } from './core/reports/schemas.js';
 export { runInit } from './init/run-init.js';
 export type { InitOptions, InitReport } from './init/run-init.js';
 export { workflowYaml } from './init/workflow-template.js';

@@ -1,6 +1,6 @@
 /**
  * Every fault is one line naming the file and the operation (stack with DEBUG=1), and model-derived
- * strings reach the terminal escaped and capped: the one escaping function (src/errors/safe-text.ts)
+ * strings reach the terminal escaped and capped: the one escaping function (src/core/text.ts)
  * in the CLI's output sink and in every error line.
  */
 import { test } from 'uvu';
@@ -10,8 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Args } from '@oclif/core';
 import { DlpackCommand } from '../src/cli/base-command.js';
-import { DlpackError, wrapUnexpected } from '../src/errors/dlpack-error.js';
-import { capMessage, escapeControls, escapeJsonText, quoted } from '../src/errors/safe-text.js';
+import { DlpackError, wrapUnexpected } from '../src/core/errors/dlpack-error.js';
+import { capMessage, escapeControls, escapeJsonText, quoted } from '../src/core/text.js';
 import { encodeModelProto } from '../src/formats/onnx/onnx-codec.js';
 import { readOnnx } from '../src/formats/onnx/index.js';
 import { ROOT, runCli, runCommand } from './helpers/cli.js';

@@ -4,7 +4,8 @@ import * as assert from 'uvu/assert';
 import Platforms from '../commands/platforms.js';
 import { runCommand } from './helpers/cli.js';
 import { billedDuration, checkMemory, getPlatform, listPlatforms, memorySizes, nodeFlags, priceFor, runtimeEnv, vcpuFor } from '../src/platforms/index.js';
-import { sourcedFacts, type PlatformsReport } from '../src/platforms/render-platforms.js';
+import { sourcedFacts } from '../src/platforms/render-platforms.js';
+import type { PlatformsReport } from '../src/core/reports/schemas.js';
 
 test('every figure of every profile has an https source; verify notes carry the date', () => {
   for (const p of listPlatforms()) {

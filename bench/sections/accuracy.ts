@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BenchRow, BenchSection } from '../harness.js';
 import { parsePreprocessFlags } from '../../src/accuracy/samples/preprocess-spec.js';
-import type { TransformReport } from '../../src/report/report-schemas.js';
+import type { TransformReport } from '../../src/core/reports/schemas.js';
 import { CheckFailedError } from '../../src/transforms/finish-transform.js';
 import { quantizeModel } from '../../src/transforms/quantize-model.js';
 import type { QuantizeOptions } from '../../src/transforms/transform-options.js';

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BenchRow, BenchSection } from '../harness.js';
-import type { CheckReport } from '../../src/report/report-schemas.js';
+import type { CheckReport } from '../../src/core/reports/schemas.js';
 import { dlpack, initFolder, json, slowHandler } from '../verdict-helpers.js';
 
 const pct = (x: number | undefined) => `${((x ?? 0) * 100).toFixed(0)}%`;

@@ -7,7 +7,7 @@ import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BenchSection } from '../harness.js';
-import type { BenchReport } from '../../src/report/report-schemas.js';
+import type { BenchReport } from '../../src/core/reports/schemas.js';
 import { dlpack, json, mode } from '../verdict-helpers.js';
 
 const section: BenchSection = {

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BenchSection } from '../harness.js';
-import type { CheckReport } from '../../src/report/report-schemas.js';
+import type { CheckReport } from '../../src/core/reports/schemas.js';
 import { dlpack, initFolder, json, startHogs, verdictOf } from '../verdict-helpers.js';
 
 const section: BenchSection = {

@@ -3,11 +3,11 @@
  * model through the one runtime interface on the same inputs (sample files, an inputs file or
  * generated ones: check-inputs.ts), compare every output, time both, apply the gates.
  */
-import { DlpackError } from '../errors/dlpack-error.js';
-import type { TensorInfo } from '../model/model-description.js';
-import type { AccuracyReport, OutputAccuracy, Percentiles } from '../report/report-schemas.js';
+import { DlpackError } from '../core/errors/dlpack-error.js';
+import type { TensorInfo } from '../core/model-description.js';
+import type { AccuracyReport, OutputAccuracy, Percentiles } from '../core/reports/schemas.js';
 import type { Feeds, InferenceSessionLike, TensorData } from '../runtimes/runtime.js';
-import { float32ToFloat16Bits } from '../transforms/float16.js';
+import { float32ToFloat16Bits } from '../core/tensor/to-float16.js';
 import { resolveCheckInputs, type CheckInputs, type InputSource } from './check-inputs.js';
 import { OutputComparison, toNumbers } from './compare-outputs.js';
 import { allocateTyped } from './input-feeds.js';

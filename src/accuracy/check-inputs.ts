@@ -4,9 +4,9 @@
  * search): sample files (`--samples`, preprocessed per `--preprocess`), an inputs JSON file
  * (`--inputs`), or seeded generated inputs (`--count`, `--seed`).
  */
-import { DlpackError } from '../errors/dlpack-error.js';
-import type { TensorInfo } from '../model/model-description.js';
-import type { AccuracyReport } from '../report/report-schemas.js';
+import { DlpackError } from '../core/errors/dlpack-error.js';
+import type { TensorInfo } from '../core/model-description.js';
+import type { AccuracyReport } from '../core/reports/schemas.js';
 import type { Feeds } from '../runtimes/runtime.js';
 import { generateFeeds, parseShapeFlags, readFeedsFile, resolveInputShapes } from './input-feeds.js';
 import type { PreprocessSpec } from './samples/preprocess-spec.js';

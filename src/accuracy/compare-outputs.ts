@@ -5,9 +5,9 @@
  * Accumulated over several samples, so the figures describe every value compared. The reference
  * side is summarized too, so a run whose reference outputs carry no signal (degenerate.ts) says so.
  */
-import type { OutputAccuracy } from '../report/report-schemas.js';
+import type { OutputAccuracy } from '../core/reports/schemas.js';
 import type { TensorData } from '../runtimes/runtime.js';
-import { float16BitsToFloat32 } from '../transforms/float16.js';
+import { float16BitsToFloat32 } from '../core/tensor/to-float16.js';
 import { degenerateReason, ReferenceStats } from './degenerate.js';
 
 /** Reads any tensor as float64 numbers (float16 bits decoded, bigints converted). */

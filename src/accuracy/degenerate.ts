@@ -11,7 +11,7 @@
  *  - near-constant: std ≤ 1e-4 × |mean|.
  * Such a run never passes an accuracy gate or budget; the report says why and suggests --samples.
  */
-import type { OutputAccuracy } from '../report/report-schemas.js';
+import type { OutputAccuracy } from '../core/reports/schemas.js';
 
 const MAX_CLASSES_TRACKED = 64;
 

@@ -4,12 +4,12 @@
  * suits the dtype) or read from a JSON file `{name: {dims, data}}`.
  */
 import { promises as fs } from 'node:fs';
-import { DlpackError } from '../errors/dlpack-error.js';
-import { quoted } from '../errors/safe-text.js';
-import type { DType, TensorInfo } from '../model/model-description.js';
+import { DlpackError } from '../core/errors/dlpack-error.js';
+import { quoted } from '../core/text.js';
+import type { DType, TensorInfo } from '../core/model-description.js';
 import type { Feeds, TensorData, TypedArray } from '../runtimes/runtime.js';
-import { float32ToFloat16Bits } from '../transforms/float16.js';
-import { seededRandom, type Random } from './seeded-random.js';
+import { float32ToFloat16Bits } from '../core/tensor/to-float16.js';
+import { seededRandom, type Random } from '../core/seeded-random.js';
 
 /** Parses repeated `--shape name=1,3,224,224` flags. */
 export function parseShapeFlags(flags: string[] = []): Record<string, number[]> {

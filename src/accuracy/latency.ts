@@ -2,7 +2,7 @@
  * p50/p90 latency of sessions on the same feeds, runs interleaved between the sessions so noise
  * on a shared machine hits both alike.
  */
-import type { Percentiles } from '../report/report-schemas.js';
+import type { Percentiles } from '../core/reports/schemas.js';
 import type { Feeds, InferenceSessionLike } from '../runtimes/runtime.js';
 
 export function percentiles(samples: number[]): Percentiles {

@@ -5,11 +5,11 @@
  * by their median. A row with no measurement carries the reason it is missing.
  */
 import { basename, resolve } from 'node:path';
-import type { PlatformId } from '../platforms/platform-profile.js';
-import type { BenchConfigResult, Estimate, FigureSet, Percentiles } from '../report/report-schemas.js';
-import type { LoadedReport } from '../report/formats/read-report.js';
-import type { BudgetKey } from './budget-keys.js';
-import type { ResolvedBudget, ResolvedModel } from './resolve-budgets.js';
+import type { PlatformId } from '../core/platform-facts.js';
+import type { BenchConfigResult, Estimate, FigureSet, Percentiles } from '../core/reports/schemas.js';
+import type { LoadedReport } from '../core/reports/read-report.js';
+import type { BudgetKey } from '../config/budget-keys.js';
+import type { ResolvedBudget, ResolvedModel } from '../config/resolve-budgets.js';
 
 export interface Measurement {
   id: string;

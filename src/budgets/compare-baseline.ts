@@ -3,9 +3,9 @@
  * samples (Mann-Whitney for "is there a change", a seeded bootstrap CI for "how large"), the bare
  * figures otherwise. The sentence it returns is what every report format shows.
  */
-import type { BaselineComparison, Estimate } from '../report/report-schemas.js';
-import { compareSamples } from '../stats/compare.js';
-import { formatPercent } from './parse-limit.js';
+import type { BaselineComparison, Estimate } from '../core/reports/schemas.js';
+import { compareSamples } from '../core/stats/compare.js';
+import { formatPercent } from '../core/units.js';
 
 /** Fewer samples than this on a side: no significance test, the figures are compared as they are. */
 export const MIN_SAMPLES = 5;

@@ -5,14 +5,13 @@
  * regressions against baseline reports (a CheckReport from an earlier run, or raw
  * bundle/bench/transform reports), compared as distributions where both sides have samples.
  */
-import type { BudgetResult, CheckReport, Estimate } from '../report/report-schemas.js';
-import type { LoadedReport } from '../report/formats/read-report.js';
-import { percentileInterval } from '../stats/describe.js';
-import { formatPercent } from './parse-limit.js';
-import { formatBudgetValue } from './format-budget-value.js';
+import type { BudgetResult, CheckReport, Estimate } from '../core/reports/schemas.js';
+import type { LoadedReport } from '../core/reports/read-report.js';
+import { percentileInterval } from '../core/stats/describe.js';
+import { formatPercent, formatBudgetValue } from '../core/units.js';
 import { belongsTo, collectMeasurements, type Measurement } from './collect-actuals.js';
 import { compareWithBaseline, MIN_ABSOLUTE, type Side } from './compare-baseline.js';
-import type { ResolvedBudget, ResolvedConfig, ResolvedModel } from './resolve-budgets.js';
+import type { ResolvedBudget, ResolvedConfig, ResolvedModel } from '../config/resolve-budgets.js';
 
 export interface EvaluateOptions {
   /** Overrides the config's tolerance (0.05 = 5%). */

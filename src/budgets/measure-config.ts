@@ -7,9 +7,9 @@
 import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import type { BenchReport, BundleReport, Estimate, TransformReport } from '../report/report-schemas.js';
-import type { LoadedReport } from '../report/formats/read-report.js';
-import type { ResolvedConfig, ResolvedModel } from './resolve-budgets.js';
+import type { BenchReport, BundleReport, Estimate, TransformReport } from '../core/reports/schemas.js';
+import type { LoadedReport } from '../core/reports/read-report.js';
+import type { ResolvedConfig, ResolvedModel } from '../config/resolve-budgets.js';
 
 export interface MeasureOptions {
   cold?: number;

@@ -4,13 +4,12 @@
  */
 import { existsSync } from 'node:fs';
 import { relative } from 'node:path';
-import { DlpackError } from '../errors/dlpack-error.js';
+import { DlpackError } from '../core/errors/dlpack-error.js';
 import { loadConfig } from '../config/load-config.js';
-import type { CheckReport, Estimate } from '../report/report-schemas.js';
-import { readReport, type LoadedReport } from '../report/formats/read-report.js';
+import type { CheckReport, Estimate } from '../core/reports/schemas.js';
+import { readReport, type LoadedReport } from '../core/reports/read-report.js';
 import { evaluateBudgets } from './evaluate-budgets.js';
-import { resolveLoaded, type ResolvedConfig } from './resolve-budgets.js';
-import { durationFlag, percentFlag } from '../cli/number-flags.js';
+import { resolveLoaded, type ResolvedConfig } from '../config/resolve-budgets.js';
 
 export interface CheckOptions {
   cwd?: string;
@@ -18,10 +17,10 @@ export interface CheckOptions {
   /** Reports to read instead of measuring. */
   from?: string[];
   baseline?: string[];
-  /** "5%" */
-  tolerance?: string;
-  /** "10%" */
-  maxRegression?: string;
+  /** Slack on timing and cost budgets as a share (0.05 = 5%); default: the config's. */
+  tolerance?: number;
+  /** Largest change for the worse against a baseline as a share (0.1 = 10%); default: the config's. */
+  maxRegression?: number;
   /** Bench sizes when measuring (override the config's bench section). */
   cold?: number;
   warm?: number;
@@ -29,9 +28,9 @@ export interface CheckOptions {
   runs?: number;
   /** Figure for timing and cost budgets: "stable" (load-robust, default) or "wall". */
   estimate?: string;
-  /** Adaptive sampling per configuration: time cap ("10s"; "0" = exactly cold/warm) and CI target ("10%"). */
-  maxTime?: string;
-  precision?: string;
+  /** Adaptive sampling per configuration: time cap in ms (0 = exactly cold/warm) and CI target (0.1 = ±10%). */
+  maxTimeMs?: number;
+  precision?: number;
   progress?: (message: string) => void;
 }
 
@@ -44,14 +43,11 @@ export interface CheckRun {
 
 export async function runCheck(options: CheckOptions = {}): Promise<CheckRun> {
   const cwd = options.cwd ?? process.cwd();
-  const tolerance = percentFlag('tolerance', options.tolerance);
-  const maxRegression = percentFlag('max-regression', options.maxRegression);
+  const { tolerance, maxRegression, precision, maxTimeMs } = options;
   if (options.estimate !== undefined && options.estimate !== 'stable' && options.estimate !== 'wall') {
     throw new DlpackError('USAGE', `--estimate must be "stable" or "wall", got "${options.estimate}"`);
   }
   const estimate = options.estimate as Estimate | undefined;
-  const precision = percentFlag('precision', options.precision);
-  const maxTimeMs = durationFlag('max-time', options.maxTime);
   const loaded = await loadConfig({ explicit: options.config, cwd });
   const config = resolveLoaded(loaded);
   const baselines: LoadedReport[] = [];

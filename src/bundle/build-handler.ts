@@ -6,7 +6,7 @@
 import { fileURLToPath } from 'node:url';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { DlpackError } from '../errors/dlpack-error.js';
+import { DlpackError } from '../core/errors/dlpack-error.js';
 import type { TargetDefinition } from './target-registry.js';
 import type { RuntimeId } from './runtime-registry.js';
 import type { HandlerConfig } from './handler-runtime/handler-config.js';

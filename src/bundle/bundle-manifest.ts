@@ -5,7 +5,7 @@
 import { createReadStream, promises as fs } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import type { BundleFile } from '../report/report-schemas.js';
+import type { BundleFile } from '../core/reports/schemas.js';
 
 export const MANIFEST_FILE = 'manifest.json';
 

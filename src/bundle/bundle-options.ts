@@ -4,10 +4,10 @@
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, extname, resolve } from 'node:path';
-import { DlpackError } from '../errors/dlpack-error.js';
-import { assertNotInput } from '../io/atomic-output.js';
+import { DlpackError } from '../core/errors/dlpack-error.js';
+import { assertNotInput } from '../core/io/atomic-output.js';
 import { checkMemory, getPlatform, vcpuFor } from '../platforms/index.js';
-import type { Arch, PlatformProfile } from '../platforms/platform-profile.js';
+import type { Arch, PlatformProfile } from '../core/platform-facts.js';
 import { getRuntime, ORT_NODE_INSTALL, packageDir, type RuntimeDefinition, type ModelKind } from './runtime-registry.js';
 import { targetFor, type TargetDefinition } from './target-registry.js';
 

@@ -9,9 +9,9 @@ import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { DlpackError } from '../errors/dlpack-error.js';
-import type { Arch, PlatformProfile } from '../platforms/platform-profile.js';
-import type { BundleFile } from '../report/report-schemas.js';
+import { DlpackError } from '../core/errors/dlpack-error.js';
+import type { Arch, PlatformProfile } from '../core/platform-facts.js';
+import type { BundleFile } from '../core/reports/schemas.js';
 import type { TargetDefinition } from './target-registry.js';
 
 export interface ImagePlan {

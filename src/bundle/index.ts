@@ -7,9 +7,9 @@
 import { promises as fs, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { DlpackError } from '../errors/dlpack-error.js';
-import { writeDirAtomic } from '../io/atomic-output.js';
-import type { BundleReport } from '../report/report-schemas.js';
+import { DlpackError } from '../core/errors/dlpack-error.js';
+import { writeDirAtomic } from '../core/io/atomic-output.js';
+import type { BundleReport } from '../core/reports/schemas.js';
 import { buildHandler, PACKAGE_ROOT } from './build-handler.js';
 import { describeFiles, MANIFEST_FILE, type BundleManifest } from './bundle-manifest.js';
 import { checkOutputs, resolveRuntime, resolveTarget, type BundleOptions } from './bundle-options.js';

@@ -4,7 +4,7 @@
  * model the runtime cannot load (a cycle, an unknown op, a wrong element type) is refused at
  * bundle time instead of failing every cold start. `--no-check` skips it. Runtimes load lazily.
  */
-import { DlpackError } from '../errors/dlpack-error.js';
+import { DlpackError } from '../core/errors/dlpack-error.js';
 import type { ModelKind } from './runtime-registry.js';
 
 export async function checkModelLoads(stagedModel: string, kind: ModelKind, userModel: string): Promise<void> {

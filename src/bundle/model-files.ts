@@ -9,11 +9,11 @@
 import { realpathSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { describeModel } from '../formats/load-model.js';
-import { copyChecked, openChecked, type FileIdentity, type OpenCheckedOptions } from '../io/checked-file.js';
-import { resolveContained } from '../io/contained-path.js';
-import { DlpackError } from '../errors/dlpack-error.js';
-import { quoted } from '../errors/safe-text.js';
-import type { ModelDescription } from '../model/model-description.js';
+import { copyChecked, openChecked, type FileIdentity, type OpenCheckedOptions } from '../core/io/checked-file.js';
+import { resolveContained } from '../core/io/contained-path.js';
+import { DlpackError } from '../core/errors/dlpack-error.js';
+import { quoted } from '../core/text.js';
+import type { ModelDescription } from '../core/model-description.js';
 import type { InputSpec } from './handler-runtime/handler-config.js';
 import type { ModelKind } from './runtime-registry.js';
 

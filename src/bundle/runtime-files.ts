@@ -4,8 +4,8 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DlpackError } from '../errors/dlpack-error.js';
-import type { Arch } from '../platforms/platform-profile.js';
+import { DlpackError } from '../core/errors/dlpack-error.js';
+import type { Arch } from '../core/platform-facts.js';
 import { packageDir, requireInstalled, RUNTIMES, type RuntimeId } from './runtime-registry.js';
 
 export interface RuntimeFile {

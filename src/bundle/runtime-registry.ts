@@ -5,7 +5,7 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { existsSync, readFileSync } from 'node:fs';
-import { DlpackError } from '../errors/dlpack-error.js';
+import { DlpackError } from '../core/errors/dlpack-error.js';
 
 export type RuntimeId = 'onnxruntime-node' | 'onnxruntime-web' | 'tfjs-backend-wasm' | 'tfjs-node';
 export type ModelKind = 'onnx' | 'tfjs';

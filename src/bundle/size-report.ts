@@ -6,9 +6,9 @@ import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import Table from 'cli-table3';
-import type { PlatformProfile } from '../platforms/platform-profile.js';
-import type { BundleReport, LimitCheck } from '../report/report-schemas.js';
-import { formatBytes } from '../report/units.js';
+import type { PlatformProfile } from '../core/platform-facts.js';
+import type { BundleReport, LimitCheck } from '../core/reports/schemas.js';
+import { formatBytes } from '../core/units.js';
 
 export interface MeasuredSizes {
   zipBytes?: number;

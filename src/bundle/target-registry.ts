@@ -3,7 +3,7 @@
  * builds for it, what the entry must export and which deploy files sit beside the bundle.
  * Platform facts (limits, Node version, vCPU) come from src/platforms; none are repeated here.
  */
-import type { PlatformId } from '../platforms/platform-profile.js';
+import type { PlatformId } from '../core/platform-facts.js';
 import type { RuntimeId } from './runtime-registry.js';
 
 export interface TargetDefinition {

@@ -1,6 +1,6 @@
 import { Command, ux, type Interfaces } from '@oclif/core';
-import { wrapUnexpected } from '../errors/dlpack-error.js';
-import { escapeControls, escapeJsonText } from '../errors/safe-text.js';
+import { wrapUnexpected } from '../core/errors/dlpack-error.js';
+import { escapeControls, escapeJsonText } from '../core/text.js';
 import { isParseError, parseErrorToUsage } from './parse-errors.js';
 import { ciDetected } from './progress.js';
 
@@ -13,7 +13,7 @@ type ArgOutput = { [name: string]: unknown };
  * DEBUG set, e.g. DEBUG=1); oclif's parser errors (unknown flag, bad value, missing argument) become
  * one-line usage errors (exit 2) with a "did you mean" instead of the message plus the whole usage
  * text; and every line written to the terminal passes the one escaping function
- * (src/errors/safe-text.ts), so strings from a model cannot drive the terminal.
+ * (src/core/text.ts), so strings from a model cannot drive the terminal.
  */
 export abstract class DlpackCommand extends Command {
   static enableJsonFlag = true;

@@ -1,7 +1,6 @@
 /** Flag values in human units ("5%", "0.5") read into numbers; a bad one is a USAGE error naming the flag. */
-import { DlpackError } from '../errors/dlpack-error.js';
-import { parsePercent } from '../budgets/parse-limit.js';
-import { parseDuration } from '../report/units.js';
+import { DlpackError } from '../core/errors/dlpack-error.js';
+import { parsePercent, parseDuration } from '../core/units.js';
 
 export function percentFlag(name: string, value: string): number;
 export function percentFlag(name: string, value: string | undefined): number | undefined;

@@ -3,8 +3,8 @@
  * errors (exit 2) with a "did you mean" where a close flag or value exists, instead of oclif's
  * multi-line message followed by the whole usage text.
  */
-import { DlpackError } from '../errors/dlpack-error.js';
-import { closest } from '../errors/did-you-mean.js';
+import { DlpackError } from '../core/errors/dlpack-error.js';
+import { closest } from '../core/errors/did-you-mean.js';
 
 /** What the parse error needs to know about the command that failed to parse. */
 export interface CommandShape {

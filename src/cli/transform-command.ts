@@ -1,4 +1,4 @@
-import type { TransformReport } from '../report/report-schemas.js';
+import type { TransformReport } from '../core/reports/schemas.js';
 import { renderTransformReport } from '../report/transform-table.js';
 import { CheckFailedError } from '../transforms/finish-transform.js';
 import { DlpackCommand } from './base-command.js';

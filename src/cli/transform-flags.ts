@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { Flags } from '@oclif/core';
 import { parsePreprocessFlags, PRESET_NAMES } from '../accuracy/samples/preprocess-spec.js';
-import { DlpackError } from '../errors/dlpack-error.js';
+import { DlpackError } from '../core/errors/dlpack-error.js';
 import type { CheckOptions } from '../transforms/transform-options.js';
 
 export const checkFlags = {

@@ -2,8 +2,8 @@
  * The typed shape of a dlpack configuration, as written by users (human units, unparsed).
  * src/config/config-schema.ts is the JSON Schema for the same shape.
  */
-import type { Arch, PlatformId } from '../platforms/platform-profile.js';
-import type { BudgetKey } from '../budgets/budget-keys.js';
+import type { Arch, PlatformId } from '../core/platform-facts.js';
+import type { BudgetKey } from './budget-keys.js';
 
 export type BudgetLevel = 'error' | 'warn';
 export type BudgetLimit = string | number;

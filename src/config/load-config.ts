@@ -5,10 +5,10 @@
  */
 import { promises as fs } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
-import { DlpackError } from '../errors/dlpack-error.js';
+import { DlpackError } from '../core/errors/dlpack-error.js';
 import type { LoadedConfig } from './config-types.js';
 import { validateConfig } from './validate-config.js';
-import { resolveBudgets } from '../budgets/resolve-budgets.js';
+import { resolveBudgets } from './resolve-budgets.js';
 
 export const CONFIG_FILE = 'dlpack.config.json';
 

@@ -4,8 +4,8 @@
  * unknown keys read "Unknown option x" (like size-limit), with a "did you mean" when one is close.
  */
 import type { ErrorObject } from 'ajv';
-import { closest } from '../errors/did-you-mean.js';
-import { DlpackError } from '../errors/dlpack-error.js';
+import { closest } from '../core/errors/did-you-mean.js';
+import { DlpackError } from '../core/errors/dlpack-error.js';
 import { CONFIG_SCHEMA } from './config-schema.js';
 import type { DlpackConfig } from './config-types.js';
 

@@ -4,7 +4,7 @@
  * CORRUPT_MODEL instead of overflowing the stack of whatever walks the parsed value later
  * (JSON.stringify, a recursive describe). Real model JSON nests a few dozen levels at most.
  */
-import { DlpackError } from '../errors/dlpack-error.js';
+import { DlpackError } from '../core/errors/dlpack-error.js';
 
 export const MAX_JSON_DEPTH = 256;
 

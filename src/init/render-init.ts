@@ -1,7 +1,6 @@
 /** What `dlpack init` prints: what it measured, the budgets it wrote and how each was set, and what to do next. */
 import { relative } from 'node:path';
-import { formatBytes, formatMs } from '../report/units.js';
-import { formatUsd } from '../budgets/parse-limit.js';
+import { formatBytes, formatMs, formatUsd } from '../core/units.js';
 import type { InitReport } from './run-init.js';
 import type { BudgetBasis } from './starter-budgets.js';
 

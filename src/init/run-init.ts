@@ -6,12 +6,12 @@
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
-import { DlpackError } from '../errors/dlpack-error.js';
-import { writeFileAtomic } from '../io/atomic-output.js';
+import { DlpackError } from '../core/errors/dlpack-error.js';
+import { writeFileAtomic } from '../core/io/atomic-output.js';
 import { checkMemory, getPlatform } from '../platforms/index.js';
-import type { PlatformId } from '../platforms/platform-profile.js';
-import type { BudgetKey } from '../budgets/budget-keys.js';
-import type { BenchConfigResult, Estimate } from '../report/report-schemas.js';
+import type { PlatformId } from '../core/platform-facts.js';
+import type { BudgetKey } from '../config/budget-keys.js';
+import type { BenchConfigResult, Estimate } from '../core/reports/schemas.js';
 import { CONFIG_FILE } from '../config/load-config.js';
 import { validateConfig } from '../config/validate-config.js';
 import type { DlpackConfig } from '../config/config-types.js';

@@ -8,9 +8,9 @@
  * time budget also has an absolute floor (+2 ms warm, +50 ms init/cold p50, +100 ms cold p90), so
  * a 0.2 ms call does not get a 0.24 ms budget. Values are rounded up and written in human units.
  */
-import type { BenchConfigResult, BundleReport } from '../report/report-schemas.js';
-import type { BudgetKey } from '../budgets/budget-keys.js';
-import { percentileInterval } from '../stats/describe.js';
+import type { BenchConfigResult, BundleReport } from '../core/reports/schemas.js';
+import type { BudgetKey } from '../config/budget-keys.js';
+import { percentileInterval } from '../core/stats/describe.js';
 
 export interface Headroom {
   /** Relative headroom on sizes (0.1 = +10%). */

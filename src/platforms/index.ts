@@ -3,15 +3,15 @@
  * to sweep, the Node flags and environment the platform's runtime starts with, billing and price.
  * The figures live in ./profiles/ (one file per platform, every number with its source).
  */
-import { DlpackError } from '../errors/dlpack-error.js';
-import type { Arch, PlatformId, PlatformProfile } from './platform-profile.js';
+import { DlpackError } from '../core/errors/dlpack-error.js';
+import type { Arch, PlatformId, PlatformProfile } from '../core/platform-facts.js';
 import { awsLambda } from './profiles/aws-lambda.js';
 import { gcpFunctions } from './profiles/gcp-functions.js';
 import { azureFunctions } from './profiles/azure-functions.js';
 import { cloudflareWorkers } from './profiles/cloudflare-workers.js';
 import { vercel } from './profiles/vercel.js';
 
-export type { Arch, PlatformId, PlatformProfile, Sourced, VcpuRule, RuntimeLaunch } from './platform-profile.js';
+export type { Arch, PlatformId, PlatformProfile, Sourced, VcpuRule, RuntimeLaunch } from '../core/platform-facts.js';
 
 const PROFILES: Record<PlatformId, PlatformProfile> = {
   'aws-lambda': awsLambda,

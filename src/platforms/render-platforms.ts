@@ -1,12 +1,8 @@
 /** `dlpack platforms`: the profiles as a table, optionally with the source of every figure. */
 import Table from 'cli-table3';
-import type { PlatformProfile, Sourced, VcpuRule } from './platform-profile.js';
+import type { PlatformProfile, Sourced, VcpuRule } from '../core/platform-facts.js';
+import type { PlatformsReport } from '../core/reports/schemas.js';
 import { listPlatforms } from './index.js';
-
-export interface PlatformsReport {
-  schema: 'dlpack.platforms/1';
-  platforms: PlatformProfile[];
-}
 
 export function buildPlatformsReport(ids?: string[]): PlatformsReport {
   const all = listPlatforms();

@@ -1,18 +1,7 @@
 import Table from 'cli-table3';
-import type { Dim, ModelDescription, ModelSummary, TensorInfo } from '../model/model-description.js';
-import { summarize } from '../model/model-description.js';
-import { formatBytes, formatCount } from './units.js';
-
-/** The stable object `dlpack inspect --json` prints. Bump `schema` on breaking changes. */
-export interface InspectReport {
-  schema: 'dlpack.inspect/1';
-  model: ModelDescription;
-  summary: ModelSummary;
-}
-
-export function buildInspectReport(model: ModelDescription): InspectReport {
-  return { schema: 'dlpack.inspect/1', model, summary: summarize(model) };
-}
+import type { Dim, TensorInfo } from '../core/model-description.js';
+import type { InspectReport } from '../core/reports/schemas.js';
+import { formatBytes, formatCount } from '../core/units.js';
 
 function shapeText(shape: Dim[] | null): string {
   if (shape === null) return '(unknown rank)';

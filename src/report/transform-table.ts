@@ -3,8 +3,8 @@
  * latency, the accuracy table, kernels that ran, what changed and what was skipped (and why).
  */
 import Table from 'cli-table3';
-import type { TransformReport } from './report-schemas.js';
-import { formatBytes, formatMs } from './units.js';
+import type { TransformReport } from '../core/reports/schemas.js';
+import { formatBytes, formatMs } from '../core/units.js';
 
 function dtypeBytes(byDtype: Record<string, number>): string {
   const parts = Object.entries(byDtype)

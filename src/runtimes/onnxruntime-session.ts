@@ -4,8 +4,8 @@
  * the first session, never at CLI start-up.
  */
 import { readFile } from 'node:fs/promises';
-import { DlpackError } from '../errors/dlpack-error.js';
-import type { DType, Dim, TensorInfo } from '../model/model-description.js';
+import { DlpackError } from '../core/errors/dlpack-error.js';
+import type { DType, Dim, TensorInfo } from '../core/model-description.js';
 import type { Feeds, InferenceSessionLike, TensorData, TypedArray } from './runtime.js';
 import type { InferenceSession, Tensor } from 'onnxruntime-common';
 

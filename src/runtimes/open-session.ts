@@ -2,8 +2,8 @@
  * Opens any model dlpack runs (ONNX or TF.js) behind the one runtime interface, picking the
  * runtime from the file. Runtimes are imported only here, lazily.
  */
-import { DlpackError } from '../errors/dlpack-error.js';
-import { detectModelFile } from '../formats/load-model.js';
+import { DlpackError } from '../core/errors/dlpack-error.js';
+import { detectModelFile } from '../formats/detect-model.js';
 import type { InferenceSessionLike, OpenSessionOptions } from './runtime.js';
 
 export async function openSession(modelPath: string, options: OpenSessionOptions = {}): Promise<InferenceSessionLike> {

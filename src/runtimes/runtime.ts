@@ -3,28 +3,10 @@
  * tfjs-backend-wasm or the pure-JS CPU backend for TF.js). The accuracy check, latency figures and
  * reports call only this. Runtimes are imported lazily: never at CLI start-up.
  */
-import type { DType, TensorInfo } from '../model/model-description.js';
+import type { TensorInfo } from '../core/model-description.js';
+import type { Feeds, TensorData } from '../core/tensor/tensor.js';
 
-export type TypedArray =
-  | Float32Array
-  | Float64Array
-  | Int8Array
-  | Uint8Array
-  | Int16Array
-  | Uint16Array
-  | Int32Array
-  | Uint32Array
-  | BigInt64Array
-  | BigUint64Array;
-
-export interface TensorData {
-  dtype: DType;
-  shape: number[];
-  /** float16 data is carried as Uint16Array bit patterns; bool as Uint8Array. */
-  data: TypedArray;
-}
-
-export type Feeds = Record<string, TensorData>;
+export type { Feeds, TensorData, TypedArray } from '../core/tensor/tensor.js';
 
 export interface InferenceSessionLike {
   /** Which runtime and backend actually ran, e.g. "onnxruntime-node (cpu)", "tfjs (wasm)". */

@@ -7,7 +7,7 @@
  */
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { DlpackError } from '../errors/dlpack-error.js';
+import { DlpackError } from '../core/errors/dlpack-error.js';
 
 export type TfjsBackendName = 'node' | 'wasm' | 'cpu';
 export const TFJS_BACKENDS: readonly TfjsBackendName[] = ['node', 'wasm', 'cpu'];

@@ -6,7 +6,7 @@
  * Only type imports from @tensorflow here.
  */
 import type { io } from '@tensorflow/tfjs-core';
-import { DlpackError } from '../errors/dlpack-error.js';
+import { DlpackError } from '../core/errors/dlpack-error.js';
 import { readTfjs } from '../formats/tfjs/read-tfjs.js';
 import type { TfjsFormat, TfjsModel, TfjsModelJson, TfjsWeight, TfjsWeightDType } from '../formats/tfjs/tfjs-model.js';
 import { weightByteLength } from '../formats/tfjs/weight-bytes.js';

@@ -6,11 +6,11 @@
 import type { GraphModel } from '@tensorflow/tfjs-converter';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { DlpackError } from '../errors/dlpack-error.js';
+import { DlpackError } from '../core/errors/dlpack-error.js';
 import { describeLayersTopology } from '../formats/tfjs/layers-topology.js';
 import { readTfjs } from '../formats/tfjs/read-tfjs.js';
 import type { TfjsModel } from '../formats/tfjs/tfjs-model.js';
-import type { DType, TensorInfo } from '../model/model-description.js';
+import type { DType, TensorInfo } from '../core/model-description.js';
 import type { Feeds, InferenceSessionLike, OpenSessionOptions, TensorData } from './runtime.js';
 import { activateTfjsBackend, selectTfjsBackend, type TfjsBackendAttempt, type TfjsRuntime } from './tfjs-backend.js';
 import { tfjsLoadHandler } from './tfjs-io.js';

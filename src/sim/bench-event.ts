@@ -6,8 +6,8 @@
  * Values are deterministic (a fixed pattern in [0, 1) for floats, 1 for integers, false for bool).
  */
 import { readFile } from 'node:fs/promises';
-import { DlpackError, toDlpackError } from '../errors/dlpack-error.js';
-import { quoted } from '../errors/safe-text.js';
+import { DlpackError, toDlpackError } from '../core/errors/dlpack-error.js';
+import { quoted } from '../core/text.js';
 
 export interface InputLike {
   name: string;

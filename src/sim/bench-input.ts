@@ -7,10 +7,10 @@ import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, extname, join, resolve } from 'node:path';
-import { DlpackError, toDlpackError } from '../errors/dlpack-error.js';
-import { resolveContained } from '../io/contained-path.js';
+import { DlpackError, toDlpackError } from '../core/errors/dlpack-error.js';
+import { resolveContained } from '../core/io/contained-path.js';
 import { isPlatformId } from '../platforms/index.js';
-import type { Arch, PlatformId } from '../platforms/platform-profile.js';
+import type { Arch, PlatformId } from '../core/platform-facts.js';
 import { extractZip } from './extract-zip.js';
 import type { InputLike } from './bench-event.js';
 
@@ -122,7 +122,8 @@ async function bundleFolder(dir: string, shown: string, cleanup: () => void): Pr
 
 /** Bundles a model for `target` with dlpack's bundler (src/bundle, loaded lazily: it pulls in esbuild) into a temp folder. */
 async function modelInput(abs: string, shown: string, target: PlatformId, arch: Arch): Promise<ResolvedInput> {
-  const { detectModelFile, describeModel } = await import('../formats/load-model.js');
+  const { detectModelFile } = await import('../formats/detect-model.js');
+  const { describeModel } = await import('../formats/load-model.js');
   await detectModelFile(abs);
   const bundler = await import('../bundle/index.js');
   const out = mkdtempSync(join(tmpdir(), 'dlpack-bench-bundle-'));

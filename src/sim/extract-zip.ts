@@ -5,8 +5,8 @@
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { DlpackError } from '../errors/dlpack-error.js';
-import { joinContained } from '../io/contained-path.js';
+import { DlpackError } from '../core/errors/dlpack-error.js';
+import { joinContained } from '../core/io/contained-path.js';
 
 export async function extractZip(zipPath: string, dir: string): Promise<void> {
   const yauzl = await import('yauzl');

@@ -4,9 +4,9 @@
  * 1M requests as a trimmed mean (Lambda Power Tuning drops the top and bottom 20%: one slow
  * outlier no longer makes a memory size look dearer).
  */
-import type { CiRange, FigureSet, Percentiles } from '../report/report-schemas.js';
-import { percentileInterval, trimmedMean } from '../stats/describe.js';
-import { percentiles, round } from './stats.js';
+import type { CiRange, FigureSet, Percentiles } from '../core/reports/schemas.js';
+import { percentileInterval, trimmedMean } from '../core/stats/describe.js';
+import { percentiles, round } from '../core/stats/percentiles.js';
 
 export interface PhaseDurations {
   /** Every INIT that succeeded. */

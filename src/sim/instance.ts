@@ -15,7 +15,7 @@ import type { InstanceCgroup } from './cgroup.js';
 import { startWatchdog, type Watchdog } from './memory-watchdog.js';
 import { track, untrack } from './instance-registry.js';
 import { INSTANCE_MARKER_ENV, killInstance, type InstanceScope } from './instance-processes.js';
-import type { PlatformId } from '../platforms/platform-profile.js';
+import type { PlatformId } from '../core/platform-facts.js';
 
 export type FailureKind = 'oom' | 'timeout' | 'error' | 'crash';
 

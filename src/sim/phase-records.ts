@@ -2,10 +2,10 @@
  * The per-phase records of one configuration: each phase's figures under both estimates, and the
  * raw measurements (wall, CPU, run-queue, throttled, contention) a report carries per sample.
  */
-import type { PhaseLoad } from '../report/report-schemas.js';
+import type { PhaseLoad } from '../core/reports/schemas.js';
 import type { PhaseSample } from './protocol.js';
 import { contentionOf } from './load-model.js';
-import { round } from './stats.js';
+import { round } from '../core/stats/percentiles.js';
 
 /** One phase as measured: the sample (if the host reported one) and the emulator's figure for it. */
 export interface Measured {

@@ -5,7 +5,7 @@
  * if the host's main thread is still busy with work the handler module left running (a model load
  * neither awaited nor exported), the event waits, and that wait counts in the phase.
  */
-import type { PlatformId } from '../platforms/platform-profile.js';
+import type { PlatformId } from '../core/platform-facts.js';
 
 /**
  * A clock both processes read alike: `process.hrtime` is CLOCK_MONOTONIC on Linux (libuv's

@@ -12,8 +12,8 @@
  *   otherwise they are tied, and ties are broken by a stated rule (the other figure, then the
  *   smaller memory size), never by which float came out lower this time.
  */
-import type { BenchConfigResult, Recommendation } from '../report/report-schemas.js';
-import { nearestRank } from '../stats/describe.js';
+import type { BenchConfigResult, Recommendation } from '../core/reports/schemas.js';
+import { nearestRank } from '../core/stats/describe.js';
 
 export const DEFAULT_COLD_SHARE = 0.01;
 export const DEFAULT_BALANCE_WEIGHT = 0.5;

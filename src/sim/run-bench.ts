@@ -4,10 +4,10 @@
  * builds the BenchReport with recommendations.
  */
 import { arch as hostArch } from 'node:os';
-import { DlpackError } from '../errors/dlpack-error.js';
+import { DlpackError } from '../core/errors/dlpack-error.js';
 import { getPlatform, memorySizes, supportsArch } from '../platforms/index.js';
-import type { Arch, PlatformId } from '../platforms/platform-profile.js';
-import type { BenchReport, Estimate } from '../report/report-schemas.js';
+import type { Arch, PlatformId } from '../core/platform-facts.js';
+import type { BenchReport, Estimate } from '../core/reports/schemas.js';
 import { resolveBenchInput, type ResolvedInput } from './bench-input.js';
 import { eventFromInputs, readEventFile } from './bench-event.js';
 import { detectCgroups } from './cgroup.js';
@@ -15,7 +15,7 @@ import { hostScript } from './host-script.js';
 import { recommend, DEFAULT_COLD_SHARE, DEFAULT_BALANCE_WEIGHT } from './recommend.js';
 import { runConfiguration, type ConfigResult, type CpuMode, type MemoryLimitMode } from './run-config.js';
 import { DEFAULT_SAMPLING, type SamplingOptions } from './sampling.js';
-import { loadWarnings } from '../report/load-warnings.js';
+import { loadWarnings } from './load-warnings.js';
 
 export interface BenchOptions {
   /** Bundle folder or zip, model file, or (with `handler: true`) a handler module. */

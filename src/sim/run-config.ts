@@ -4,15 +4,15 @@
  * Failures (OOM, timeout, error, crash) are recorded the platform's way and the run goes on.
  */
 import { availableParallelism } from 'node:os';
-import type { BenchConfigResult } from '../report/report-schemas.js';
-import type { Arch, PlatformProfile } from '../platforms/platform-profile.js';
+import type { BenchConfigResult } from '../core/reports/schemas.js';
+import type { Arch, PlatformProfile } from '../core/platform-facts.js';
 import { billedDuration, nodeFlags, priceFor, runtimeEnv, vcpuFor } from '../platforms/index.js';
 import { detectCgroups, InstanceCgroup } from './cgroup.js';
 import { RuntimeInstance, type PhaseResult } from './instance.js';
 import { projectMs } from './cpu-projection.js';
-import { percentiles, round } from './stats.js';
+import { percentiles, round } from '../core/stats/percentiles.js';
 import type { ResolvedInput } from './bench-input.js';
-import type { Estimate } from '../report/report-schemas.js';
+import type { Estimate } from '../core/reports/schemas.js';
 import type { PhaseSample } from './protocol.js';
 import { contentionOf, QuotaReplay, shapeOf } from './load-model.js';
 import { emptyLoad, measureOf, record, share, type Measured } from './phase-records.js';

@@ -4,8 +4,8 @@
  * within ±precision of it, or the time cap (or the sample cap) is reached. `maxTimeMs: 0` turns it
  * off (exactly the minimum).
  */
-import { percentileInterval } from '../stats/describe.js';
-import type { SamplingStop } from '../report/report-schemas.js';
+import { percentileInterval } from '../core/stats/describe.js';
+import type { SamplingStop } from '../core/reports/schemas.js';
 
 export interface SamplingOptions {
   /** Relative half-width of the median's 95% CI to reach (0.05 = ±5%). */

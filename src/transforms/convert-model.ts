@@ -4,10 +4,11 @@
  * staged output moved into place only when they pass. No default accuracy floor here (a
  * conversion is meant to be exact; --min-cosine/--max-error gate it when given).
  */
-import { DlpackError } from '../errors/dlpack-error.js';
-import { describeModel, detectModelFile } from '../formats/load-model.js';
-import type { ModelDescription } from '../model/model-description.js';
-import type { TransformReport } from '../report/report-schemas.js';
+import { DlpackError } from '../core/errors/dlpack-error.js';
+import { describeModel } from '../formats/load-model.js';
+import { detectModelFile } from '../formats/detect-model.js';
+import type { ModelDescription } from '../core/model-description.js';
+import type { TransformReport } from '../core/reports/schemas.js';
 import { finishTransform, prepareOutput, runStagedTransform, transformInputs } from './finish-transform.js';
 import { importOptional } from './quantize-model.js';
 import type { ConvertOptions, TransformOutcome } from './transform-options.js';
@@ -36,7 +37,7 @@ export async function convertModel(options: ConvertOptions): Promise<TransformRe
     if (options.optimize) throw new DlpackError('USAGE', '--optimize is for ONNX models', { file: options.input });
     if (options.to !== 'tfjs') throw new DlpackError('USAGE', 'Keras files need --to tfjs', { file: options.input });
     await prepareOutput(options.input, options.output, 'dir');
-    const { convertKerasToTfjs } = await importOptional<KerasConvertModule>('./tfjs/convert-keras.js', 'Keras conversion', options.input);
+    const { convertKerasToTfjs } = await importOptional<KerasConvertModule>(() => import('./tfjs/convert-keras.js'), 'tfjs/convert-keras', 'Keras conversion', options.input);
     return runStagedTransform(options.output, 'dir', async (staged) => {
       const outcome = await convertKerasToTfjs({ ...options, output: staged });
       const before = outcome.before ?? (await describeKerasFallback(options.input));

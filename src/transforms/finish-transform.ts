@@ -8,11 +8,12 @@
  */
 import { gateFailure, runAccuracyCheck, type AccuracyCheckResult } from '../accuracy/accuracy-check.js';
 import { resolveCheckInputs, type CheckInputs } from '../accuracy/check-inputs.js';
-import { DlpackError } from '../errors/dlpack-error.js';
-import { describeModel, detectModelFile } from '../formats/load-model.js';
-import { assertEmptyOrAbsentFolder, assertNotInput, assertWritableFolder, withStagedOutput } from '../io/atomic-output.js';
-import type { ModelDescription } from '../model/model-description.js';
-import type { TransformReport } from '../report/report-schemas.js';
+import { DlpackError } from '../core/errors/dlpack-error.js';
+import { describeModel } from '../formats/load-model.js';
+import { detectModelFile } from '../formats/detect-model.js';
+import { assertEmptyOrAbsentFolder, assertNotInput, assertWritableFolder, withStagedOutput } from '../core/io/atomic-output.js';
+import type { ModelDescription } from '../core/model-description.js';
+import type { TransformReport } from '../core/reports/schemas.js';
 import type { CheckOptions, TransformOutcome } from './transform-options.js';
 import { buildTransformReport } from './transform-report.js';
 

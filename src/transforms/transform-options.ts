@@ -4,7 +4,7 @@
  */
 import type { AccuracyCheckOptions } from '../accuracy/accuracy-check.js';
 import type { CheckInputs } from '../accuracy/check-inputs.js';
-import type { TransformReport } from '../report/report-schemas.js';
+import type { TransformReport } from '../core/reports/schemas.js';
 
 export type OnnxQuantMode = 'int8-weights' | 'int8-dynamic' | 'fp16';
 export type TfjsQuantDtype = 'uint8' | 'uint16' | 'float16';

@@ -2,10 +2,10 @@
  * Builds the TransformReport (dlpack.transform/1) of a quantize/convert run from the two model
  * descriptions, what the transform did, and the accuracy check.
  */
-import type { ModelDescription } from '../model/model-description.js';
-import { summarize } from '../model/model-description.js';
+import type { ModelDescription } from '../core/model-description.js';
+import { summarize } from '../core/model-description.js';
 import type { AccuracyCheckResult } from '../accuracy/accuracy-check.js';
-import type { TransformReport } from '../report/report-schemas.js';
+import type { TransformReport } from '../core/reports/schemas.js';
 import type { TransformOutcome } from './transform-options.js';
 
 export interface TransformReportInput {

@@ -4,10 +4,10 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from '../helpers/cli.js';
 import { adaptFeeds, gateFailure, runAccuracyCheck } from '../../src/accuracy/accuracy-check.js';
-import { DlpackError } from '../../src/errors/dlpack-error.js';
+import { DlpackError } from '../../src/core/errors/dlpack-error.js';
 import { readOnnx, writeOnnx } from '../../src/formats/onnx/index.js';
 import { convertToFloat16 } from '../../src/transforms/onnx/convert-fp16.js';
-import { float16BitsToFloat32 } from '../../src/transforms/float16.js';
+import { float16BitsToFloat32 } from '../../src/core/tensor/to-float16.js';
 import { tempDir } from '../transforms/transform-helpers.js';
 
 const tmp = tempDir('dlpack-acc-');

@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import { OutputComparison, looksLikeClassScores } from '../../src/accuracy/compare-outputs.js';
 import { percentiles } from '../../src/accuracy/latency.js';
 import type { TensorData } from '../../src/runtimes/runtime.js';
-import { float32ToFloat16Bits } from '../../src/transforms/float16.js';
+import { float32ToFloat16Bits } from '../../src/core/tensor/to-float16.js';
 
 const f = (shape: number[], values: number[]): TensorData => ({ dtype: 'float32', shape, data: Float32Array.from(values) });
 

@@ -3,8 +3,8 @@ import * as assert from 'uvu/assert';
 import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DlpackError } from '../../src/errors/dlpack-error.js';
-import type { TensorInfo } from '../../src/model/model-description.js';
+import { DlpackError } from '../../src/core/errors/dlpack-error.js';
+import type { TensorInfo } from '../../src/core/model-description.js';
 import { generateFeeds, parseShapeFlags, readFeedsFile, resolveInputShapes } from '../../src/accuracy/input-feeds.js';
 
 const inputs: TensorInfo[] = [
@@ -23,14 +23,14 @@ test('parseShapeFlags reads name=dims, repeated, scalars as empty', () => {
 test('resolveInputShapes: symbolic and unknown dims default to 1; given shapes must fit', () => {
   assert.equal(resolveInputShapes(inputs, {}), { x: [1, 3, 1, 1], sr: [], ids: [1, 4], mask: [2] });
   assert.equal(resolveInputShapes(inputs, { x: [2, 3, 48, 192] }).x, [2, 3, 48, 192]);
-  const bad = [
+  const bad: [Record<string, number[]>, RegExp][] = [
     [{ y: [1] }, /input "y", which the model does not have/],
     [{ x: [1, 3, 48] }, /--shape x has rank 3.*rank 4/],
     [{ x: [1, 4, 48, 192] }, /--shape x: dim 1 is 4, the model fixes it at 3/],
     [{ ids: [1, 5] }, /--shape ids: dim 1 is 5/],
-  ] as const;
+  ];
   for (const [shape, msg] of bad) {
-    assert.throws(() => resolveInputShapes(inputs, shape as Record<string, number[]>, 'm.onnx'), (e: unknown) => e instanceof DlpackError && e.code === 'USAGE' && msg.test(e.message) && e.file === 'm.onnx');
+    assert.throws(() => resolveInputShapes(inputs, shape, 'm.onnx'), (e: unknown) => e instanceof DlpackError && e.code === 'USAGE' && msg.test(e.message) && e.file === 'm.onnx');
   }
 });
 

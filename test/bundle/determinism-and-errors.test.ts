@@ -11,7 +11,7 @@ import { bundleModel } from '../../src/bundle/index.js';
 import { ortNodeFiles } from '../../src/bundle/runtime-files.js';
 import { packageDir } from '../../src/bundle/runtime-registry.js';
 import { createHash } from 'node:crypto';
-import { DlpackError } from '../../src/errors/dlpack-error.js';
+import { DlpackError } from '../../src/core/errors/dlpack-error.js';
 import { runCli } from '../helpers/cli.js';
 import { freshTmp } from './bundle-host.js';
 import { MLP, TFJS_LAYERS } from './reference.js';

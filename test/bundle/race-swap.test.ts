@@ -12,7 +12,7 @@ import * as assert from 'uvu/assert';
 import { cpSync, existsSync, linkSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bundleModel } from '../../src/bundle/index.js';
-import { isDlpackError } from '../../src/errors/dlpack-error.js';
+import { isDlpackError } from '../../src/core/errors/dlpack-error.js';
 import { encodeModelProto } from '../../src/formats/onnx/onnx-codec.js';
 import { readOnnx } from '../../src/formats/onnx/index.js';
 import { ROOT } from '../helpers/cli.js';

@@ -6,10 +6,10 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { evaluateBudgets } from '../../src/budgets/evaluate-budgets.js';
-import { resolveBudgets } from '../../src/budgets/resolve-budgets.js';
+import { resolveBudgets } from '../../src/config/resolve-budgets.js';
 import type { DlpackConfig } from '../../src/config/config-types.js';
-import type { LoadedReport } from '../../src/report/formats/read-report.js';
-import type { BenchReport, BundleReport, CheckReport, TransformReport } from '../../src/report/report-schemas.js';
+import type { LoadedReport } from '../../src/core/reports/read-report.js';
+import type { BenchReport, BundleReport, CheckReport, TransformReport } from '../../src/core/reports/schemas.js';
 import { benchConfig, benchReport, bundleReport, transformReport } from './report-fixtures.js';
 import { checkNotes } from '../../src/report/formats/check-rows.js';
 

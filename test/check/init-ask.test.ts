@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { ttyAsk } from '../../src/init/ask-tty.js';
 import { runInit } from '../../src/init/run-init.js';
 import { starterBudgets, roundUpNice } from '../../src/init/starter-budgets.js';
-import { DlpackError } from '../../src/errors/dlpack-error.js';
+import { DlpackError } from '../../src/core/errors/dlpack-error.js';
 import { benchConfig, bundleReport } from './report-fixtures.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'dlpack-ask-'));

@@ -1,12 +1,12 @@
 /**
- * Hand-written reports in the shapes of src/report/report-schemas.ts with realistic numbers (an
+ * Hand-written reports in the shapes of src/core/reports/schemas.ts with realistic numbers (an
  * ONNX MLP bundled for aws-lambda with onnxruntime-node, benched at 512 and 1024 MB), and a
  * helper that writes them and a config into a temp folder.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { BenchConfigResult, BenchReport, BundleReport, TransformReport } from '../../src/report/report-schemas.js';
+import type { BenchConfigResult, BenchReport, BundleReport, TransformReport } from '../../src/core/reports/schemas.js';
 
 export function bundleReport(over: Partial<BundleReport> = {}): BundleReport {
   return {

@@ -11,8 +11,8 @@ import { ROOT } from '../helpers/cli.js';
 import { CONFIG_SCHEMA } from '../../src/config/config-schema.js';
 import { validateConfig } from '../../src/config/validate-config.js';
 import { loadConfig } from '../../src/config/load-config.js';
-import { resolveLoaded } from '../../src/budgets/resolve-budgets.js';
-import { DlpackError } from '../../src/errors/dlpack-error.js';
+import { resolveLoaded } from '../../src/config/resolve-budgets.js';
+import { DlpackError } from '../../src/core/errors/dlpack-error.js';
 
 const SCHEMA_FILE = join(ROOT, 'schema', 'dlpack.config.schema.json');
 // DLPACK_UPDATE_SCHEMA=1 node --import tsx test/config/config-schema.test.ts rewrites the file.

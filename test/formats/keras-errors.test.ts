@@ -7,7 +7,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { existsSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DlpackError } from '../../src/errors/dlpack-error.js';
+import { DlpackError } from '../../src/core/errors/dlpack-error.js';
 import { convertModel } from '../../src/transforms/convert-model.js';
 import { runCli } from '../helpers/cli.js';
 import { tempDir } from './tfjs-test-helpers.js';

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import yazl from 'yazl';
 import { inspectModel } from '../../src/index.js';
-import { isDlpackError } from '../../src/errors/dlpack-error.js';
+import { isDlpackError } from '../../src/core/errors/dlpack-error.js';
 import { resolveInputShapes } from '../../src/accuracy/input-feeds.js';
 import { ROOT, skipMessage, spawnNode } from '../helpers/cli.js';
 
@@ -48,7 +48,7 @@ test('a .keras zip bomb (600 MB of zeros in a small archive) is refused from its
   const zeros = Buffer.alloc(1024 * 1024);
   zip.addReadStream(new Readable({ read() { this.push(left-- > 0 ? zeros : null); } }), 'model.weights.h5', { compress: true });
   zip.end();
-  await new Promise((resolve, reject) => zip.outputStream.pipe(createWriteStream(file)).on('close', resolve).on('error', reject));
+  await new Promise<void>((resolve, reject) => zip.outputStream.pipe(createWriteStream(file)).on('close', () => resolve()).on('error', reject));
   const r = await inspectInChild(file);
   assert.is(r.code, 'TOO_LARGE', JSON.stringify(r));
   assert.match(r.message!, /inflates to 629145600 bytes, more than 64× the \d+-byte archive \(a zip bomb\?\)/);

@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import protobuf from 'protobufjs';
 import { inspectModel } from '../../src/index.js';
-import { isDlpackError } from '../../src/errors/dlpack-error.js';
+import { isDlpackError } from '../../src/core/errors/dlpack-error.js';
 import { encodeModelProto } from '../../src/formats/onnx/onnx-codec.js';
 import { readOnnx, type ModelProto } from '../../src/formats/onnx/index.js';
 import { seededRandom } from '../../fixtures/make-onnx.js';

@@ -18,7 +18,7 @@ import {
   type ModelProto,
   type OnnxModel,
 } from '../../src/formats/onnx/index.js';
-import { isDlpackError } from '../../src/errors/dlpack-error.js';
+import { isDlpackError } from '../../src/core/errors/dlpack-error.js';
 import { hasSharedModels, ROOT, SHARED_MODELS, skipMessage } from '../helpers/cli.js';
 import { runOrt, sameBits, seededInput, type OrtFeeds } from './onnx-test-helpers.js';
 

@@ -10,7 +10,7 @@ import { execFileSync } from 'node:child_process';
 import { linkSync, mkdirSync, readFileSync, rmSync, symlinkSync, truncateSync, appendFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { inspectModel } from '../../src/index.js';
-import { DlpackError, type ErrorCode } from '../../src/errors/dlpack-error.js';
+import { DlpackError, type ErrorCode } from '../../src/core/errors/dlpack-error.js';
 import { runCli } from '../helpers/cli.js';
 import { GRAPH_FIXTURE, copyFolder, tempDir } from './tfjs-test-helpers.js';
 

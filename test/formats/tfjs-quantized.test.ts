@@ -22,7 +22,7 @@ function affine(values: Float32Array, levels: number) {
   return { min, scale, q };
 }
 
-/** float16 bits of a normal-range value (written independently of src/formats/tfjs/float16.ts). */
+/** float16 bits of a normal-range value (written independently of src/core/tensor/float16.ts). */
 function halfBits(v: number): number {
   const sign = v < 0 ? 0x8000 : 0;
   const a = Math.abs(v);

@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import { existsSync, readdirSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { readTfjs, writeTfjs, type TfjsModel } from '../../src/formats/tfjs/index.js';
-import { DlpackError } from '../../src/errors/dlpack-error.js';
+import { DlpackError } from '../../src/core/errors/dlpack-error.js';
 import { makeTfjsFixtures } from '../../fixtures/make-tfjs.js';
 import { hasSharedModels, skipMessage } from '../helpers/cli.js';
 import { BLAZEFACE, EMOTION, GRAPH_FIXTURE, LAYERS_FIXTURE, tempDir } from './tfjs-test-helpers.js';

@@ -14,7 +14,7 @@ import { skipMessage } from '../helpers/cli.js';
 import { writeReports } from '../../src/report/formats/report-files.js';
 import { benchReport, bundleReport, transformReport } from '../check/report-fixtures.js';
 import { evaluateBudgets } from '../../src/budgets/evaluate-budgets.js';
-import { resolveBudgets } from '../../src/budgets/resolve-budgets.js';
+import { resolveBudgets } from '../../src/config/resolve-budgets.js';
 import { countNear, decodePng, distinctColours } from './png-pixels.js';
 
 const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));

@@ -6,7 +6,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { join } from 'node:path';
 import { loadOnnxRuntime } from '../../src/runtimes/onnxruntime-session.js';
-import { DlpackError } from '../../src/errors/dlpack-error.js';
+import { DlpackError } from '../../src/core/errors/dlpack-error.js';
 import { ROOT } from '../helpers/cli.js';
 
 const notInstalled = () => Promise.reject(new DlpackError('RUNTIME', 'onnxruntime-node is not installed'));

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseTfjsBackend, selectTfjsBackend, tfjsBackendCandidates } from '../../src/runtimes/tfjs-backend.js';
 import { openTfjsSession } from '../../src/runtimes/tfjs-session.js';
-import { DlpackError } from '../../src/errors/dlpack-error.js';
+import { DlpackError } from '../../src/core/errors/dlpack-error.js';
 import { ROOT, spawnNode } from '../helpers/cli.js';
 import { GRAPH_FIXTURE, maxAbsDiff, testInput } from '../formats/tfjs-test-helpers.js';
 

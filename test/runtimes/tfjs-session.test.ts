@@ -4,7 +4,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openTfjsSession } from '../../src/runtimes/tfjs-session.js';
 import { readTfjs, writeTfjs } from '../../src/formats/tfjs/index.js';
-import { DlpackError } from '../../src/errors/dlpack-error.js';
+import { DlpackError } from '../../src/core/errors/dlpack-error.js';
 import { hasSharedModels, skipMessage } from '../helpers/cli.js';
 import {
   BLAZEFACE,

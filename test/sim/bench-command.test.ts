@@ -4,7 +4,7 @@ import * as assert from 'uvu/assert';
 import Bench from '../../commands/bench.js';
 import { runCommand } from '../helpers/cli.js';
 import { eventFile, fixture, childProcesses, ownLeftovers } from './sim-helpers.js';
-import type { BenchReport } from '../../src/report/report-schemas.js';
+import type { BenchReport } from '../../src/core/reports/schemas.js';
 
 const busy = eventFile({ busyMs: 20 });
 

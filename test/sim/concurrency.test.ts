@@ -5,7 +5,7 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { DlpackError } from '../../src/errors/dlpack-error.js';
+import { DlpackError } from '../../src/core/errors/dlpack-error.js';
 import { benchHandler, childProcesses, ownLeftovers } from './sim-helpers.js';
 
 const SLEEP_MS = 100;

@@ -13,9 +13,9 @@ import { detectCgroups, InstanceCgroup } from '../../src/sim/cgroup.js';
 import { hostScript } from '../../src/sim/host-script.js';
 import { RuntimeInstance } from '../../src/sim/instance.js';
 import { getPlatform, nodeFlags, runtimeEnv } from '../../src/platforms/index.js';
-import type { PlatformId } from '../../src/platforms/platform-profile.js';
+import type { PlatformId } from '../../src/core/platform-facts.js';
 import { runBench } from '../../src/sim/run-bench.js';
-import { isDlpackError } from '../../src/errors/dlpack-error.js';
+import { isDlpackError } from '../../src/core/errors/dlpack-error.js';
 import { childProcesses, fixture, FIXTURES, ownLeftovers } from './sim-helpers.js';
 
 async function invokeOnce(target: PlatformId, file: string, event: unknown, memoryMb: number) {

@@ -8,9 +8,9 @@ import * as assert from 'uvu/assert';
 import { contentionOf, QuotaReplay, replayInstance, shapeOf } from '../../src/sim/load-model.js';
 import { stopReason } from '../../src/sim/sampling.js';
 import { clearlyLower, latencyOf, notched, pick, recommend } from '../../src/sim/recommend.js';
-import { loadWarnings } from '../../src/report/load-warnings.js';
+import { loadWarnings } from '../../src/sim/load-warnings.js';
 import { benchConfig } from '../check/report-fixtures.js';
-import type { BenchConfigResult } from '../../src/report/report-schemas.js';
+import type { BenchConfigResult } from '../../src/core/reports/schemas.js';
 
 const near = (a: number, b: number, eps = 1e-6) => Math.abs(a - b) <= eps;
 

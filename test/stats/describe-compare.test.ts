@@ -4,9 +4,9 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { nearestRank, percentileInterval, trimmedMean } from '../../src/stats/describe.js';
-import { compareSamples, mannWhitney } from '../../src/stats/compare.js';
-import { seededRandom } from '../../src/accuracy/seeded-random.js';
+import { nearestRank, percentileInterval, trimmedMean } from '../../src/core/stats/describe.js';
+import { compareSamples, mannWhitney } from '../../src/core/stats/compare.js';
+import { seededRandom } from '../../src/core/seeded-random.js';
 
 /** n draws around `centre` with a relative spread (normal, seeded). */
 function sample(n: number, centre: number, spread: number, seed: number): number[] {

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { dump } from 'npyjs';
 import { makeWideMlp, seededFloats, seededRandom } from '../../fixtures/make-onnx.js';
 import { OnnxDataType as T, makeTensor, readOnnx, type ModelProto, type NodeProto } from '../../src/formats/onnx/index.js';
-import type { TransformReport } from '../../src/report/report-schemas.js';
+import type { TransformReport } from '../../src/core/reports/schemas.js';
 import { convertToFloat16 } from '../../src/transforms/onnx/convert-fp16.js';
 import { CheckFailedError } from '../../src/transforms/finish-transform.js';
 import { quantizeModel } from '../../src/transforms/quantize-model.js';

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { float16BitsToFloat32, float32ToFloat16Bits, fromFloat16, toFloat16 } from '../../src/transforms/float16.js';
+import { float16BitsToFloat32, float32ToFloat16Bits, fromFloat16, toFloat16 } from '../../src/core/tensor/to-float16.js';
 
 test('known float16 bit patterns', () => {
   const cases: [number, number][] = [

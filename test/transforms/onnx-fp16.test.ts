@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { makeCnn, makeMlp, makeWideMlp } from '../../fixtures/make-onnx.js';
 import { OnnxDataType as T, makeTensor, readOnnx, tensorToTypedArray, type ModelProto } from '../../src/formats/onnx/index.js';
 import { convertToFloat16 } from '../../src/transforms/onnx/convert-fp16.js';
-import { fromFloat16 } from '../../src/transforms/float16.js';
+import { fromFloat16 } from '../../src/core/tensor/to-float16.js';
 import { compare, inputOutputTypes, minCosine, opTypes, save, tempDir } from './transform-helpers.js';
 
 const tmp = tempDir();

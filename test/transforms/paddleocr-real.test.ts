@@ -19,7 +19,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import { parsePreprocessFlags } from '../../src/accuracy/samples/preprocess-spec.js';
-import type { TransformReport } from '../../src/report/report-schemas.js';
+import type { TransformReport } from '../../src/core/reports/schemas.js';
 import { quantizeModel } from '../../src/transforms/quantize-model.js';
 import { ROOT, skipMessage } from '../helpers/cli.js';
 import { tempDir } from './transform-helpers.js';

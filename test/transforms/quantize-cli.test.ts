@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { ROOT, runCli, runCommand } from '../helpers/cli.js';
 import Quantize from '../../commands/quantize.js';
 import Convert from '../../commands/convert.js';
-import type { TransformReport } from '../../src/report/report-schemas.js';
+import type { TransformReport } from '../../src/core/reports/schemas.js';
 import { onnxChecker, onnxCheckerPython, tempDir } from './transform-helpers.js';
 import { skipMessage } from '../helpers/cli.js';
 

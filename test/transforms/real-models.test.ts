@@ -16,7 +16,7 @@ import { parsePreprocessFlags } from '../../src/accuracy/samples/preprocess-spec
 import { CheckFailedError } from '../../src/transforms/finish-transform.js';
 import { quantizeModel } from '../../src/transforms/quantize-model.js';
 import { convertModel } from '../../src/transforms/convert-model.js';
-import type { TransformReport } from '../../src/report/report-schemas.js';
+import type { TransformReport } from '../../src/core/reports/schemas.js';
 import { onnxChecker, onnxCheckerPython, tempDir } from './transform-helpers.js';
 
 const SAMPLES = join(SHARED_MODELS, '..', 'samples');

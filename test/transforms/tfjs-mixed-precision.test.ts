@@ -8,7 +8,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DlpackError } from '../../src/errors/dlpack-error.js';
+import { DlpackError } from '../../src/core/errors/dlpack-error.js';
 import { dequantizeWeight } from '../../src/formats/tfjs/dequantize.js';
 import { readTfjs } from '../../src/formats/tfjs/read-tfjs.js';
 import type { TfjsModel, TfjsWeight } from '../../src/formats/tfjs/tfjs-model.js';
@@ -99,7 +99,7 @@ test('quantize --fallback on the fixture: report lists the kept weights and why;
   const kept = report.changed.filter((c) => /kept at float16 instead of uint8/.test(c.what));
   assert.ok(kept.length >= 1);
   assert.is(report.changed[0].name, kept[0].name, 'kept weights listed first');
-  assert.ok(report.notes.some((n) => /mixed precision \(goal cosine ≥ 0\.9999999/.test(n)));
+  assert.ok(report.notes?.some((n) => /mixed precision \(goal cosine ≥ 0\.9999999/.test(n)));
   const manifest = JSON.parse(readFileSync(join(out, 'classifier.json'), 'utf8')).weightsManifest.flatMap((g: { weights: object[] }) => g.weights);
   for (const k of kept) assert.is(manifest.find((w: { name: string }) => w.name === k.name).quantization.dtype, 'float16');
 

@@ -8,9 +8,9 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DlpackError } from '../../src/errors/dlpack-error.js';
+import { DlpackError } from '../../src/core/errors/dlpack-error.js';
 import { dequantizeWeight } from '../../src/formats/tfjs/dequantize.js';
-import { decodeFloat16, encodeFloat16 } from '../../src/formats/tfjs/float16.js';
+import { decodeFloat16, encodeFloat16 } from '../../src/core/tensor/float16.js';
 import { readTfjs } from '../../src/formats/tfjs/read-tfjs.js';
 import type { TfjsModel, TfjsWeight } from '../../src/formats/tfjs/tfjs-model.js';
 import { writeTfjs } from '../../src/formats/tfjs/write-tfjs.js';
@@ -68,7 +68,7 @@ test('classifier --per-channel uint8: Mul nodes read by Conv2D/MatMul, float16 s
     n.forEach((v, i) => assert.ok(Math.abs(v * s[i % channels] - w[i]) <= (step / 2) * s[i % channels] * 1.001 + 1e-7, `${kernel}[${i}]`));
   }
   assert.ok(report.changed.some((c) => c.name === 'dense/kernel' && /per output channel: stored ÷ 4 float16 scales \[4\]/.test(c.what)));
-  assert.ok(report.notes.some((n) => /per-channel \(--per-channel\): 2 kernel\(s\)/.test(n)));
+  assert.ok(report.notes?.some((n) => /per-channel \(--per-channel\): 2 kernel\(s\)/.test(n)));
 
   const x = testInput(2 * 16);
   const want = await plainRun(await plainLoad(GRAPH_FIXTURE), x, [2, 4, 4, 1]);
@@ -137,7 +137,7 @@ test('depthwise HWCM scales [C, M] and transpose_b MatMul scales [N, 1]: exact i
   const check = { runs: 0, count: 2, backend: 'wasm' };
   const perTensor = await quantizeModel({ input: src.modelFile, output: join(tmp.dir, 'dw-pt'), dtype: 'uint8', check });
   const perChannel = await quantizeModel({ input: src.modelFile, output: join(tmp.dir, 'dw-pc'), dtype: 'uint8', perChannel: true, check });
-  assert.ok(perChannel.notes.some((n) => /2 kernel\(s\)/.test(n)));
+  assert.ok(perChannel.notes?.some((n) => /2 kernel\(s\)/.test(n)));
   // Output 0 comes from the narrow MatMul row (×0.05 against a ×25 row): per tensor its weights
   // fall on a step of ≈ 0.2 and mostly round to 0; per channel they keep 8 bits of their own.
   const run = async (dir: string) => (await plainRun(await plainLoad(join(dir, 'dw.json')), x, [1, 5, 5, 2]))[0];

@@ -9,7 +9,7 @@ import * as assert from 'uvu/assert';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { quantizeModel } from '../../src/transforms/quantize-model.js';
-import { DlpackError } from '../../src/errors/dlpack-error.js';
+import { DlpackError } from '../../src/core/errors/dlpack-error.js';
 import { runCli } from '../helpers/cli.js';
 import { copyFolder, GRAPH_FIXTURE, LAYERS_FIXTURE, plainWeights, tempDir, testInput } from '../formats/tfjs-test-helpers.js';
 import { cosine, plainLoad, plainRun, shardBytes } from './tfjs-plain-load.js';

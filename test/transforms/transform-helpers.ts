@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { runAccuracyCheck } from '../../src/accuracy/accuracy-check.js';
 import type { ModelProto, NodeProto } from '../../src/formats/onnx/index.js';
 import { writeOnnx } from '../../src/formats/onnx/index.js';
-import type { AccuracyReport } from '../../src/report/report-schemas.js';
+import type { AccuracyReport } from '../../src/core/reports/schemas.js';
 import { openOnnxSession } from '../../src/runtimes/onnxruntime-session.js';
 
 export function tempDir(prefix = 'dlpack-transforms-'): { dir: string; cleanup(): void } {

@@ -4,7 +4,7 @@
  * element count is checked against the shape (npyjs reads whatever bytes follow the header), and
  * Fortran-ordered arrays are refused rather than read in the wrong order.
  */
-import { DlpackError } from '../../errors/dlpack-error.js';
+import { DlpackError } from '../../core/errors/dlpack-error.js';
 
 export interface DecodedArray {
   shape: number[];

@@ -4,7 +4,7 @@
  * channel, or shorter than its own header says is refused with one line naming the file: dlpack
  * does not resample or downmix behind the user's back.
  */
-import { DlpackError } from '../../errors/dlpack-error.js';
+import { DlpackError } from '../../core/errors/dlpack-error.js';
 
 export interface DecodedAudio {
   sampleRate: number;

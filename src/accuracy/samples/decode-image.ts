@@ -4,7 +4,7 @@
  * resolution and memory caps). Both are loaded on first use. Alpha is dropped, as cv2.imread and
  * PIL's convert('RGB') do; grey and palette images are expanded to RGB.
  */
-import { DlpackError } from '../../errors/dlpack-error.js';
+import { DlpackError } from '../../core/errors/dlpack-error.js';
 
 export interface DecodedImage {
   width: number;

@@ -6,8 +6,8 @@
  * resamplers (libvips, canvas) filter differently, and preprocessing that differs from training
  * shifts the very outputs being compared. Pure functions; errors name the file.
  */
-import { DlpackError } from '../../errors/dlpack-error.js';
-import type { Dim, TensorInfo } from '../../model/model-description.js';
+import { DlpackError } from '../../core/errors/dlpack-error.js';
+import type { Dim, TensorInfo } from '../../core/model-description.js';
 import type { DecodedImage } from './decode-image.js';
 import type { ChannelOrder, Layout, PreprocessSpec } from './preprocess-spec.js';
 

@@ -6,7 +6,7 @@
  */
 import { constants, promises as fs } from 'node:fs';
 import { basename, dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { DlpackError } from '../../errors/dlpack-error.js';
+import { DlpackError } from '../../core/errors/dlpack-error.js';
 
 /** The kinds of sample file dlpack decodes, by extension. */
 export type SampleKind = 'image' | 'audio' | 'npy' | 'npz' | 'json';

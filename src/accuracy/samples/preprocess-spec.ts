@@ -3,8 +3,8 @@
  * flags and in a config's `preprocess` block), named presets for common model families, and the
  * checks that turn a bad key or value into one line naming it. Pure data: no decoding here.
  */
-import { closest } from '../../errors/did-you-mean.js';
-import { DlpackError } from '../../errors/dlpack-error.js';
+import { closest } from '../../core/errors/did-you-mean.js';
+import { DlpackError } from '../../core/errors/dlpack-error.js';
 
 export type Layout = 'NCHW' | 'NHWC';
 export type ChannelOrder = 'RGB' | 'BGR' | 'gray';

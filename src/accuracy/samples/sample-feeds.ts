@@ -5,8 +5,8 @@
  * time: an integer scalar named like a sample rate gets the rate, anything else zeros (recurrent
  * state such as Silero's h and c starts at zero, as a stream does).
  */
-import { DlpackError } from '../../errors/dlpack-error.js';
-import type { DType, TensorInfo } from '../../model/model-description.js';
+import { DlpackError } from '../../core/errors/dlpack-error.js';
+import type { DType, TensorInfo } from '../../core/model-description.js';
 import type { Feeds, TensorData } from '../../runtimes/runtime.js';
 import { allocateTyped, readFeedsFile, resolveInputShapes } from '../input-feeds.js';
 import { listSampleFiles, readSampleFile, type SampleFile } from './list-sample-files.js';

@@ -2,7 +2,7 @@
  * What a runtime adapter (onnxruntime-node, onnxruntime-web, tfjs-backend-wasm, tfjs-node) gives
  * the handler core: a loaded model that runs named tensors. Lives inside the bundle.
  */
-import type { TypedArray } from '../../runtimes/runtime.js';
+import type { TypedArray } from '../../core/tensor/tensor.js';
 import type { HandlerConfig } from './handler-config.js';
 
 /** Tensor data inside a bundle: the runtime interface's typed arrays, or strings. */

@@ -14,7 +14,7 @@
  */
 import type { HandlerConfig, InputSpec } from './handler-config.js';
 import type { ElementArray, Tensor } from './model-session.js';
-import { shownText } from '../../errors/safe-text.js';
+import { shownText } from '../../core/text.js';
 
 /** Deepest nesting accepted for the nested-array form when the model does not fix the rank. */
 export const MAX_RANK = 32;

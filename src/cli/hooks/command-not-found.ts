@@ -4,7 +4,7 @@
  * suggests through an interactive prompt on a terminal and exits 127.)
  */
 import type { Hook } from '@oclif/core';
-import { closest } from '../../errors/did-you-mean.js';
+import { closest } from '../../core/errors/did-you-mean.js';
 
 const hook: Hook<'command_not_found'> = async function (opts) {
   const config = opts.config;

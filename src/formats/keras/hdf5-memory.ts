@@ -6,8 +6,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Dataset, File as H5File, Group } from 'h5wasm';
-import { DlpackError } from '../../errors/dlpack-error.js';
-import { decodeFloat16 } from '../tfjs/float16.js';
+import { DlpackError } from '../../core/errors/dlpack-error.js';
+import { decodeFloat16 } from '../../core/tensor/float16.js';
 
 type H5wasm = typeof import('h5wasm').default;
 

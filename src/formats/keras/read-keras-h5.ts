@@ -5,11 +5,11 @@
  * paths in Keras 3), stored under the layer group. The same walk tensorflowjs_converter does.
  */
 import type { Group, File as H5File } from 'h5wasm';
-import { DlpackError } from '../../errors/dlpack-error.js';
+import { DlpackError } from '../../core/errors/dlpack-error.js';
 import { checkJsonDepth } from '../json-text.js';
 import { datasetBudget, isDataset, isGroup, readFloatDataset, type DatasetBudget, stringAttr, stringListAttr, withHdf5 } from './hdf5-memory.js';
 import { topLevelLayers, type KerasModelFile, type KerasWeight } from './keras-model.js';
-import { quoted } from '../../errors/safe-text.js';
+import { quoted } from '../../core/text.js';
 
 /** Parses the `model_config` JSON text of a Keras file; errors name the file. */
 export function parseModelConfig(text: string | undefined, file: string, where: string): Record<string, unknown> {

@@ -8,12 +8,12 @@
  */
 import type { Entry, ZipFile } from 'yauzl';
 import type { File as H5File, Group } from 'h5wasm';
-import { DlpackError } from '../../errors/dlpack-error.js';
+import { DlpackError } from '../../core/errors/dlpack-error.js';
 import { checkJsonDepth } from '../json-text.js';
 import { datasetBudget, isDataset, isGroup, readFloatDataset, withHdf5, type DatasetBudget } from './hdf5-memory.js';
 import { kerasSnakeCase, MAX_KERAS_BYTES, topLevelLayers, type KerasModelFile, type KerasWeight } from './keras-model.js';
 import { parseModelConfig } from './read-keras-h5.js';
-import { quoted } from '../../errors/safe-text.js';
+import { quoted } from '../../core/text.js';
 
 const MAX_JSON_BYTES = 64 * 1024 * 1024;
 const MAX_ENTRIES = 10_000;

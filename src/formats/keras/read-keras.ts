@@ -4,9 +4,9 @@
  */
 import { promises as fs } from 'node:fs';
 import { basename } from 'node:path';
-import { DlpackError } from '../../errors/dlpack-error.js';
-import type { ModelDescription, TensorInfo } from '../../model/model-description.js';
-import { detectModelFile } from '../load-model.js';
+import { DlpackError } from '../../core/errors/dlpack-error.js';
+import type { ModelDescription, TensorInfo } from '../../core/model-description.js';
+import { detectModelFile } from '../detect-model.js';
 import { MAX_KERAS_BYTES, type KerasModelFile } from './keras-model.js';
 import { readKerasH5 } from './read-keras-h5.js';
 import { readKerasV3 } from './read-keras-v3.js';

@@ -6,7 +6,7 @@
  * are definitions, not ops.
  */
 import { basename, relative } from 'node:path';
-import type { Dim, FileInfo, ModelDescription, OpInfo, TensorInfo, WeightInfo } from '../../model/model-description.js';
+import type { Dim, FileInfo, ModelDescription, OpInfo, TensorInfo, WeightInfo } from '../../core/model-description.js';
 import { onnxDtypeName, onnxStoredBytes } from './onnx-dtypes.js';
 import type { TensorProto, TypeProto, ValueInfoProto } from './onnx-proto-types.js';
 import { isExternalTensor, tensorDims, tensorElementCount } from './onnx-tensor.js';

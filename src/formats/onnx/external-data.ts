@@ -6,13 +6,13 @@
  */
 import { statSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { DlpackError } from '../../errors/dlpack-error.js';
-import { resolveContained } from '../../io/contained-path.js';
-import { identityOf, openChecked, readExactly, type FileIdentity } from '../../io/checked-file.js';
+import { DlpackError } from '../../core/errors/dlpack-error.js';
+import { resolveContained } from '../../core/io/contained-path.js';
+import { identityOf, openChecked, readExactly, type FileIdentity } from '../../core/io/checked-file.js';
 import { onnxStoredBytes } from './onnx-dtypes.js';
 import type { TensorProto } from './onnx-proto-types.js';
 import { tensorElementCount } from './onnx-tensor.js';
-import { quoted } from '../../errors/safe-text.js';
+import { quoted } from '../../core/text.js';
 
 export interface ExternalDataRef {
   /** The tensor (in the decoded model) whose data this is. */

@@ -1,8 +1,8 @@
 /**
  * ONNX TensorProto.DataType codes ↔ dlpack DType names, and storage sizes per element.
  */
-import { DlpackError } from '../../errors/dlpack-error.js';
-import type { DType } from '../../model/model-description.js';
+import { DlpackError } from '../../core/errors/dlpack-error.js';
+import type { DType } from '../../core/model-description.js';
 
 /** TensorProto.DataType codes by name (onnx.proto, IR 11). */
 export const OnnxDataType = {

@@ -4,12 +4,12 @@
  * Data is little-endian (as ONNX specifies raw_data); float16/bfloat16/float8 come back as their bit
  * patterns (Uint16Array/Uint8Array), 4-bit types as the packed bytes.
  */
-import { DlpackError } from '../../errors/dlpack-error.js';
-import type { DType } from '../../model/model-description.js';
-import type { TypedArray } from '../../runtimes/runtime.js';
+import { DlpackError } from '../../core/errors/dlpack-error.js';
+import type { DType } from '../../core/model-description.js';
+import type { TypedArray } from '../../core/tensor/tensor.js';
 import { OnnxDataType as T, onnxDtypeCode, onnxDtypeName, onnxStoredBytes } from './onnx-dtypes.js';
 import type { Int64, TensorProto } from './onnx-proto-types.js';
-import { quoted } from '../../errors/safe-text.js';
+import { quoted } from '../../core/text.js';
 
 /** The typed arrays tensor data comes back in (the same set the runtime interface carries). */
 export type OnnxTypedArray = TypedArray;

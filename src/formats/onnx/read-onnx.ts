@@ -4,12 +4,12 @@
  */
 import { promises as fs } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { DlpackError } from '../../errors/dlpack-error.js';
+import { DlpackError } from '../../core/errors/dlpack-error.js';
 import { decodeModelProto } from './onnx-codec.js';
 import type { ModelProto } from './onnx-proto-types.js';
 import { readExternalData, resolveExternalData, type ExternalDataRef } from './external-data.js';
 import { isExternalTensor } from './onnx-tensor.js';
-import type { FileIdentity } from '../../io/checked-file.js';
+import type { FileIdentity } from '../../core/io/checked-file.js';
 import { validateModelProto } from './validate-onnx.js';
 import { forEachTensor } from './walk-graphs.js';
 

@@ -4,12 +4,12 @@
  * file instead of producing nonsense: a model needs an IR version and a graph; every tensor's data
  * must match its dtype and shape; every value a node reads must be defined.
  */
-import { DlpackError } from '../../errors/dlpack-error.js';
+import { DlpackError } from '../../core/errors/dlpack-error.js';
 import { isKnownOnnxDataType, onnxStoredBytes, OnnxDataType as T } from './onnx-dtypes.js';
 import type { GraphProto, ModelProto, TensorProto } from './onnx-proto-types.js';
 import { tensorDataField } from './onnx-tensor.js';
 import { forEachTensor } from './walk-graphs.js';
-import { quoted } from '../../errors/safe-text.js';
+import { quoted } from '../../core/text.js';
 
 /** The newest IR version accepted (IR 11 is current; a little headroom for newer files). */
 const MAX_IR_VERSION = 16;

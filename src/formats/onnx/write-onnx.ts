@@ -4,9 +4,9 @@
  */
 import { promises as fs } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { DlpackError } from '../../errors/dlpack-error.js';
-import { assertNotInput, writeFileAtomic } from '../../io/atomic-output.js';
-import { joinContained } from '../../io/contained-path.js';
+import { DlpackError } from '../../core/errors/dlpack-error.js';
+import { assertNotInput, writeFileAtomic } from '../../core/io/atomic-output.js';
+import { joinContained } from '../../core/io/contained-path.js';
 import { encodeModelProto } from './onnx-codec.js';
 import { OnnxDataType } from './onnx-dtypes.js';
 import type { ModelProto, TensorProto } from './onnx-proto-types.js';

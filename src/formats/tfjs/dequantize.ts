@@ -3,8 +3,8 @@
  * uint8/uint16 affine (value = q * scale + min, rounded for int32 weights), float16 → float32,
  * unquantized weights as their own typed array. Data is little-endian (as TF.js writes it).
  */
-import { DlpackError } from '../../errors/dlpack-error.js';
-import { decodeFloat16 } from './float16.js';
+import { DlpackError } from '../../core/errors/dlpack-error.js';
+import { decodeFloat16 } from '../../core/tensor/float16.js';
 import type { TfjsWeight } from './tfjs-model.js';
 import { elementCount, weightDataProblem } from './weight-bytes.js';
 

@@ -3,7 +3,7 @@
  * readTfjs so every shard is checked. What `dlpack inspect` shows for TF.js.
  */
 import { relative } from 'node:path';
-import type { FileInfo, ModelDescription, WeightInfo } from '../../model/model-description.js';
+import type { FileInfo, ModelDescription, WeightInfo } from '../../core/model-description.js';
 import { describeGraphTopology } from './graph-topology.js';
 import { describeLayersTopology } from './layers-topology.js';
 import { readTfjs } from './read-tfjs.js';

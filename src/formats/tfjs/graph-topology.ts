@@ -4,7 +4,7 @@
  * tfjs-converter's OperationMapper decides), and every node's `op` including the nodes of the
  * function library (control-flow bodies), marked inSubgraph.
  */
-import type { DType, Dim, OpInfo, TensorInfo } from '../../model/model-description.js';
+import type { DType, Dim, OpInfo, TensorInfo } from '../../core/model-description.js';
 
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);

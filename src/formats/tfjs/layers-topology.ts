@@ -4,7 +4,7 @@
  * ({model_config: {class_name, config}}), Sequential and functional models, snake_case and
  * camelCase keys, Keras 3 `batch_shape` and dtype policies. Unknown dims become null.
  */
-import type { DType, Dim, OpInfo, TensorInfo } from '../../model/model-description.js';
+import type { DType, Dim, OpInfo, TensorInfo } from '../../core/model-description.js';
 
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);

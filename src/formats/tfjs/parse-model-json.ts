@@ -3,7 +3,7 @@
  * checks every weightsManifest entry before a single shard byte is read. Nothing here touches
  * the disk; problems are DlpackErrors naming the file.
  */
-import { DlpackError } from '../../errors/dlpack-error.js';
+import { DlpackError } from '../../core/errors/dlpack-error.js';
 import {
   TFJS_QUANTIZATION_DTYPES,
   TFJS_WEIGHT_DTYPES,
@@ -15,7 +15,7 @@ import {
 } from './tfjs-model.js';
 import { checkJsonDepth } from '../json-text.js';
 import { elementCount, fixedByteLength, MAX_WEIGHT_BYTES } from './weight-bytes.js';
-import { quoted } from '../../errors/safe-text.js';
+import { quoted } from '../../core/text.js';
 
 /** A manifest entry after validation (no data yet). */
 export interface ManifestEntry {

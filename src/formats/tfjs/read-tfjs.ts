@@ -5,13 +5,13 @@
  */
 import { promises as fs, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { DlpackError } from '../../errors/dlpack-error.js';
-import { resolveContained } from '../../io/contained-path.js';
-import { identityOf, openChecked, readExactly } from '../../io/checked-file.js';
+import { DlpackError } from '../../core/errors/dlpack-error.js';
+import { resolveContained } from '../../core/io/contained-path.js';
+import { identityOf, openChecked, readExactly } from '../../core/io/checked-file.js';
 import { parseTfjsModelJson, type ManifestGroup } from './parse-model-json.js';
 import type { TfjsManifestGroupInfo, TfjsModel, TfjsWeight } from './tfjs-model.js';
 import { fixedByteLength, MAX_WEIGHT_BYTES, weightByteLength } from './weight-bytes.js';
-import { quoted } from '../../errors/safe-text.js';
+import { quoted } from '../../core/text.js';
 
 /** Largest model JSON read (graph topologies of big models run to tens of MB). */
 const MAX_JSON_BYTES = 512 * 1024 * 1024;

@@ -7,8 +7,8 @@
  */
 import { promises as fs } from 'node:fs';
 import { basename, join } from 'node:path';
-import { DlpackError } from '../../errors/dlpack-error.js';
-import { writeDirAtomic } from '../../io/atomic-output.js';
+import { DlpackError } from '../../core/errors/dlpack-error.js';
+import { writeDirAtomic } from '../../core/io/atomic-output.js';
 import type { TfjsModelInput, TfjsWeight } from './tfjs-model.js';
 import { weightDataProblem } from './weight-bytes.js';
 

@@ -1,5 +1,5 @@
 /** AWS Lambda (Node.js managed runtime, zip package). Research: ../shared/platforms.md. */
-import type { PlatformProfile } from '../platform-profile.js';
+import type { PlatformProfile } from '../../core/platform-facts.js';
 
 const MEMORY = 'https://docs.aws.amazon.com/lambda/latest/dg/configuration-memory.html';
 const LIMITS = 'https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html';

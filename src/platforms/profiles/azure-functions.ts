@@ -3,7 +3,7 @@
  * sizes (512, 2,048, 4,096 MB) plus the classic Consumption plan's fixed 1.5 GB / ~1 core instance.
  * Research: ../shared/platforms.md.
  */
-import type { PlatformProfile } from '../platform-profile.js';
+import type { PlatformProfile } from '../../core/platform-facts.js';
 
 const FLEX = 'https://learn.microsoft.com/azure/azure-functions/flex-consumption-plan#instance-sizes';
 const SCALE = 'https://learn.microsoft.com/azure/azure-functions/functions-scale';

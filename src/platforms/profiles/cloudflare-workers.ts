@@ -1,5 +1,5 @@
 /** Cloudflare Workers (module worker, Paid plan figures). Research: ../shared/platforms.md. */
-import type { PlatformProfile } from '../platform-profile.js';
+import type { PlatformProfile } from '../../core/platform-facts.js';
 
 const LIMITS = 'https://developers.cloudflare.com/workers/platform/limits/';
 const PRICING = 'https://developers.cloudflare.com/workers/platform/pricing/';

@@ -1,5 +1,5 @@
 /** Google Cloud Run functions (Cloud Functions 2nd gen), HTTP trigger. Research: ../shared/platforms.md. */
-import type { PlatformProfile } from '../platform-profile.js';
+import type { PlatformProfile } from '../../core/platform-facts.js';
 
 const MEMORY = 'https://cloud.google.com/functions/docs/configuring/memory';
 const QUOTAS = 'https://docs.cloud.google.com/functions/quotas';

@@ -1,5 +1,5 @@
 /** Vercel Functions, Node.js runtime (fluid compute). Research: ../shared/platforms.md. */
-import type { PlatformProfile } from '../platform-profile.js';
+import type { PlatformProfile } from '../../core/platform-facts.js';
 
 const LIMITS = 'https://vercel.com/docs/functions/limitations';
 const DURATION = 'https://vercel.com/docs/functions/configuring-functions/duration';

@@ -3,9 +3,9 @@
  * the same thing in the same words: CPU time, the share of wall time spent waiting for a CPU that
  * other work held, raw wall time beside the estimate, and the notes naming the estimate used.
  */
-import type { BenchConfigResult, BenchReport } from '../report-schemas.js';
-import { formatMs } from '../units.js';
-import { estimateLine, loadWarnings } from '../load-warnings.js';
+import type { BenchConfigResult, BenchReport } from '../../core/reports/schemas.js';
+import { formatMs } from '../../core/units.js';
+import { estimateLine, loadWarnings } from '../../sim/load-warnings.js';
 
 const pct = (x: number) => `${Math.round(x * 100)}%`;
 

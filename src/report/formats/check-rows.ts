@@ -2,9 +2,8 @@
  * The cells every check format shows for one budget row (terminal table, Markdown, JUnit,
  * annotations, HTML), so they all say the same thing in the same words.
  */
-import type { BudgetResult, CheckReport } from '../report-schemas.js';
-import { formatBudgetDelta, formatBudgetValue } from '../../budgets/format-budget-value.js';
-import { formatPercent } from '../../budgets/parse-limit.js';
+import type { BudgetResult, CheckReport } from '../../core/reports/schemas.js';
+import { formatBudgetDelta, formatBudgetValue, formatPercent } from '../../core/units.js';
 
 export const STATUS_WORD: Record<BudgetResult['status'], string> = { pass: 'PASS', fail: 'FAIL', warn: 'WARN', missing: 'MISSING' };
 export const STATUS_ICON: Record<BudgetResult['status'], string> = { pass: '✅', fail: '❌', warn: '⚠️', missing: '❔' };

@@ -4,9 +4,9 @@
  * stdout when GITHUB_ACTIONS=true (not with --json, whose stdout must stay one JSON document).
  */
 import { promises as fs } from 'node:fs';
-import { DlpackError } from '../../errors/dlpack-error.js';
-import { writeFileAtomic } from '../../io/atomic-output.js';
-import type { LoadedReport } from './read-report.js';
+import { DlpackError } from '../../core/errors/dlpack-error.js';
+import { writeFileAtomic } from '../../core/io/atomic-output.js';
+import type { LoadedReport } from '../../core/reports/read-report.js';
 import { renderTable } from './table.js';
 import { renderMarkdown } from './markdown.js';
 import { renderJunit } from './junit.js';

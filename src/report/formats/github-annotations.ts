@@ -2,10 +2,10 @@
  * GitHub Actions workflow commands (`::error` / `::warning`) for what went wrong in a report; they
  * show up on the run and, with a file, in the PR diff. Printed when GITHUB_ACTIONS=true.
  */
-import type { LoadedReport } from './read-report.js';
-import { formatBytes } from '../units.js';
+import type { LoadedReport } from '../../core/reports/read-report.js';
+import { formatBytes } from '../../core/units.js';
 import { rowSentence } from './check-rows.js';
-import { loadWarnings } from '../load-warnings.js';
+import { loadWarnings } from '../../sim/load-warnings.js';
 
 /** Escaping rules of workflow commands: data escapes %, CR, LF; properties also ':' and ','. */
 function escapeData(s: string): string {

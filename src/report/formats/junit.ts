@@ -4,9 +4,9 @@
  * A broken budget is a <failure>, a missing measurement an <error>, a warn-level breach passes with
  * the warning in <system-out>.
  */
-import type { LoadedReport } from './read-report.js';
-import type { BenchReport, BundleReport, CheckReport, TransformReport } from '../report-schemas.js';
-import { formatBytes, formatMs } from '../units.js';
+import type { LoadedReport } from '../../core/reports/read-report.js';
+import type { BenchReport, BundleReport, CheckReport, TransformReport } from '../../core/reports/schemas.js';
+import { formatBytes, formatMs } from '../../core/units.js';
 import { checkNotes, rowSentence, rowWhere } from './check-rows.js';
 import { benchNotes, contentionCell, cpuCell } from './bench-cells.js';
 

@@ -1,10 +1,9 @@
 /**
  * GitHub-flavoured Markdown for every report, for PR comments and $GITHUB_STEP_SUMMARY.
  */
-import type { BenchReport, BundleReport, CheckReport, TransformReport } from '../report-schemas.js';
-import type { LoadedReport } from './read-report.js';
-import { formatBytes, formatMs } from '../units.js';
-import { formatPercent, formatUsd } from '../../budgets/parse-limit.js';
+import type { BenchReport, BundleReport, CheckReport, TransformReport } from '../../core/reports/schemas.js';
+import type { LoadedReport } from '../../core/reports/read-report.js';
+import { formatBytes, formatMs, formatPercent, formatUsd } from '../../core/units.js';
 import { STATUS_ICON, checkHeadline, checkNotes, rowActual, rowBaseline, rowDelta, rowLimit, rowNoise, rowWhere } from './check-rows.js';
 import { benchNotes, contentionCell, cpuCell, LOAD_HEADS, wallCell } from './bench-cells.js';
 

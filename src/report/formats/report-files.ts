@@ -4,11 +4,11 @@
  */
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { DlpackError } from '../../errors/dlpack-error.js';
-import { assertNotInput, writeFileAtomic } from '../../io/atomic-output.js';
+import { DlpackError } from '../../core/errors/dlpack-error.js';
+import { assertNotInput, writeFileAtomic } from '../../core/io/atomic-output.js';
 import { loadConfig, CONFIG_FILE } from '../../config/load-config.js';
-import { resolveLoaded, type ResolvedConfig } from '../../budgets/resolve-budgets.js';
-import { readReport, type LoadedReport } from './read-report.js';
+import { resolveLoaded, type ResolvedConfig } from '../../config/resolve-budgets.js';
+import { readReport, type LoadedReport } from '../../core/reports/read-report.js';
 import { emitReport, TEXT_FORMATS, type TextFormat } from './emit-report.js';
 import { renderHtml } from './html/html-report.js';
 

@@ -2,10 +2,9 @@
  * Terminal tables (cli-table3) for every report: check, bundle, bench and transform.
  */
 import Table from 'cli-table3';
-import type { BenchReport, BundleReport, CheckReport, TransformReport } from '../report-schemas.js';
-import type { LoadedReport } from './read-report.js';
-import { formatBytes, formatMs } from '../units.js';
-import { formatPercent, formatUsd } from '../../budgets/parse-limit.js';
+import type { BenchReport, BundleReport, CheckReport, TransformReport } from '../../core/reports/schemas.js';
+import type { LoadedReport } from '../../core/reports/read-report.js';
+import { formatBytes, formatMs, formatPercent, formatUsd } from '../../core/units.js';
 import { benchNotes, contentionCell, cpuCell, LOAD_HEADS, wallCell } from './bench-cells.js';
 import { STATUS_WORD, checkHeadline, checkNotes, rowActual, rowBaseline, rowDelta, rowLimit, rowNoise, rowWhere } from './check-rows.js';
 

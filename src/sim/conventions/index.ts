@@ -1,5 +1,5 @@
 /** The calling convention per target. */
-import type { PlatformId } from '../../platforms/platform-profile.js';
+import type { PlatformId } from '../../core/platform-facts.js';
 import type { Convention } from './convention.js';
 import { awsLambdaConvention } from './aws-lambda.js';
 import { gcpFunctionsConvention, vercelConvention } from './node-http.js';

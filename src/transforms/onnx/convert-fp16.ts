@@ -10,8 +10,8 @@
  */
 import type { GraphProto, ModelProto, NodeProto, TensorProto, ValueInfoProto } from '../../formats/onnx/index.js';
 import { OnnxDataType as T, makeTensor, tensorDims, tensorToTypedArray } from '../../formats/onnx/index.js';
-import { toFloat16 } from '../float16.js';
-import { FLOAT16_MAX } from '../float16.js';
+import { toFloat16 } from '../../core/tensor/to-float16.js';
+import { FLOAT16_MAX } from '../../core/tensor/to-float16.js';
 import { NameAllocator, attr, definedNames, forEachGraph, intAttr, makeNode, nodeLabel, renameReads, subgraphsOf, tensorAttr, usesOfGraphDefinitions } from './graph-edit.js';
 import { inferTensorTypes, type ModelTypes } from './tensor-types.js';
 import { emptyResult, type RewriteResult } from './transform-result.js';

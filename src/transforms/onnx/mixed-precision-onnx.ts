@@ -17,7 +17,7 @@
 import { compareRuns, type AccuracyGates } from '../../accuracy/accuracy-check.js';
 import { toNumbers } from '../../accuracy/compare-outputs.js';
 import type { ModelProto } from '../../formats/onnx/index.js';
-import type { OutputAccuracy } from '../../report/report-schemas.js';
+import type { OutputAccuracy } from '../../core/reports/schemas.js';
 import type { Feeds, TensorData } from '../../runtimes/runtime.js';
 import { measurableTensors, openExposed } from './activation-stats.js';
 

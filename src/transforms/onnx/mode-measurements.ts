@@ -5,7 +5,7 @@
  */
 import type { ModelProto } from '../../formats/onnx/index.js';
 import type { TensorData } from '../../runtimes/runtime.js';
-import { FLOAT16_MAX } from '../float16.js';
+import { FLOAT16_MAX } from '../../core/tensor/to-float16.js';
 import type { QuantizeOptions } from '../transform-options.js';
 import { measureActivations, measurableTensors } from './activation-stats.js';
 import { correctionInput } from './bias-correction.js';

@@ -11,7 +11,7 @@
  */
 import type { GraphProto, ModelProto, NodeProto, TensorProto } from '../../formats/onnx/index.js';
 import { OnnxDataType as T, makeTensor, tensorDims, tensorToTypedArray } from '../../formats/onnx/index.js';
-import { toFloat16 } from '../float16.js';
+import { toFloat16 } from '../../core/tensor/to-float16.js';
 import { quantizePerChannel, quantizePerTensor } from '../quant-math.js';
 import { NameAllocator, attr, attrFloat, attrInt, ensureOpset, forEachGraph, intAttr, makeNode, opsetVersion, usesOfGraphDefinitions } from './graph-edit.js';
 import { pruneUnusedInitializers } from './prune-initializers.js';

@@ -6,7 +6,7 @@
  */
 import { basename } from 'node:path';
 import { adaptFeeds, compareRuns, type AccuracyGates } from '../../accuracy/accuracy-check.js';
-import { DlpackError } from '../../errors/dlpack-error.js';
+import { DlpackError } from '../../core/errors/dlpack-error.js';
 import { decodeOnnxBytes, encodeOnnx, readOnnx, writeOnnx, type ModelProto, type OnnxModel } from '../../formats/onnx/index.js';
 import type { TensorData } from '../../runtimes/runtime.js';
 import type { QuantizeOptions, TransformOutcome } from '../transform-options.js';

@@ -8,7 +8,7 @@
  */
 import type { GraphProto, ModelProto, NodeProto, TensorProto } from '../../formats/onnx/index.js';
 import { OnnxDataType, makeTensor, tensorDims, tensorToTypedArray, isExternalTensor } from '../../formats/onnx/index.js';
-import { toFloat16 } from '../float16.js';
+import { toFloat16 } from '../../core/tensor/to-float16.js';
 import { dequantize, quantizePerChannel, quantizePerTensor, type QuantizedTensor } from '../quant-math.js';
 import type { QuantizedWeight } from './bias-correction.js';
 import { NameAllocator, attr, forEachGraph, intAttr, makeNode, opsetVersion, usesOfGraphDefinitions, type Use } from './graph-edit.js';

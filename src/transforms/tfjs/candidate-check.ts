@@ -11,7 +11,7 @@ import { basename, join } from 'node:path';
 import { runAccuracyCheck } from '../../accuracy/accuracy-check.js';
 import type { TfjsModel, TfjsWeight } from '../../formats/tfjs/tfjs-model.js';
 import { writeTfjs } from '../../formats/tfjs/write-tfjs.js';
-import type { OutputAccuracy } from '../../report/report-schemas.js';
+import type { OutputAccuracy } from '../../core/reports/schemas.js';
 import type { InferenceSessionLike } from '../../runtimes/runtime.js';
 import type { CheckInputs } from '../../accuracy/check-inputs.js';
 import type { CheckOptions } from '../transform-options.js';

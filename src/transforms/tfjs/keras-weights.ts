@@ -6,7 +6,7 @@
  * they are matched by name, else by position. Counts and shapes must agree exactly.
  */
 import type { LayersModel } from '@tensorflow/tfjs-layers';
-import { DlpackError } from '../../errors/dlpack-error.js';
+import { DlpackError } from '../../core/errors/dlpack-error.js';
 import type { KerasModelFile, KerasWeight } from '../../formats/keras/keras-model.js';
 import type { TfjsWeight } from '../../formats/tfjs/tfjs-model.js';
 

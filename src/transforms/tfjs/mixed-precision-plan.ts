@@ -6,9 +6,9 @@
  * check of finish-transform.ts, on the same inputs), so an unmet goal is CHECK_FAILED and nothing is
  * written (the report still shows the best mix found).
  */
-import { DlpackError } from '../../errors/dlpack-error.js';
+import { DlpackError } from '../../core/errors/dlpack-error.js';
 import type { TfjsModel, TfjsWeight } from '../../formats/tfjs/tfjs-model.js';
-import { formatBytes } from '../../report/units.js';
+import { formatBytes } from '../../core/units.js';
 import type { QuantizeOptions } from '../transform-options.js';
 import { openCandidateChecker } from './candidate-check.js';
 import { searchMixedPrecision } from './mixed-precision.js';

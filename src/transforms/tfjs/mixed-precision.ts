@@ -18,7 +18,7 @@
  *    fits is returned (met: false), with the helpful weights that did not fit.
  */
 import type { TfjsWeight } from '../../formats/tfjs/tfjs-model.js';
-import type { OutputAccuracy } from '../../report/report-schemas.js';
+import type { OutputAccuracy } from '../../core/reports/schemas.js';
 import { encodeWeight, type EncodedWeight, type WeightPrecision } from './weight-encoding.js';
 import type { RangeMethod } from './weight-quantization.js';
 

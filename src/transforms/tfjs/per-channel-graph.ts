@@ -13,7 +13,7 @@
  * (s shape [C, M]); MatMul [K, N] → the last axis ([N]), with transpose_b [N, K] → the first
  * ([N, 1]). The Mul runs once per inference on the weights (cost measured in bench `tfjs`).
  */
-import { decodeFloat16, encodeFloat16 } from '../../formats/tfjs/float16.js';
+import { decodeFloat16, encodeFloat16 } from '../../core/tensor/float16.js';
 import { nodeNameOf } from '../../formats/tfjs/graph-topology.js';
 import type { TfjsModel, TfjsWeight } from '../../formats/tfjs/tfjs-model.js';
 import { FLOAT16_OVERFLOW } from './weight-quantization.js';

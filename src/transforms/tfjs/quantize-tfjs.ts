@@ -9,12 +9,12 @@
  */
 import { realpathSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
-import { DlpackError } from '../../errors/dlpack-error.js';
+import { DlpackError } from '../../core/errors/dlpack-error.js';
 import { dequantizeWeight } from '../../formats/tfjs/dequantize.js';
 import { readTfjs } from '../../formats/tfjs/read-tfjs.js';
 import type { TfjsWeight } from '../../formats/tfjs/tfjs-model.js';
 import { DEFAULT_SHARD_SIZE_BYTES, writeTfjs } from '../../formats/tfjs/write-tfjs.js';
-import { formatBytes } from '../../report/units.js';
+import { formatBytes } from '../../core/units.js';
 import type { QuantizeOptions, TransformOutcome } from '../transform-options.js';
 import { weightSelector } from './weight-patterns.js';
 import { equalizeDepthwisePointwise } from './cross-layer-equalization.js';

@@ -5,7 +5,7 @@
  * (1 / SQNR), the cheap sensitivity figure the mixed-precision search starts from.
  */
 import type { TfjsQuantization } from '../../formats/tfjs/tfjs-model.js';
-import { decodeFloat16 } from '../../formats/tfjs/float16.js';
+import { decodeFloat16 } from '../../core/tensor/float16.js';
 import { searchClipRange } from './range-search.js';
 import { countFloat16Overflow, quantizeAffine, quantizeFloat16, valueRange, type RangeMethod } from './weight-quantization.js';
 

@@ -3,7 +3,7 @@
  * wildcards: Python's fnmatch (POSIX, case-sensitive) against the whole weight name — `*` any
  * run of characters (slashes included), `?` one character, `[seq]` / `[!seq]` a set.
  */
-import { DlpackError } from '../../errors/dlpack-error.js';
+import { DlpackError } from '../../core/errors/dlpack-error.js';
 
 /** fnmatch.translate: one glob → an anchored RegExp. */
 export function globToRegExp(glob: string): RegExp {

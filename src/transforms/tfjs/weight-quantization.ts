@@ -6,7 +6,7 @@
  * entry is `{dtype, min, scale, original_dtype}` (float16: `{dtype, original_dtype}`), which
  * tfjs-core's decodeWeights reads back as `q * scale + min`.
  */
-import { encodeFloat16 } from '../../formats/tfjs/float16.js';
+import { encodeFloat16 } from '../../core/tensor/float16.js';
 import type { TfjsQuantization } from '../../formats/tfjs/tfjs-model.js';
 import { roundHalfToEven } from '../quant-math.js';
 

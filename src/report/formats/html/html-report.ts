@@ -3,13 +3,12 @@
  * network) for any mix of bench, bundle, transform and check reports, with the config's budgets
  * drawn on the charts.
  */
-import type { BenchReport, BundleReport, CheckReport, TransformReport } from '../../report-schemas.js';
-import type { LoadedReport } from '../read-report.js';
-import type { ResolvedBudget, ResolvedConfig } from '../../../budgets/resolve-budgets.js';
-import type { BudgetKey } from '../../../budgets/budget-keys.js';
+import type { BenchReport, BundleReport, CheckReport, TransformReport } from '../../../core/reports/schemas.js';
+import type { LoadedReport } from '../../../core/reports/read-report.js';
+import type { ResolvedBudget, ResolvedConfig } from '../../../config/resolve-budgets.js';
+import type { BudgetKey } from '../../../config/budget-keys.js';
 import { belongsTo } from '../../../budgets/collect-actuals.js';
-import { formatBytes, formatMs } from '../../units.js';
-import { formatUsd, formatPercent } from '../../../budgets/parse-limit.js';
+import { formatBytes, formatMs, formatUsd, formatPercent } from '../../../core/units.js';
 import { STATUS_WORD, checkHeadline, checkNotes, rowActual, rowBaseline, rowDelta, rowLimit, rowNoise, rowWhere } from '../check-rows.js';
 import { benchNotes, contentionCell, cpuCell, LOAD_HEADS, wallCell } from '../bench-cells.js';
 import { barChart, distributionChart, esc, lineChart, PALETTE, type Reference } from './svg-charts.js';
