@@ -185,7 +185,15 @@ export async function runConfiguration(plan: ConfigPlan): Promise<ConfigResult> 
     const measure = (r: PhaseResult, through = replay): Measured => {
       const s = r.sample;
       if (!s) return { wall: r.parentMs, stable: r.parentMs };
-      return { sample: s, wall: wallOf(s), stable: through.phase(shapeOf(measureOf(s))) };
+      const shape = shapeOf(measureOf(s));
+      const stable = through.phase(shape);
+      if (plan.cpuMode === 'cgroup') {
+        // Waits our own CFS quota caused are not contention. Some kernels (this VM's among them)
+        // report throttled_time 0 while throttling: then the replay's quota wait stands in for it.
+        const quotaWait = Math.max(0, stable - shape.waitMs - shape.cpuMs / Math.min(shape.parallelism, cores));
+        s.throttledMs = Math.max(s.throttledMs ?? 0, quotaWait);
+      }
+      return { sample: s, wall: wallOf(s), stable };
     };
     try {
       const init = await inst.init();

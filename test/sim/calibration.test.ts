@@ -60,9 +60,11 @@ test('0.25 vCPU: cgroup quota makes the busy loop take 4× (± 15%), scale proje
   const quota = await bestOf(
     3,
     async () => (await benchHandler('busy.mjs', { warm: 5, cpu: 'cgroup', memory: '442', event: { busyMs: cost } })),
-    (r) => within(r.configurations[0].wall!.warmMs.p50 / cost, 4, 0.15),
+    (r) => within(contentionFreeP50(r.configurations[0]) / cost, 4, 0.15),
   );
-  const quotaMs = quota.configurations[0].wall!.warmMs.p50;
+  // The kernel's quota stretches the loop; CPU taken by other work on this machine would stretch it
+  // further (contention is reported apart from the quota's own throttling), so that part is removed.
+  const quotaMs = contentionFreeP50(quota.configurations[0]);
   assert.is(quota.cpuMode, 'cgroup');
   assert.ok(within(quotaMs / cost, 4, 0.15), `cgroup: ${quotaMs} ms for ${cost} ms of CPU`);
   assert.ok(within(scaleMs, quotaMs, 0.15), `scale ${scaleMs} ms vs cgroup ${quotaMs} ms`);
@@ -71,7 +73,7 @@ test('0.25 vCPU: cgroup quota makes the busy loop take 4× (± 15%), scale proje
   assert.ok(within(replayMs, quotaMs, 0.15), `quota replay ${replayMs} ms vs cgroup ${quotaMs} ms`);
   // A sleeping handler is not stretched by the quota.
   const sleep = await benchHandler('sleep.mjs', { warm: 3, cpu: 'cgroup', memory: '442', event: { sleepMs: 100 } });
-  assert.ok(within(sleep.configurations[0].wall!.warmMs.p50, 100, 0.15, 5), `sleep under quota ${sleep.configurations[0].wall!.warmMs.p50} ms`);
+  assert.ok(within(contentionFreeP50(sleep.configurations[0]), 100, 0.15, 5), `sleep under quota ${contentionFreeP50(sleep.configurations[0])} ms (raw p50 ${sleep.configurations[0].wall!.warmMs.p50} ms)`);
 });
 
 test('INIT is timed separately from the first invocation and includes top-level await work', async () => {
