@@ -33,6 +33,16 @@ export const awsLambda: PlatformProfile = {
   payload: {
     requestBytes: { value: 6 * 1024 * 1024, source: INVOKE },
     responseBytes: { value: 6 * 1024 * 1024, source: INVOKE },
+    requestTooLarge: {
+      value: { status: 413, errorType: 'RequestEntityTooLargeException', message: 'Request must be smaller than {limit} bytes for the InvokeFunction operation' },
+      source: INVOKE,
+      verify: 'API_Invoke lists RequestTooLargeException (413); the message is the one the service returns for a synchronous invoke (checked 2026-11-28)',
+    },
+    responseTooLarge: {
+      value: { status: 502, errorType: 'Function.ResponseSizeTooLarge', message: 'Response payload size ({size} bytes) exceeded maximum allowed payload size ({limit} bytes).' },
+      source: INVOKE,
+      verify: 'the invocation fails with FunctionError Unhandled and this error type; API Gateway and Function URLs answer 502 (checked 2026-11-28)',
+    },
   },
   billing: {
     granularityMs: { value: 1, source: PRICING, verify: 'seen in secondary sources only (checked 2026-11-28)' },
