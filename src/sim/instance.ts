@@ -71,7 +71,7 @@ const SIGNAL_WORDS: Record<string, string> = {
   SIGFPE: 'floating point exception',
 };
 
-const PLACE_AND_EXEC = 'n=$1; shift; while [ "$n" -gt 0 ]; do echo $$ > "$1" || exit 97; shift; n=$((n-1)); done; exec "$@"';
+export const PLACE_AND_EXEC = 'n=$1; shift; while [ "$n" -gt 0 ]; do echo $$ > "$1" || exit 97; shift; n=$((n-1)); done; exec "$@"';
 
 export class RuntimeInstance {
   private child: ChildProcess;
