@@ -283,7 +283,7 @@ export class RealHost {
     const res = await fetch(`http://127.0.0.1:${this.port}/`, {
       method: req.method ?? 'POST',
       headers: req.headers ?? { 'content-type': 'application/json' },
-      body: req.method === 'GET' || req.method === 'HEAD' ? undefined : req.body,
+      body: req.method === 'GET' || req.method === 'HEAD' ? undefined : (req.body as BodyInit | undefined),
       signal: AbortSignal.timeout(this.opts.timeoutMs + 1000),
     });
     const body = Buffer.from(await res.arrayBuffer());

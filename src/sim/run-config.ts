@@ -13,7 +13,7 @@ import { projectMs } from './cpu-projection.js';
 import { percentiles, round } from './stats.js';
 import type { ResolvedInput } from './bench-input.js';
 import type { Estimate } from '../report/report-schemas.js';
-import type { PhaseSample } from './protocol.js';
+import type { PayloadLimits, PhaseSample } from './protocol.js';
 import { contentionOf, QuotaReplay, shapeOf } from './load-model.js';
 import { emptyLoad, measureOf, record, share, type Measured } from './phase-records.js';
 import { buildFigures, type CostModel, type PhaseDurations } from './figures.js';
@@ -180,6 +180,7 @@ export async function runConfiguration(plan: ConfigPlan): Promise<ConfigResult> 
       watchdogLimitBytes: plan.memoryLimitMode === 'watchdog' ? memoryMb * MIB : undefined,
       isolate: isolate ? { limitBytes: memoryMb * MIB } : undefined,
       priority: plan.priority,
+      payload: payloadLimits(profile),
     });
     const replay = new QuotaReplay({ vcpu: shareVcpu, cores });
     const measure = (r: PhaseResult, through = replay): Measured => {
@@ -326,6 +327,12 @@ export async function runConfiguration(plan: ConfigPlan): Promise<ConfigResult> 
     sampling: { coldStarts: bootMs.length, warmInvocations: warms.length, stoppedBy, warmStoppedBy, elapsedMs: Math.round(elapsed()), precision: sampling.precision, maxTimeMs: sampling.maxTimeMs },
   };
   return result;
+}
+
+/** The profile's payload limits and refusals, as the runtime host enforces them. */
+export function payloadLimits(profile: PlatformProfile): PayloadLimits {
+  const p = profile.payload;
+  return { requestBytes: p.requestBytes.value, responseBytes: p.responseBytes.value, requestTooLarge: p.requestTooLarge?.value, responseTooLarge: p.responseTooLarge?.value };
 }
 
 function makeCgroup(plan: ConfigPlan, support: ReturnType<typeof detectCgroups>, vcpu: number): InstanceCgroup | undefined {

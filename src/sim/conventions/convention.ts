@@ -8,6 +8,8 @@ export interface InvokeOutcome {
   status?: number;
   /** The response body as the platform would send it. */
   body: string | Uint8Array;
+  /** Response headers (lower-case names), where the platform has them. */
+  headers?: Record<string, string>;
 }
 
 export interface InvokeContext {
