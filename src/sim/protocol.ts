@@ -5,6 +5,8 @@
  * if the host's main thread is still busy with work the handler module left running (a model load
  * neither awaited nor exported), the event waits, and that wait counts in the phase.
  */
+// a module binding: Workers bundles run in the emulator with globalThis.process hidden
+import process from 'node:process';
 import type { PlatformId } from '../platforms/platform-profile.js';
 
 /**

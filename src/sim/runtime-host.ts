@@ -16,6 +16,8 @@
  * dlpack runs from its TypeScript sources). Handler output goes to this process's stdout/stderr.
  */
 import { performance as hostPerformance } from 'node:perf_hooks';
+// a module binding: the host keeps its process object when a Workers handler runs with it hidden
+import process from 'node:process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { createRequire } from 'node:module';
@@ -270,6 +272,9 @@ async function init(req: InitRequest): Promise<void> {
       // promises the module exports are not awaited (INIT ends when the module has loaded)
       mod = await loadLikeRic(req.entry);
     } else {
+      // Workers without nodejs_compat have no `process`: libraries that detect Node by it (TF.js) must
+      // take their web path, as they do on workerd
+      if (req.convention === 'cloudflare-workers') delete (globalThis as { process?: unknown }).process;
       mod = (await import(pathToFileURL(req.entry).href)) as Record<string, unknown>;
       await settleExports(mod);
     }

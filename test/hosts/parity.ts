@@ -188,7 +188,9 @@ export async function emulatorAnswers(target: PlatformId, b: Bundled, requests: 
     const out: Answer[] = [];
     for (const r of requests) {
       const res = await inst.invoke({ event: target === 'aws-lambda' ? lambdaEvent(r) : r.body ?? '', wantBody: true });
-      out.push(reduce(res.ok || res.status !== undefined ? { status: res.status, body: res.body, headers: res.headers } : res, target === 'aws-lambda'));
+      // an HTTP answer (any status) is compared as one; a function or platform error by its type and message
+      const http = res.ok || (res.status !== undefined && res.errorType?.startsWith('HTTP '));
+      out.push(reduce(http ? { status: res.status, body: res.body, headers: res.headers } : res, target === 'aws-lambda'));
     }
     return out;
   } finally {

@@ -3,6 +3,8 @@
  * signature) and Vercel Node functions. The request carries the event as a parsed JSON body; the
  * response implements status(), json(), send(), setHeader(), getHeader(), writeHead(), write(), end().
  */
+// a module binding: Workers bundles run in the emulator with globalThis.process hidden
+import process from 'node:process';
 import { bodyOf, findFunction, nameAndMessage, safeString, type Convention, type FaultBehaviour, type InvokeOutcome } from './convention.js';
 
 /**
