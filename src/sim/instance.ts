@@ -64,6 +64,10 @@ export interface InstanceOptions {
   priority?: number;
   /** The platform's payload limits, enforced the platform's way (platform-profile payload). */
   payload?: PayloadLimits;
+  /** The platform runtime's own module, loaded first in INIT (protocol.ts `runtimeModules`). */
+  runtimeModules?: string[];
+  /** The Node.js binary to run (default: this one); the target's major when installed. */
+  nodePath?: string;
 }
 
 const SIGNAL_WORDS: Record<string, string> = {
@@ -108,7 +112,7 @@ export class RuntimeInstance {
   private readonly marker = `${process.pid}-${randomBytes(6).toString('hex')}`;
 
   constructor(private readonly opts: InstanceOptions) {
-    const node = [process.execPath, '--expose-gc', ...opts.nodeFlags, opts.hostScript];
+    const node = [opts.nodePath ?? process.execPath, '--expose-gc', ...opts.nodeFlags, opts.hostScript];
     const procs = opts.cgroup?.procsFiles ?? [];
     const env: Record<string, string> = {
       PATH: process.env.PATH ?? '/usr/bin:/bin',
@@ -257,7 +261,7 @@ export class RuntimeInstance {
     }
     const { reply, parentMs } = await this.request(
       'init-done',
-      { type: 'init', entry: o.entry, convention: o.convention, exportName: o.exportName, event: o.event, memoryMb: o.memoryMb, timeoutMs: o.timeoutMs, functionName: o.functionName, payload: o.payload },
+      { type: 'init', entry: o.entry, convention: o.convention, exportName: o.exportName, event: o.event, memoryMb: o.memoryMb, timeoutMs: o.timeoutMs, functionName: o.functionName, payload: o.payload, runtimeModules: o.runtimeModules },
       o.initTimeoutMs,
     );
     if (!reply || reply.type !== 'init-done') return { ...(await this.failure(parentMs, 'init')), bootMs };

@@ -15,14 +15,14 @@
  * runs the Node hosts when present, as the platform would.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { PACKAGE_ROOT } from '../bundle/build-handler.js';
 import type { PlatformId } from '../platforms/platform-profile.js';
 
 export interface LocalHosts {
   /** node_modules folders searched, in order. */
   searched: string[];
-  ric?: { script: string; version: string };
+  ric?: { script: string; version: string; /** its module (what bin/index.mjs imports) */ module: string };
   functionsFramework?: { script: string; version: string };
   vercelDevServer?: { script: string; version: string };
   wrangler?: { script: string; version: string };
@@ -62,13 +62,29 @@ export function findLocalHosts(options: { cwd?: string; env?: NodeJS.ProcessEnv 
   const workerdPkg = pkg(searched, '@cloudflare/workerd-linux-64', join('bin', 'workerd'));
   return {
     searched,
-    ric: pkg(searched, 'aws-lambda-ric', join('bin', 'index.mjs')),
+    ric: ricOf(pkg(searched, 'aws-lambda-ric', join('bin', 'index.mjs'))),
     functionsFramework: pkg(searched, '@google-cloud/functions-framework', join('build', 'src', 'main.js')),
     vercelDevServer: pkg(searched, '@vercel/node', join('dist', 'dev-server.mjs')),
     wrangler: pkg(searched, 'wrangler', join('bin', 'wrangler.js')),
     workerd: workerdPkg ? { binary: workerdPkg.script, version: workerdPkg.version } : undefined,
     nodes,
   };
+}
+
+function ricOf(p: { script: string; version: string } | undefined): LocalHosts['ric'] {
+  if (!p) return undefined;
+  const module = join(dirname(dirname(p.script)), 'dist', 'index.mjs');
+  return existsSync(module) ? { ...p, module } : undefined;
+}
+
+/**
+ * The platform runtime's own code the emulator loads first in INIT, when installed (Lambda:
+ * aws-lambda-ric's module and the native client its RAPIDClient loads before the handler).
+ */
+export function runtimeModulesFor(hosts: LocalHosts, id: PlatformId): string[] | undefined {
+  if (id !== 'aws-lambda' || !hosts.ric) return undefined;
+  const native = join(dirname(hosts.ric.module), 'rapid-client.node');
+  return existsSync(native) ? [hosts.ric.module, native] : [hosts.ric.module];
 }
 
 /** Why a platform's real host cannot run here (one line), or undefined when it can. */

@@ -31,6 +31,11 @@ export type HostRequest =
       memoryMb: number;
       timeoutMs: number;
       functionName: string;
+      /**
+       * The platform runtime's own code, loaded as the first part of INIT when installed (Lambda:
+       * aws-lambda-ric's module and its native client: Lambda's Init Duration includes the runtime's start).
+       */
+      runtimeModules?: string[];
       /** The platform's payload limits and how it refuses a body over them (the handler never sees it). */
       payload?: PayloadLimits;
       /** When the parent sent this request, monotonicMs(). */

@@ -12,7 +12,8 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { connect, createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { PlatformId, PlatformProfile } from '../platforms/platform-profile.js';
@@ -38,11 +39,13 @@ export interface RealHostOptions {
   env: Record<string, string>;
   functionName: string;
   cgroup?: InstanceCgroup;
-  /** Workers: `wrangler dev` (reads wrangler.toml) or workerd directly (default). */
-  workers?: 'wrangler' | 'workerd';
+  /** Workers: `wrangler dev` (reads wrangler.toml) or workerd directly (default; `workerd-calibration`: no boot split). */
+  workers?: 'wrangler' | 'workerd' | 'workerd-calibration';
   startTimeoutMs: number;
   /** The function timeout (Lambda's deadline header). */
   timeoutMs: number;
+  /** Called when Node reports it is up (its fd-3 stamp), with the host's pid: counters start here. */
+  onUp?: (pid: number) => void;
 }
 
 /** One request: an HTTP request for HTTP hosts, an event for Lambda. */
@@ -162,7 +165,10 @@ export class RealHost {
     let stamp: number | undefined;
     this.child.stdio[3]?.on('data', (d: Buffer) => {
       const m = d.toString('latin1').match(/ready ([\d.]+)/);
-      if (m) stamp = Number(m[1]);
+      if (m && stamp === undefined) {
+        stamp = Number(m[1]);
+        if (this.child.pid) o.onUp?.(this.child.pid);
+      }
     });
     let lineSeen: number | undefined;
     const onOutput = (d: Buffer) => {
@@ -197,6 +203,11 @@ export class RealHost {
       if (readyAt === undefined) return failed(this.exited ? 'Runtime.ExitError' : 'Runtime.InitTimeout', this.exitReason());
     }
     this.readyAt = readyAt;
+    if (o.profile.id === 'cloudflare-workers' && (o.workers ?? 'workerd') === 'workerd') {
+      // workerd has no hook to stamp: its own start (an empty worker's, measured) is its boot
+      const boot = Math.min(await workerdBootMs(o.hosts), readyAt - this.spawnedAt);
+      return { ok: true, bootMs: boot, initMs: readyAt - this.spawnedAt - boot };
+    }
     const up = launch.stamped && stamp !== undefined ? stamp : this.spawnedAt;
     return { ok: true, bootMs: up - this.spawnedAt, initMs: readyAt - up };
   }
@@ -258,17 +269,25 @@ export class RealHost {
           return {
             command: node22,
             args: [hosts.wrangler!.script, 'dev', '--port', String(this.port), '--ip', '127.0.0.1', '--show-interactive-dev-session=false', '--log-level', 'warn'],
-            env: { WRANGLER_SEND_METRICS: 'false', NO_UPDATE_NOTIFIER: '1', CI: 'true', XDG_CONFIG_HOME: join(o.dir, '.dlpack-wrangler') },
+            env: { WRANGLER_SEND_METRICS: 'false', NO_UPDATE_NOTIFIER: '1', CI: 'true', XDG_CONFIG_HOME: this.scratch() },
             stamped: false,
           };
         }
-        const config = join(o.dir, '.dlpack-workerd.capnp');
-        writeFileSync(config, workerdConfig({ entry: o.entry, modules: o.modules ?? [], port: this.port, compatibilityDate: '2025-10-01' }));
+        const config = join(this.scratch(), 'workerd.capnp');
+        writeFileSync(config, workerdConfig({ dir: o.dir, configDir: this.scratch(), entry: o.entry, modules: o.modules ?? [], port: this.port, compatibilityDate: '2025-10-01' }));
         return { command: hosts.workerd!.binary, args: ['serve', config, '--experimental'], env: {}, stamped: false };
       }
       case 'azure-functions':
         throw new Error('Azure Functions has no local host installable from npm: it stays emulated');
     }
+  }
+
+  private scratchDir?: string;
+
+  /** A temp folder of this host's own (workerd's config, wrangler's settings), removed at stop(). */
+  private scratch(): string {
+    this.scratchDir ??= mkdtempSync(join(tmpdir(), 'dlpack-host-'));
+    return this.scratchDir;
   }
 
   /** Sends one request and waits for the complete answer. */
@@ -314,6 +333,7 @@ export class RealHost {
     await this.waitExit(5000);
     await this.api?.close();
     this.opts.cgroup?.remove();
+    if (this.scratchDir) rmSync(this.scratchDir, { recursive: true, force: true });
     untrack(this.disposable);
   }
 
@@ -321,6 +341,33 @@ export class RealHost {
   get readyTime(): number | undefined {
     return this.readyAt;
   }
+}
+
+let workerdBoot: Promise<number> | undefined;
+
+/**
+ * workerd's own start-up, the counterpart of Node's boot in the emulator: the median of three starts
+ * of an empty worker (spawn → listening), measured once per process.
+ */
+export function workerdBootMs(hosts: LocalHosts): Promise<number> {
+  workerdBoot ??= (async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dlpack-workerd-boot-'));
+    try {
+      writeFileSync(join(dir, 'index.mjs'), 'export default { fetch() { return new Response(""); } };\n');
+      const times: number[] = [];
+      for (let i = 0; i < 3; i++) {
+        const profile = (await import('../platforms/index.js')).getPlatform('cloudflare-workers');
+        const { host, start } = await RealHost.start({ profile, dir, entry: 'index.mjs', modules: [], memoryMb: 128, hosts, nodeFlags: [], env: {}, functionName: 'boot', workers: 'workerd-calibration', startTimeoutMs: 10_000, timeoutMs: 1000 });
+        if (start.ok) times.push(start.initMs);
+        await host.stop();
+      }
+      times.sort((a, b) => a - b);
+      return times.length ? times[Math.floor(times.length / 2)] : 0;
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  })();
+  return workerdBoot;
 }
 
 function lambdaAnswer(o: InvocationOutcome): RealAnswer {

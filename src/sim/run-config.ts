@@ -9,6 +9,8 @@ import type { Arch, PlatformProfile } from '../platforms/platform-profile.js';
 import { billedDuration, nodeFlags, priceFor, runtimeEnv, vcpuFor } from '../platforms/index.js';
 import { detectCgroups, InstanceCgroup } from './cgroup.js';
 import { RuntimeInstance, type PhaseResult } from './instance.js';
+import { RealInstance } from './real-instance.js';
+import { nodeFor, runtimeModulesFor, type LocalHosts } from './local-hosts.js';
 import { projectMs } from './cpu-projection.js';
 import { percentiles, round } from './stats.js';
 import type { ResolvedInput } from './bench-input.js';
@@ -45,6 +47,12 @@ export interface ConfigPlan {
   sampling?: SamplingOptions;
   /** Share trimmed at each end of the per-request costs (default 0.2). */
   costTrim?: number;
+  /** Where instances run: dlpack's emulator (default) or the platform's own local host (real-instance.ts). */
+  host?: 'emulator' | 'real';
+  /** The installed local hosts, for `host: 'real'`. */
+  hosts?: LocalHosts;
+  /** The bundle's manifest entry and modules (`host: 'real'`). */
+  bundle?: { dir: string; entry: string; modules?: string[] };
   /** Lambda-style log lines (REPORT, errors), for --verbose. */
   log?: (line: string) => void;
   progress?: (message: string) => void;
@@ -163,25 +171,49 @@ export async function runConfiguration(plan: ConfigPlan): Promise<ConfigResult> 
     }
     plan.progress?.(`${profile.id} ${memoryMb} MB: cold start ${i + 1}${i < plan.cold ? `/${plan.cold}` : ' (until the figures are stable)'}`);
     const cgroup = makeCgroup(plan, support, vcpu);
-    const inst = new RuntimeInstance({
-      entry: plan.input.entry,
-      cwd: plan.input.cwd,
-      convention: profile.id,
-      exportName: plan.input.exportName,
-      event: plan.event,
-      memoryMb,
-      functionName: plan.functionName ?? 'dlpack-bench',
-      nodeFlags: [...nodeFlags(profile, memoryMb), ...(plan.input.nodeFlags ?? [])],
-      env: runtimeEnv(profile, memoryMb, plan.functionName ?? 'dlpack-bench'),
-      hostScript: plan.hostScript,
-      timeoutMs: plan.timeoutMs,
-      initTimeoutMs: plan.initTimeoutMs,
-      cgroup,
-      watchdogLimitBytes: plan.memoryLimitMode === 'watchdog' ? memoryMb * MIB : undefined,
-      isolate: isolate ? { limitBytes: memoryMb * MIB } : undefined,
-      priority: plan.priority,
-      payload: payloadLimits(profile),
-    });
+    const nodeFlagsHere = [...nodeFlags(profile, memoryMb), ...(plan.input.nodeFlags ?? [])];
+    const env = runtimeEnv(profile, memoryMb, plan.functionName ?? 'dlpack-bench');
+    const inst =
+      plan.host === 'real'
+        ? new RealInstance({
+            profile,
+            dir: plan.bundle!.dir,
+            entry: plan.bundle!.entry,
+            modules: plan.bundle!.modules,
+            hosts: plan.hosts!,
+            event: plan.event,
+            memoryMb,
+            functionName: plan.functionName ?? 'dlpack-bench',
+            // the real host's own flags: the platform's (no module hooks: workerd has the rules)
+            nodeFlags: nodeFlags(profile, memoryMb),
+            env,
+            timeoutMs: plan.timeoutMs,
+            initTimeoutMs: plan.initTimeoutMs,
+            cgroup,
+            isolateLimitBytes: isolate ? memoryMb * MIB : undefined,
+          })
+        : new RuntimeInstance({
+            entry: plan.input.entry,
+            cwd: plan.input.cwd,
+            convention: profile.id,
+            exportName: plan.input.exportName,
+            event: plan.event,
+            memoryMb,
+            functionName: plan.functionName ?? 'dlpack-bench',
+            nodeFlags: nodeFlagsHere,
+            env,
+            hostScript: plan.hostScript,
+            timeoutMs: plan.timeoutMs,
+            initTimeoutMs: plan.initTimeoutMs,
+            cgroup,
+            watchdogLimitBytes: plan.memoryLimitMode === 'watchdog' ? memoryMb * MIB : undefined,
+            isolate: isolate ? { limitBytes: memoryMb * MIB } : undefined,
+            priority: plan.priority,
+            payload: payloadLimits(profile),
+            runtimeModules: plan.hosts ? runtimeModulesFor(plan.hosts, profile.id) : undefined,
+            // the platform's Node.js major when installed (Workers run workerd's V8: this Node)
+            nodePath: plan.hosts && profile.runtime.nativeAddons.value ? nodeFor(plan.hosts, profile.runtime.node.value).path : undefined,
+          });
     const replay = new QuotaReplay({ vcpu: shareVcpu, cores });
     const measure = (r: PhaseResult, through = replay): Measured => {
       const s = r.sample;

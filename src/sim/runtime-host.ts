@@ -267,6 +267,11 @@ async function init(req: InitRequest): Promise<void> {
   let mod: Record<string, unknown>;
   try {
     if (req.convention === 'azure-functions') installAzureCoreApi(req.entry);
+    // the platform runtime's own code first (Lambda's Init Duration includes the runtime's start)
+    for (const m of req.runtimeModules ?? []) {
+      if (m.endsWith('.node')) createRequire(m)(m);
+      else await import(pathToFileURL(m).href);
+    }
     if (req.convention === 'aws-lambda') {
       // as the Runtime Interface Client loads it: require() for CommonJS, import() for ES modules;
       // promises the module exports are not awaited (INIT ends when the module has loaded)

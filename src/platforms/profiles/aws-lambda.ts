@@ -90,6 +90,8 @@ export const awsLambda: PlatformProfile = {
         AWS_LAMBDA_LOG_STREAM_NAME: '2026/11/28/[$LATEST]dlpack',
         AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
         AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x',
+        // the Runtime API's address as Lambda sets it (the RIC's native client reads it when it loads)
+        AWS_LAMBDA_RUNTIME_API: '127.0.0.1:9001',
         AWS_REGION: 'us-east-1',
         AWS_DEFAULT_REGION: 'us-east-1',
         TZ: ':UTC',
