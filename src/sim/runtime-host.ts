@@ -272,7 +272,7 @@ async function init(req: InitRequest): Promise<void> {
       if (m.endsWith('.node')) createRequire(m)(m);
       else await import(pathToFileURL(m).href);
     }
-    if (req.convention === 'aws-lambda') {
+    if (CONVENTIONS[req.convention].loader === 'ric') {
       // as the Runtime Interface Client loads it: require() for CommonJS, import() for ES modules;
       // promises the module exports are not awaited (INIT ends when the module has loaded)
       mod = await loadLikeRic(req.entry);
