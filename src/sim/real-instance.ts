@@ -176,7 +176,9 @@ export class RealInstance {
 
   async invoke(): Promise<PhaseResult> {
     const host = this.host!;
-    const from = processCounters(host.pid, this.opts.cgroup);
+    // counted from the end of the previous phase, as the emulator does: work the module left running
+    // after INIT (a model load it started) happens before the event arrives and is this phase's
+    const from = this.last;
     const body = typeof this.opts.event === 'string' ? this.opts.event : JSON.stringify(this.opts.event ?? {});
     const req: RealRequest = this.opts.profile.id === 'aws-lambda' ? { event: this.opts.event } : { body, headers: { 'content-type': 'application/json' } };
     try {
