@@ -16,8 +16,11 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { PACKAGE_ROOT } from '../bundle/build-handler.js';
+import { fileURLToPath } from 'node:url';
 import type { PlatformId } from '../platforms/platform-profile.js';
+
+/** dlpack's own folder (src/sim → ../..; dist/src/sim → ../../.. less dist). */
+const PACKAGE_ROOT = fileURLToPath(new URL('../..', import.meta.url)).replace(/[\\/]dist[\\/]?$/, '');
 
 export interface LocalHosts {
   /** node_modules folders searched, in order. */
