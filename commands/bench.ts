@@ -17,6 +17,7 @@ export default class Bench extends DlpackCommand {
     '<%= config.bin %> <%= command.id %> --handler handler.mjs --target aws-lambda --memory 256 --cold 3 --warm 10 --verbose',
     '<%= config.bin %> <%= command.id %> bundle.zip --cpu scale --json > bench.json',
     '<%= config.bin %> <%= command.id %> model.onnx --target aws-lambda --memory 128,512,1769 --cold-share 5% --balance 0.7',
+    '<%= config.bin %> <%= command.id %> dist/aws-lambda --host real --memory 1024   # in aws-lambda-ric, beside the emulator\'s figures',
   ];
   static args = {
     input: Args.string({ description: 'bundle folder or zip from dlpack bundle, or a model file (.onnx, TF.js .json)' }),
@@ -39,6 +40,12 @@ export default class Bench extends DlpackCommand {
     precision: Flags.string({ description: 'adaptive sampling: stop when the medians\' 95% CI is within ± this', default: '10%' }),
     'cold-share': Flags.string({ description: 'share of requests that are cold starts in the latency "fastest" and "balanced" judge', default: '1%' }),
     balance: Flags.string({ description: 'weight of cost against latency in the "balanced" recommendation (0 = latency only, 1 = cost only)', default: '0.5' }),
+    host: Flags.string({
+      description:
+        "where instances run: emulator (dlpack's runtime host) or real (the platform's own local runtime, installed from npm: aws-lambda-ric, @google-cloud/functions-framework, @vercel/node, workerd); same limits, same report",
+      options: ['emulator', 'real'],
+      default: 'emulator',
+    }),
     verbose: Flags.boolean({ description: 'print Lambda-style REPORT lines and errors for every invocation', default: false }),
   };
 
@@ -64,6 +71,7 @@ export default class Bench extends DlpackCommand {
         timeoutMs: flags.timeout ? parseDuration(flags.timeout) : undefined,
         maxLatencyMs: flags['max-latency'] ? parseDuration(flags['max-latency']) : undefined,
         estimate: flags.estimate as 'stable' | 'wall',
+        host: flags.host as 'emulator' | 'real',
         sampling: { maxTimeMs: parseDuration(flags['max-time']), precision: percentFlag('precision', flags.precision) },
         coldShare: percentFlag('cold-share', flags['cold-share']),
         balanceWeight: numberFlag('balance', flags.balance),

@@ -151,6 +151,12 @@ export function collectMeasurements(model: ResolvedModel, budget: ResolvedBudget
         rows.push({ id, target, missing: `no bundle report for ${target}` });
         continue;
       }
+      // a bundle over one of the platform's limits (a response the platform would refuse) fails every size budget of it
+      const over = r.report.limits.find((l) => !l.pass);
+      if (over) {
+        rows.push({ id, target, missing: `the ${target} bundle fails the platform's ${over.limit} limit (${over.actualBytes} > ${over.limitBytes} bytes)`, source: r.file });
+        continue;
+      }
       const actual = key === 'zipped' ? r.report.zipBytes : r.report.unzippedBytes;
       rows.push(
         actual === undefined

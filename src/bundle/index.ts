@@ -20,7 +20,8 @@ import { writeImage, imagePlanFor } from './container-image.js';
 import { copyModelFile, readBundledModel } from './model-files.js';
 import { checkModelLoads } from './load-check.js';
 import { filesForBundledInputs, runtimeFiles, wasmFileFor, type RuntimeFile } from './runtime-files.js';
-import { checkLimits, gzipTotal } from './size-report.js';
+import { checkLimits, gzipTotal, planNotes } from './size-report.js';
+import { checkResponseSize } from './response-size.js';
 
 export type { BundleOptions } from './bundle-options.js';
 export type { BundleManifest } from './bundle-manifest.js';
@@ -156,12 +157,13 @@ export async function bundleModel(options: BundleOptions): Promise<BundleReport>
     );
     if (zipTmp && resolved.zipPath) await fs.rename(zipTmp, resolved.zipPath);
     const unzippedBytes = result.all.reduce((n, f) => n + f.bytes, 0);
-    const limits = checkLimits(profile, {
-      zipBytes: result.zip?.bytes,
-      unzippedBytes,
-      gzipBytes: result.gzipBytes,
-      imageBytes: result.imageResult?.layerBytes,
-    });
+    const sizes = { zipBytes: result.zip?.bytes, unzippedBytes, gzipBytes: result.gzipBytes, imageBytes: result.imageResult?.layerBytes };
+    const limits = checkLimits(profile, sizes);
+    notes.push(...planNotes(profile, sizes, { modelLoadsOnFirstRequest: target.build === 'worker-esm' }));
+    // the answer must fit the platform's response limit too (estimated from the output shapes)
+    const response = checkResponseSize(profile, model.description.outputs);
+    if (response.check) limits.push(response.check);
+    notes.push(...response.notes);
     if (image) notes.push(...image.notes);
     else notes.push(target.deploy({ out: resolved.outDir, zip: resolved.zipPath, node, memoryMb, arch }));
     const report: BundleReport = {

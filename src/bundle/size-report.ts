@@ -40,8 +40,31 @@ export function checkLimits(profile: PlatformProfile, sizes: MeasuredSizes): Lim
   }
   add('zipped', p.zippedBytes, sizes.zipBytes);
   add('unzipped', p.unzippedBytes, sizes.unzippedBytes);
-  add('gzip (all modules)', p.gzipBytes, sizes.gzipBytes);
+  add(`gzip (all modules)${p.plan ? `, ${p.plan} plan` : ''}`, p.gzipBytes, sizes.gzipBytes);
   return out;
+}
+
+/**
+ * What the size check assumed and what it means on the platform's other plans (Workers: the check
+ * is the Paid plan's 10 MB; the Free plan's 3 MB is named when the bundle is over it), and the
+ * start-up limit a bundle's global scope must meet (Workers: 1 s, where dlpack's template does no work).
+ */
+export function planNotes(profile: PlatformProfile, sizes: MeasuredSizes, options: { modelLoadsOnFirstRequest?: boolean } = {}): string[] {
+  const notes: string[] = [];
+  const p = profile.package;
+  if (p.plan && p.gzipBytes && sizes.gzipBytes !== undefined) {
+    for (const other of p.otherPlans ?? []) {
+      const over = sizes.gzipBytes > other.gzipBytes.value;
+      notes.push(
+        `size checked against the ${profile.name} ${p.plan} plan (${formatBytes(p.gzipBytes.value)} gzip); ` +
+          `${over ? 'over' : 'within'} the ${other.plan} plan's ${formatBytes(other.gzipBytes.value)}${over ? `: deploys on the ${p.plan} plan only` : ''} (${other.gzipBytes.source})`,
+      );
+    }
+  }
+  if (profile.initTimeoutMs && options.modelLoadsOnFirstRequest) {
+    notes.push(`start-up: the global scope must finish within ${profile.initTimeoutMs.value} ms of CPU (${profile.initTimeoutMs.source}); the model loads on the first request, not at start-up`);
+  }
+  return notes;
 }
 
 function table(head: string[]): Table.Table {

@@ -116,7 +116,9 @@ export const TARGETS: Record<PlatformId, TargetDefinition> = {
         '[[rules]]',
         'type = "Data"',
         'globs = ["model/**"]',
-        'fallthrough = false',
+        // true: with false, wrangler drops its default rules of that type, among them Data for
+        // **/*.bin, and refuses TF.js weight shards (model/*.bin) at upload and in `wrangler dev`
+        'fallthrough = true',
         '',
       ].join('\n'),
     }),

@@ -36,14 +36,25 @@ export interface PlatformProfile {
   package: {
     zippedBytes?: Sourced<number>;
     unzippedBytes?: Sourced<number>;
-    /** Workers: script size after gzip. */
+    /** Workers: script size after gzip, on the plan named by `plan`. */
     gzipBytes?: Sourced<number>;
+    /** The plan the package limits above belong to (Workers: Paid), when the platform's plans differ. */
+    plan?: string;
+    /** The same limit on the other (smaller) plans, named in the size report: e.g. Workers Free 3 MB. */
+    otherPlans?: { plan: string; gzipBytes: Sourced<number> }[];
     imageBytes?: Sourced<number>;
   };
   timeoutMs: Sourced<number>;
   /** Limit on the INIT phase (Lambda 10 s; Workers start-up 1 s). */
   initTimeoutMs?: Sourced<number>;
-  payload: { requestBytes: Sourced<number>; responseBytes: Sourced<number> };
+  payload: {
+    requestBytes: Sourced<number>;
+    responseBytes: Sourced<number>;
+    /** How the platform refuses a request body over the limit, before the function runs. */
+    requestTooLarge?: Sourced<PayloadError>;
+    /** How the platform fails an invocation whose response is over the limit (absent: no documented limit). */
+    responseTooLarge?: Sourced<PayloadError>;
+  };
   billing: {
     granularityMs: Sourced<number>;
     /** Price per GB-second of configured memory, per architecture, USD. */
@@ -66,6 +77,14 @@ export interface PlatformProfile {
   };
   /** How the platform's runtime starts Node for a memory size: its flags and environment. */
   launch?: RuntimeLaunch;
+}
+
+/** A payload refusal as the platform reports it: HTTP status seen by the caller, error type and message. */
+export interface PayloadError {
+  status: number;
+  errorType: string;
+  /** Message; `{size}` and `{limit}` are replaced by the bytes. */
+  message: string;
 }
 
 /** The Node flags and environment variables a platform's runtime starts the process with. */

@@ -5,6 +5,8 @@
  * writable, `openCgroups()` says why and the caller falls back to the RSS watchdog / CPU projection.
  * Every group is removed after its process exits (`remove()`), and on Ctrl-C (see instance-registry).
  */
+// a module binding: Workers bundles run in the emulator with globalThis.process hidden
+import process from 'node:process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 

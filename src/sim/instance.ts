@@ -10,7 +10,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { setPriority } from 'node:os';
-import { monotonicMs, type HostReply, type HostRequest, type PhaseSample } from './protocol.js';
+import { monotonicMs, type HostReply, type HostRequest, type PayloadLimits, type PhaseSample } from './protocol.js';
 import type { InstanceCgroup } from './cgroup.js';
 import { startWatchdog, type Watchdog } from './memory-watchdog.js';
 import { track, untrack } from './instance-registry.js';
@@ -33,6 +33,9 @@ export interface PhaseResult {
   bodyBytes?: number;
   preview?: string;
   backend?: string;
+  /** The whole body and headers, when asked for (host-parity tests). */
+  body?: string;
+  headers?: Record<string, string>;
 }
 
 export interface InstanceOptions {
@@ -59,6 +62,12 @@ export interface InstanceOptions {
   isolate?: { limitBytes: number };
   /** Scheduling priority (nice value) for the instance; negative values need privileges. */
   priority?: number;
+  /** The platform's payload limits, enforced the platform's way (platform-profile payload). */
+  payload?: PayloadLimits;
+  /** The platform runtime's own module, loaded first in INIT (protocol.ts `runtimeModules`). */
+  runtimeModules?: string[];
+  /** The Node.js binary to run (default: this one); the target's major when installed. */
+  nodePath?: string;
 }
 
 const SIGNAL_WORDS: Record<string, string> = {
@@ -71,7 +80,7 @@ const SIGNAL_WORDS: Record<string, string> = {
   SIGFPE: 'floating point exception',
 };
 
-const PLACE_AND_EXEC = 'n=$1; shift; while [ "$n" -gt 0 ]; do echo $$ > "$1" || exit 97; shift; n=$((n-1)); done; exec "$@"';
+export const PLACE_AND_EXEC = 'n=$1; shift; while [ "$n" -gt 0 ]; do echo $$ > "$1" || exit 97; shift; n=$((n-1)); done; exec "$@"';
 
 export class RuntimeInstance {
   private child: ChildProcess;
@@ -103,7 +112,7 @@ export class RuntimeInstance {
   private readonly marker = `${process.pid}-${randomBytes(6).toString('hex')}`;
 
   constructor(private readonly opts: InstanceOptions) {
-    const node = [process.execPath, '--expose-gc', ...opts.nodeFlags, opts.hostScript];
+    const node = [opts.nodePath ?? process.execPath, '--expose-gc', ...opts.nodeFlags, opts.hostScript];
     const procs = opts.cgroup?.procsFiles ?? [];
     const env: Record<string, string> = {
       PATH: process.env.PATH ?? '/usr/bin:/bin',
@@ -252,7 +261,7 @@ export class RuntimeInstance {
     }
     const { reply, parentMs } = await this.request(
       'init-done',
-      { type: 'init', entry: o.entry, convention: o.convention, exportName: o.exportName, event: o.event, memoryMb: o.memoryMb, timeoutMs: o.timeoutMs, functionName: o.functionName },
+      { type: 'init', entry: o.entry, convention: o.convention, exportName: o.exportName, event: o.event, memoryMb: o.memoryMb, timeoutMs: o.timeoutMs, functionName: o.functionName, payload: o.payload, runtimeModules: o.runtimeModules },
       o.initTimeoutMs,
     );
     if (!reply || reply.type !== 'init-done') return { ...(await this.failure(parentMs, 'init')), bootMs };
@@ -263,12 +272,14 @@ export class RuntimeInstance {
     return { ok, sample: pickSample(sample), parentMs, bootMs, backend: reply.backend };
   }
 
-  async invoke(): Promise<PhaseResult> {
+  /** One invocation: the init event, or `options.event`; `wantBody` returns the whole body and headers. */
+  async invoke(options: { event?: unknown; wantBody?: boolean } = {}): Promise<PhaseResult> {
     const id = ++this.nextId;
-    const { reply, parentMs } = await this.request(`invoke-${id}`, { type: 'invoke', id }, this.opts.timeoutMs);
+    const msg: HostRequest = { type: 'invoke', id, ...('event' in options ? { event: { value: options.event } } : {}), ...(options.wantBody ? { wantBody: true } : {}) };
+    const { reply, parentMs } = await this.request(`invoke-${id}`, msg, this.opts.timeoutMs);
     if (!reply || reply.type !== 'invoke-done') return this.failure(parentMs, 'invoke');
     const sample = pickSample(reply);
-    if (!reply.ok) return { ok: false, kind: 'error', errorType: reply.errorType, errorMessage: reply.errorMessage, sample, parentMs };
+    if (!reply.ok) return { ok: false, kind: 'error', errorType: reply.errorType, errorMessage: reply.errorMessage, status: reply.status, body: reply.body, headers: reply.headers, sample, parentMs };
     const httpError = reply.status !== undefined && reply.status >= 400;
     return {
       ok: !httpError,
@@ -279,6 +290,8 @@ export class RuntimeInstance {
       bodyBytes: reply.bodyBytes,
       preview: reply.preview,
       backend: reply.backend,
+      body: reply.body,
+      headers: reply.headers,
       sample,
       parentMs,
     };

@@ -5,6 +5,8 @@
  * if the host's main thread is still busy with work the handler module left running (a model load
  * neither awaited nor exported), the event waits, and that wait counts in the phase.
  */
+// a module binding: Workers bundles run in the emulator with globalThis.process hidden
+import process from 'node:process';
 import type { PlatformId } from '../core/platform-facts.js';
 
 /**
@@ -29,12 +31,34 @@ export type HostRequest =
       memoryMb: number;
       timeoutMs: number;
       functionName: string;
+      /**
+       * The platform runtime's own code, loaded as the first part of INIT when installed (Lambda:
+       * aws-lambda-ric's module and its native client: Lambda's Init Duration includes the runtime's start).
+       */
+      runtimeModules?: string[];
+      /** The platform's payload limits and how it refuses a body over them (the handler never sees it). */
+      payload?: PayloadLimits;
       /** When the parent sent this request, monotonicMs(). */
       sentAt?: number;
     }
-  | { type: 'invoke'; id: number; sentAt?: number }
+  | {
+      type: 'invoke';
+      id: number;
+      sentAt?: number;
+      /** This invocation's event, instead of the one sent with init (host-parity tests). */
+      event?: { value: unknown };
+      /** Send the whole response body and headers back (at most 1 MB). */
+      wantBody?: boolean;
+    }
   /** Full GC, then report the heap in use (for memory growth per invocation). */
   | { type: 'gc' };
+
+export interface PayloadLimits {
+  requestBytes: number;
+  responseBytes: number;
+  requestTooLarge?: { status: number; errorType: string; message: string };
+  responseTooLarge?: { status: number; errorType: string; message: string };
+}
 
 export interface PhaseSample {
   /** Wall time from the parent sending the request to the phase's end, ms (includes `queuedMs`). */
@@ -71,8 +95,8 @@ export type HostReply =
   | { type: 'ready'; rssBytes: number }
   | ({ type: 'init-done'; ok: true; backend?: string } & PhaseSample)
   | ({ type: 'init-done'; ok: false; errorType: string; errorMessage: string } & PhaseSample)
-  | ({ type: 'invoke-done'; id: number; ok: true; status?: number; bodyBytes: number; preview: string; backend?: string } & PhaseSample)
-  | ({ type: 'invoke-done'; id: number; ok: false; errorType: string; errorMessage: string; status?: number } & PhaseSample)
+  | ({ type: 'invoke-done'; id: number; ok: true; status?: number; bodyBytes: number; preview: string; backend?: string; body?: string; headers?: Record<string, string> } & PhaseSample)
+  | ({ type: 'invoke-done'; id: number; ok: false; errorType: string; errorMessage: string; status?: number; body?: string; headers?: Record<string, string> } & PhaseSample)
   | { type: 'gc-heap'; heapBytes: number }
   /** The host is about to exit on a fault outside any phase it could fail (the platform's wording). */
   | { type: 'fault'; errorType: string; errorMessage: string };

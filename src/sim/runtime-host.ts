@@ -16,11 +16,15 @@
  * dlpack runs from its TypeScript sources). Handler output goes to this process's stdout/stderr.
  */
 import { performance as hostPerformance } from 'node:perf_hooks';
+// a module binding: the host keeps its process object when a Workers handler runs with it hidden
+import process from 'node:process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { monotonicMs, type HostReply, type HostRequest, type PhaseSample } from './protocol.js';
 import { CONVENTIONS, type Invoker } from './conventions/index.js';
-import { nameAndMessage, safeString, type PlatformFault } from './conventions/convention.js';
+import { bodyOf, nameAndMessage, safeString, type PlatformFault } from './conventions/convention.js';
 import { ownCpuStat } from './cgroup.js';
 import { installAzureCoreApi } from './conventions/azure-functions.js';
 
@@ -217,6 +221,28 @@ function describeError(err: unknown, fallbackType: string): { errorType: string;
   return { errorType: fallbackType, errorMessage: safeString(err) };
 }
 
+/**
+ * aws-lambda-ric 3.x (UserFunction.js `_tryRequire`, what the nodejs20.x/22.x runtimes run):
+ * `.mjs` is imported, `.cjs` required, `.js` required unless the nearest package.json says
+ * `"type": "module"`.
+ */
+async function loadLikeRic(entry: string): Promise<Record<string, unknown>> {
+  const esm = entry.endsWith('.mjs') || (entry.endsWith('.js') && nearestPackageType(dirname(entry)) === 'module');
+  if (esm) return (await import(pathToFileURL(entry).href)) as Record<string, unknown>;
+  return createRequire(entry)(entry) as Record<string, unknown>;
+}
+
+function nearestPackageType(dir: string): string | undefined {
+  for (let d = dir; ; d = dirname(d)) {
+    try {
+      return (JSON.parse(readFileSync(join(d, 'package.json'), 'utf8')) as { type?: string }).type ?? 'commonjs';
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') return 'commonjs';
+    }
+    if (dirname(d) === d) return undefined;
+  }
+}
+
 /** Awaits promises the module exports (e.g. `export const ready = loadModel()`): part of INIT. */
 async function settleExports(mod: Record<string, unknown>): Promise<void> {
   const pending = Object.values(mod).filter((v): v is PromiseLike<unknown> => Boolean(v) && typeof (v as PromiseLike<unknown>).then === 'function');
@@ -241,8 +267,22 @@ async function init(req: InitRequest): Promise<void> {
   let mod: Record<string, unknown>;
   try {
     if (req.convention === 'azure-functions') installAzureCoreApi(req.entry);
-    mod = (await import(pathToFileURL(req.entry).href)) as Record<string, unknown>;
-    await settleExports(mod);
+    // the platform runtime's own code first (Lambda's Init Duration includes the runtime's start)
+    for (const m of req.runtimeModules ?? []) {
+      if (m.endsWith('.node')) createRequire(m)(m);
+      else await import(pathToFileURL(m).href);
+    }
+    if (CONVENTIONS[req.convention].loader === 'ric') {
+      // as the Runtime Interface Client loads it: require() for CommonJS, import() for ES modules;
+      // promises the module exports are not awaited (INIT ends when the module has loaded)
+      mod = await loadLikeRic(req.entry);
+    } else {
+      // Workers without nodejs_compat have no `process`: libraries that detect Node by it (TF.js) must
+      // take their web path, as they do on workerd
+      if (req.convention === 'cloudflare-workers') delete (globalThis as { process?: unknown }).process;
+      mod = (await import(pathToFileURL(req.entry).href)) as Record<string, unknown>;
+      await settleExports(mod);
+    }
   } catch (err) {
     done({ ok: false, ...describeError(err, 'Runtime.ImportModuleError') });
     return;
@@ -270,13 +310,35 @@ function backendOf(body: string | Uint8Array, bytes: number): string | undefined
   }
 }
 
-async function invoke(id: number, sentAt: number | undefined): Promise<void> {
+/** A body the platform refuses (request) or fails (response) for its size, as the platform reports it. */
+function overLimit(kind: 'request' | 'response', bytes: number): { errorType: string; errorMessage: string; status?: number } | undefined {
+  const p = config?.payload;
+  if (!p) return undefined;
+  const limit = kind === 'request' ? p.requestBytes : p.responseBytes;
+  const refusal = kind === 'request' ? p.requestTooLarge : p.responseTooLarge;
+  if (!refusal || bytes <= limit) return undefined;
+  return { status: refusal.status, errorType: refusal.errorType, errorMessage: refusal.message.replace('{size}', String(bytes)).replace('{limit}', String(limit)) };
+}
+
+function byteSize(body: string | Uint8Array): number {
+  return typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength;
+}
+
+async function invoke(msg: Extract<HostRequest, { type: 'invoke' }>): Promise<void> {
   if (!config || !invoker) throw new Error('invoke before a successful init');
+  const { id, sentAt } = msg;
+  const event = msg.event ? msg.event.value : config.event;
   const requestId = `${process.pid.toString(16)}-${id.toString(16).padStart(8, '0')}-dlpack`;
   const phase = begin(sentAt);
   const settle = track((f) => void send({ type: 'invoke-done', id, ok: false, errorType: f.errorType, errorMessage: f.errorMessage, ...finish(phase) }));
+  // the platform measures the request before the function runs: the event as JSON, an HTTP body as sent
+  const refused = overLimit('request', byteSize(bodyOf(event)));
+  if (refused) {
+    if (settle()) void send({ type: 'invoke-done', id, ok: false, ...refused, ...finish(phase) });
+    return;
+  }
   try {
-    const out = await invoker(config.event, {
+    const out = await invoker(event, {
       requestId,
       functionName: config.functionName,
       memoryMb: config.memoryMb,
@@ -292,9 +354,15 @@ async function invoke(id: number, sentAt: number | undefined): Promise<void> {
       void send({ type: 'invoke-done', id, ok: false, errorType: f.errorType, errorMessage: f.errorMessage, ...s });
       return;
     }
-    const bytes = typeof out.body === 'string' ? Buffer.byteLength(out.body) : out.body.byteLength;
+    const bytes = byteSize(out.body);
+    const full = msg.wantBody && bytes <= 1_000_000 ? { body: Buffer.from(out.body).toString('utf8'), headers: out.headers } : {};
+    const tooLarge = overLimit('response', bytes);
+    if (tooLarge) {
+      void send({ type: 'invoke-done', id, ok: false, ...tooLarge, ...s });
+      return;
+    }
     const text = typeof out.body === 'string' ? out.body : Buffer.from(out.body.subarray(0, 300)).toString('utf8');
-    void send({ type: 'invoke-done', id, ok: true, status: out.status, bodyBytes: bytes, preview: text.slice(0, 300), backend: backendOf(out.body, bytes), ...s });
+    void send({ type: 'invoke-done', id, ok: true, status: out.status, bodyBytes: bytes, preview: text.slice(0, 300), backend: backendOf(out.body, bytes), ...full, ...s });
   } catch (err) {
     if (!settle()) return;
     const s = finish(phase);
@@ -304,7 +372,7 @@ async function invoke(id: number, sentAt: number | undefined): Promise<void> {
 
 process.on('message', (msg: HostRequest) => {
   if (msg.type === 'init') void init(msg);
-  else if (msg.type === 'invoke') void invoke(msg.id, msg.sentAt);
+  else if (msg.type === 'invoke') void invoke(msg);
   else if (msg.type === 'gc') {
     // Twice: the first call may only finish an incremental marking cycle already under way.
     const gc = (globalThis as { gc?: () => void }).gc;

@@ -56,7 +56,7 @@ export interface InvokeResult {
 }
 
 /** Calls the bundle once per request body, in one child process (one instance, in order). */
-export async function invokeBundle(dir: string, target: string, entry: string, bodies: string[], options: { apiGateway?: boolean; env?: NodeJS.ProcessEnv } = {}): Promise<InvokeResult[]> {
+export async function invokeBundle(dir: string, target: string, entry: string, bodies: string[], options: InvokeOptions = {}): Promise<InvokeResult[]> {
   const bodiesFile = join(tmpdir(), `dlpack-bodies-${process.pid}-${Date.now()}.json`);
   await fs.writeFile(bodiesFile, JSON.stringify(bodies));
   try {
@@ -66,7 +66,14 @@ export async function invokeBundle(dir: string, target: string, entry: string, b
   }
 }
 
-async function invokeIn(dir: string, target: string, entry: string, bodiesFile: string, options: { apiGateway?: boolean; env?: NodeJS.ProcessEnv }): Promise<InvokeResult[]> {
+export interface InvokeOptions {
+  apiGateway?: boolean;
+  env?: NodeJS.ProcessEnv;
+  /** A command the node child runs under (e.g. strace with its options). */
+  wrap?: string[];
+}
+
+async function invokeIn(dir: string, target: string, entry: string, bodiesFile: string, options: InvokeOptions): Promise<InvokeResult[]> {
   const script = `
     import { pathToFileURL } from 'node:url';
     import http from 'node:http';
@@ -108,7 +115,7 @@ async function invokeIn(dir: string, target: string, entry: string, bodiesFile: 
     proc.stdout.write('\\n@@RESULT@@' + JSON.stringify(out));
   `;
   const args = [...(target === 'cloudflare-workers' ? ['--import', workersModuleHooksImport()] : []), '--input-type=module', '-e', script];
-  const r = await spawnNode(args, { cwd: dir, deadlineMs: 45_000, env: { NODE_PATH: '', ...options.env } });
+  const r = await spawnNode(args, { cwd: dir, deadlineMs: 45_000, env: { NODE_PATH: '', ...options.env }, wrap: options.wrap });
   const at = r.stdout.lastIndexOf('@@RESULT@@');
   if (r.code !== 0 || at < 0) throw new Error(`bundle child failed (code ${r.code}, signal ${r.signal}):\n${r.stderr.slice(-3000)}\n${r.stdout.slice(-1000)}`);
   return JSON.parse(r.stdout.slice(at + '@@RESULT@@'.length));

@@ -38,11 +38,12 @@ export function runCli(args: string[], options: { cwd?: string; env?: NodeJS.Pro
 
 export function spawnNode(
   args: string[],
-  options: { cwd?: string; env?: NodeJS.ProcessEnv; deadlineMs?: number } = {},
+  options: { cwd?: string; env?: NodeJS.ProcessEnv; deadlineMs?: number; /** a command that runs node (e.g. strace …) */ wrap?: string[] } = {},
 ): Promise<SpawnResult> {
   return new Promise((resolve) => {
     const started = Date.now();
-    const child = spawn(process.execPath, args, {
+    const [command, ...prefix] = options.wrap?.length ? [...options.wrap, process.execPath] : [process.execPath];
+    const child = spawn(command, [...prefix, ...args], {
       cwd: options.cwd ?? ROOT,
       env: { ...process.env, CI: 'true', NO_COLOR: '1', ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -3,6 +3,8 @@
  * libonnxruntime.so.1 sit beside the bundle: dlpack's esbuild plugin rewrites the package's
  * binding loader to require them from there, and the binding finds the .so through its RUNPATH ($ORIGIN).
  */
+// first: onnxruntime-node must see ORT_DISABLE_TELEMETRY when it loads
+import './no-telemetry.js';
 import * as ort from 'onnxruntime-node';
 import { assetPath } from 'dlpack:assets';
 import type { LoadModel } from './model-session.js';

@@ -6,9 +6,10 @@
 import config from 'dlpack:config';
 import { loadModel } from 'dlpack:runtime';
 import type { HandlerConfig, VcpuRuleData } from './handler-config.js';
-import type { ModelSession } from './model-session.js';
 import { buildFeeds, parseBody, RequestError } from './tensor-request.js';
 import { tensorToJson } from './tensor-response.js';
+import { describeFeeds, isShapeError, plainRuntimeMessage } from './runtime-errors.js';
+import type { ModelSession, Tensor } from './model-session.js';
 
 export interface PredictResult {
   status: number;
@@ -57,9 +58,12 @@ export function preload(): Promise<void> {
 }
 
 export async function predict(body: unknown): Promise<PredictResult> {
+  let feeds: Record<string, Tensor> | undefined;
+  let loaded = false;
   try {
-    const feeds = buildFeeds(parseBody(body, config), config);
+    feeds = buildFeeds(parseBody(body, config), config);
     const m = await model();
+    loaded = true;
     const started = Date.now();
     const outputs = await m.run(feeds);
     const json: Record<string, unknown> = {};
@@ -68,8 +72,12 @@ export async function predict(body: unknown): Promise<PredictResult> {
   } catch (err) {
     if (err instanceof RequestError) return { status: err.status, body: { error: err.message } };
     const message = err instanceof Error ? err.message : String(err);
+    // the model loaded and the request passed validation: a shape error is the request's (400)
+    if (feeds && loaded && isShapeError(message)) {
+      return { status: 400, body: { error: `the model cannot compute with these input shapes (${describeFeeds(feeds)}): ${plainRuntimeMessage(message)}` } };
+    }
     console.error(`dlpack handler: inference failed: ${message}`);
-    return { status: 500, body: { error: `inference failed: ${message}` } };
+    return { status: 500, body: { error: `inference failed: ${plainRuntimeMessage(message)}` } };
   }
 }
 

@@ -11,7 +11,7 @@ export interface JsonTensor {
   data: (number | string | boolean)[];
 }
 
-function float16ToNumber(bits: number): number {
+export function float16ToNumber(bits: number): number {
   const sign = bits & 0x8000 ? -1 : 1;
   const exp = (bits >> 10) & 0x1f;
   const mant = bits & 0x3ff;

@@ -5,6 +5,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { HandlerConfig } from './handler-config.js';
 import type { LoadModel, Tensor } from './model-session.js';
+import { toTfjsInput } from './tfjs-dtypes.js';
 
 export interface TfjsModel {
   inputNames: string[];
@@ -22,11 +23,14 @@ export function makeTfjsLoader(initBackend: InitBackend, load: LoadTfjsModel): L
     return {
       backend,
       async run(feeds) {
-        const inputs = model.inputNames.map((name, i) => {
+        // TF.js takes float32/int32/bool/string only: uint8, int64, … are converted first (tfjs-dtypes.ts;
+        // a value int32 cannot hold is a 400 before any tensor exists)
+        const converted = model.inputNames.map((name, i) => {
           const t = feeds[name] ?? feeds[config.inputs[i]?.name];
           if (!t) throw new Error(`no feed for model input "${name}"`);
-          return tf.tensor(t.data as never, t.dims, t.dtype as tf.DataType);
+          return { dims: t.dims, ...toTfjsInput(name, t) };
         });
+        const inputs = converted.map((c) => tf.tensor(c.values as never, c.dims, c.dtype));
         try {
           const outputs = await model.run(inputs);
           const result: Record<string, Tensor> = {};

@@ -33,6 +33,16 @@ export const awsLambda: PlatformProfile = {
   payload: {
     requestBytes: { value: 6 * 1024 * 1024, source: INVOKE },
     responseBytes: { value: 6 * 1024 * 1024, source: INVOKE },
+    requestTooLarge: {
+      value: { status: 413, errorType: 'RequestEntityTooLargeException', message: 'Request must be smaller than {limit} bytes for the InvokeFunction operation' },
+      source: INVOKE,
+      verify: 'API_Invoke lists RequestTooLargeException (413); the message is the one the service returns for a synchronous invoke (checked 2026-11-28)',
+    },
+    responseTooLarge: {
+      value: { status: 502, errorType: 'Function.ResponseSizeTooLarge', message: 'Response payload size ({size} bytes) exceeded maximum allowed payload size ({limit} bytes).' },
+      source: INVOKE,
+      verify: 'the invocation fails with FunctionError Unhandled and this error type; API Gateway and Function URLs answer 502 (checked 2026-11-28)',
+    },
   },
   billing: {
     granularityMs: { value: 1, source: PRICING, verify: 'seen in secondary sources only (checked 2026-11-28)' },
@@ -80,6 +90,8 @@ export const awsLambda: PlatformProfile = {
         AWS_LAMBDA_LOG_STREAM_NAME: '2026/11/28/[$LATEST]dlpack',
         AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
         AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x',
+        // the Runtime API's address as Lambda sets it (the RIC's native client reads it when it loads)
+        AWS_LAMBDA_RUNTIME_API: '127.0.0.1:9001',
         AWS_REGION: 'us-east-1',
         AWS_DEFAULT_REGION: 'us-east-1',
         TZ: ':UTC',

@@ -44,6 +44,10 @@ export const azureFunctions: PlatformProfile = {
   payload: {
     requestBytes: { value: 100 * 1024 * 1024, source: HTTP },
     responseBytes: { value: 100 * 1024 * 1024, source: HTTP, verify: 'response limit assumed equal to request limit (checked 2026-11-28)' },
+    requestTooLarge: {
+      value: { status: 413, errorType: 'HTTP 413 Payload Too Large', message: 'the request body ({size} bytes) is over the {limit}-byte limit' },
+      source: HTTP,
+    },
   },
   billing: {
     granularityMs: { value: 1, source: PRICING, verify: `${VERIFY}; minimum 100 ms and 128 MB per execution` },

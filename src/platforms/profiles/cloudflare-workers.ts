@@ -24,12 +24,18 @@ export const cloudflareWorkers: PlatformProfile = {
   },
   package: {
     gzipBytes: { value: 10 * 1024 * 1024, source: LIMITS, verify: 'Paid plan (Free: 3 MB); one newer page version lists 64 MiB (checked 2026-11-28)' },
+    plan: 'Paid',
+    otherPlans: [{ plan: 'Free', gzipBytes: { value: 3 * 1024 * 1024, source: LIMITS } }],
   },
   timeoutMs: { value: 30_000, source: LIMITS, verify: 'default CPU-time limit on Paid, configurable up to 5 min (checked 2026-11-28)' },
   initTimeoutMs: { value: 1000, source: STARTUP },
   payload: {
     requestBytes: { value: 100 * 1024 * 1024, source: LIMITS, verify: 'request body limit for Free/Pro zones (checked 2026-11-28)' },
     responseBytes: { value: 100 * 1024 * 1024, source: LIMITS, verify: 'no documented response limit; request limit used (checked 2026-11-28)' },
+    requestTooLarge: {
+      value: { status: 413, errorType: 'HTTP 413 Request Entity Too Large', message: 'the request body ({size} bytes) is over the {limit}-byte limit of the zone plan' },
+      source: LIMITS,
+    },
   },
   billing: {
     granularityMs: { value: 1, source: PRICING, verify: 'billed on CPU milliseconds (checked 2026-11-28)' },

@@ -41,6 +41,16 @@ export const gcpFunctions: PlatformProfile = {
   payload: {
     requestBytes: { value: 32 * 1024 * 1024, source: QUOTAS },
     responseBytes: { value: 32 * 1024 * 1024, source: QUOTAS },
+    requestTooLarge: {
+      value: { status: 413, errorType: 'HTTP 413 Request Entity Too Large', message: 'the request body ({size} bytes) is over the {limit}-byte limit' },
+      source: 'https://cloud.google.com/run/quotas#cloud_run_limits',
+      verify: 'answered by the Google front end before the instance (checked 2026-11-28)',
+    },
+    responseTooLarge: {
+      value: { status: 500, errorType: 'HTTP 500 (response too large)', message: 'the response ({size} bytes) is over the {limit}-byte HTTP/1 response limit' },
+      source: 'https://cloud.google.com/run/quotas#cloud_run_limits',
+      verify: 'the quota page gives the 32 MiB HTTP/1 response limit; the status seen by the caller is not documented (checked 2026-11-28)',
+    },
   },
   billing: {
     granularityMs: { value: 100, source: PRICING, verify: 'billable time rounded up to 100 ms (checked 2026-11-28)' },

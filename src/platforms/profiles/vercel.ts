@@ -33,6 +33,14 @@ export const vercel: PlatformProfile = {
   payload: {
     requestBytes: { value: 4.5 * 1024 * 1024, source: LIMITS, verify: '4.5 MB request body (checked 2026-11-28)' },
     responseBytes: { value: 4.5 * 1024 * 1024, source: LIMITS, verify: '4.5 MB response body (checked 2026-11-28)' },
+    requestTooLarge: {
+      value: { status: 413, errorType: 'FUNCTION_PAYLOAD_TOO_LARGE', message: 'Request Entity Too Large: the request body ({size} bytes) is over the {limit}-byte limit' },
+      source: 'https://vercel.com/docs/errors/FUNCTION_PAYLOAD_TOO_LARGE',
+    },
+    responseTooLarge: {
+      value: { status: 413, errorType: 'FUNCTION_PAYLOAD_TOO_LARGE', message: 'the response body ({size} bytes) is over the {limit}-byte limit' },
+      source: 'https://vercel.com/docs/errors/FUNCTION_PAYLOAD_TOO_LARGE',
+    },
   },
   billing: {
     granularityMs: { value: 1, source: PRICING, verify: VERIFY },

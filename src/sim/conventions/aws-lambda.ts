@@ -2,6 +2,7 @@
 import { nameAndMessage, safeString, type Convention } from './convention.js';
 
 export const awsLambdaConvention: Convention = {
+  loader: 'ric',
   prepare(mod, exportName) {
     const fn = findHandler(mod, exportName);
     return async (event, ctx) => {

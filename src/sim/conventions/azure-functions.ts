@@ -107,10 +107,11 @@ export const azureFunctionsConvention: Convention = {
         status?: number;
         body?: unknown;
         jsonBody?: unknown;
+        headers?: Record<string, string>;
       };
       if (init instanceof Response) return { status: init.status, body: new Uint8Array(await init.arrayBuffer()) };
       const body = init.jsonBody !== undefined ? JSON.stringify(init.jsonBody) : await bodyToBytes(init.body);
-      return { status: init.status ?? 200, body };
+      return { status: init.status ?? 200, body, headers: init.headers && typeof init.headers === 'object' ? { ...init.headers } : undefined };
     };
   },
 };

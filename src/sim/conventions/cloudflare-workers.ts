@@ -36,7 +36,9 @@ export const cloudflareWorkersConvention: Convention = {
       if (!(response instanceof Response)) throw new Error('fetch() did not return a Response');
       const body = new Uint8Array(await response.arrayBuffer());
       await Promise.allSettled(waitUntil);
-      return { status: response.status, body };
+      const headers: Record<string, string> = {};
+      response.headers.forEach((v, k) => (headers[k] = v));
+      return { status: response.status, body, headers };
     };
   },
 };

@@ -3,9 +3,20 @@
  * signature) and Vercel Node functions. The request carries the event as a parsed JSON body; the
  * response implements status(), json(), send(), setHeader(), getHeader(), writeHead(), write(), end().
  */
+// a module binding: Workers bundles run in the emulator with globalThis.process hidden
+import process from 'node:process';
 import { bodyOf, findFunction, nameAndMessage, safeString, type Convention, type FaultBehaviour, type InvokeOutcome } from './convention.js';
 
-function makeRequest(event: unknown, requestId: string) {
+/**
+ * How the platform's framework hands the body to the function: the Functions Framework (express +
+ * body-parser) parses JSON into `req.body` and keeps the bytes in `req.rawBody` (an empty body
+ * parses as {}); Vercel's helpers parse lazily on the first read of `req.body` (JSON: empty → {},
+ * invalid → an error 400 "Invalid JSON" thrown from the getter) and keep no raw body
+ * (@vercel/node dev-server.mjs getBodyParser).
+ */
+type BodyStyle = 'functions-framework' | 'vercel';
+
+function makeRequest(event: unknown, requestId: string, style: BodyStyle) {
   const raw = bodyOf(event);
   const headers: Record<string, string> = {
     'content-type': 'application/json',
@@ -13,13 +24,16 @@ function makeRequest(event: unknown, requestId: string) {
     host: 'localhost:8080',
     'x-request-id': requestId,
   };
-  let body: unknown;
-  try {
-    body = JSON.parse(raw);
-  } catch {
-    body = raw;
-  }
-  return {
+  const parse = (): unknown => {
+    if (raw === '') return {};
+    try {
+      return JSON.parse(raw);
+    } catch {
+      if (style === 'vercel') throw Object.assign(new Error('Invalid JSON'), { statusCode: 400 });
+      return raw;
+    }
+  };
+  const req = {
     method: 'POST',
     url: '/',
     path: '/',
@@ -27,8 +41,6 @@ function makeRequest(event: unknown, requestId: string) {
     headers,
     query: {} as Record<string, string>,
     params: {} as Record<string, string>,
-    body,
-    rawBody: Buffer.from(raw),
     get(name: string) {
       return headers[name.toLowerCase()];
     },
@@ -36,6 +48,12 @@ function makeRequest(event: unknown, requestId: string) {
       return headers[name.toLowerCase()];
     },
   };
+  if (style === 'vercel') {
+    let parsed: { value: unknown } | undefined;
+    Object.defineProperty(req, 'body', { enumerable: true, get: () => (parsed ??= { value: parse() }).value });
+    return req;
+  }
+  return Object.assign(req, { body: parse(), rawBody: Buffer.from(raw) });
 }
 
 function makeResponse(resolve: (o: InvokeOutcome) => void) {
@@ -77,7 +95,7 @@ function makeResponse(resolve: (o: InvokeOutcome) => void) {
       if (chunk !== undefined) chunks.push(Buffer.from(chunk));
       finished = true;
       res.headersSent = true;
-      resolve({ status: res.statusCode, body: Buffer.concat(chunks) });
+      resolve({ status: res.statusCode, body: Buffer.concat(chunks), headers: Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, String(v)])) });
       return res;
     },
     send(body?: unknown) {
@@ -96,16 +114,21 @@ function makeResponse(resolve: (o: InvokeOutcome) => void) {
   return res;
 }
 
-function nodeHttpConvention(names: string[], what: string, faults: FaultBehaviour): Convention {
+/** What the platform's framework answers itself, before the function runs (undefined: the function runs). */
+type FrameworkAnswer = (raw: string) => InvokeOutcome | undefined;
+
+function nodeHttpConvention(names: string[], what: string, faults: FaultBehaviour, style: BodyStyle, framework?: FrameworkAnswer): Convention {
   return {
     faults,
     prepare(mod, exportName) {
       const fn = findFunction(mod, exportName ? [exportName] : names, what);
       return (event, ctx) =>
         new Promise<InvokeOutcome>((resolve, reject) => {
+          const answered = framework?.(bodyOf(event));
+          if (answered) return resolve(answered);
           const res = makeResponse(resolve);
           try {
-            const r = fn(makeRequest(event, ctx.requestId), res) as Promise<unknown> | undefined;
+            const r = fn(makeRequest(event, ctx.requestId, style), res) as Promise<unknown> | undefined;
             // An async function that rejects before responding is an error (500 on the platform).
             if (r && typeof r.then === 'function') r.then(() => undefined, reject);
           } catch (err) {
@@ -144,6 +167,32 @@ const vercelFaults: FaultBehaviour = {
   },
 };
 
+/**
+ * The Functions Framework parses a JSON body itself (express + body-parser `json()`, strict, see
+ * @google-cloud/functions-framework build/src/server.js): a body that is not a JSON object or array
+ * is answered 400 by express's final handler with an HTML page — "Bad Request" with NODE_ENV=production,
+ * as on Cloud Run — and the function never sees it. An empty body parses as {} (the raw body stays empty).
+ */
+export function functionsFrameworkJson(raw: string): InvokeOutcome | undefined {
+  const first = raw.trimStart()[0];
+  if (raw.length === 0) return undefined;
+  let ok = first === '{' || first === '[';
+  if (ok) {
+    try {
+      JSON.parse(raw);
+    } catch {
+      ok = false;
+    }
+  }
+  if (ok) return undefined;
+  const html = '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>Error</title>\n</head>\n<body>\n<pre>Bad Request</pre>\n</body>\n</html>\n';
+  return {
+    status: 400,
+    body: html,
+    headers: { 'content-security-policy': "default-src 'none'", 'x-content-type-options': 'nosniff', 'content-type': 'text/html; charset=utf-8' },
+  };
+}
+
 /** FUNCTION_TARGET names the export on Cloud Run functions; dlpack's templates export `handler`. */
-export const gcpFunctionsConvention = nodeHttpConvention(['handler', 'default'], 'an HTTP function (req, res) named "handler"', gcpFaults);
-export const vercelConvention = nodeHttpConvention(['default', 'handler'], 'a default export function (req, res)', vercelFaults);
+export const gcpFunctionsConvention = nodeHttpConvention(['handler', 'default'], 'an HTTP function (req, res) named "handler"', gcpFaults, 'functions-framework', functionsFrameworkJson);
+export const vercelConvention = nodeHttpConvention(['default', 'handler'], 'a default export function (req, res)', vercelFaults, 'vercel');
