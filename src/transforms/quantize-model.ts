@@ -11,7 +11,7 @@ import type { TransformReport } from '../report/report-schemas.js';
 import { finishTransform, prepareOutput, runStagedTransform, transformInputs } from './finish-transform.js';
 import type { CheckOptions, QuantizeOptions, TransformOutcome } from './transform-options.js';
 
-const ONNX_MODES = ['int8-weights', 'int8-dynamic', 'fp16'];
+const ONNX_MODES = ['int8-weights', 'int8-dynamic', 'fp16', 'int4-weights'];
 const TFJS_DTYPES = ['uint8', 'uint16', 'float16'];
 
 interface TfjsQuantizeModule {
@@ -42,7 +42,7 @@ export async function quantizeModel(options: QuantizeOptions): Promise<Transform
   let mode: string;
   let run: (o: QuantizeOptions) => Promise<TransformOutcome>;
   if (kind === 'onnx') {
-    if (options.dtype) throw new DlpackError('USAGE', '--dtype is for TF.js models; for ONNX use --mode int8-weights|int8-dynamic|fp16', { file: options.input });
+    if (options.dtype) throw new DlpackError('USAGE', `--dtype is for TF.js models; for ONNX use --mode ${ONNX_MODES.join('|')}`, { file: options.input });
     if (!options.mode || !ONNX_MODES.includes(options.mode)) {
       throw new DlpackError('USAGE', `ONNX models need --mode (${ONNX_MODES.join(', ')})`, { file: options.input });
     }

@@ -6,7 +6,7 @@ import type { AccuracyCheckOptions } from '../accuracy/accuracy-check.js';
 import type { CheckInputs } from '../accuracy/check-inputs.js';
 import type { TransformReport } from '../report/report-schemas.js';
 
-export type OnnxQuantMode = 'int8-weights' | 'int8-dynamic' | 'fp16';
+export type OnnxQuantMode = 'int8-weights' | 'int8-dynamic' | 'fp16' | 'int4-weights';
 export type TfjsQuantDtype = 'uint8' | 'uint16' | 'float16';
 
 export interface CheckOptions
@@ -18,7 +18,7 @@ export interface CheckOptions
 export interface QuantizeOptions {
   input: string;
   output: string;
-  /** ONNX: int8-weights | int8-dynamic | fp16. */
+  /** ONNX: int8-weights | int8-dynamic | fp16 | int4-weights. */
   mode?: OnnxQuantMode;
   /** TF.js: uint8 | uint16 | float16 (tensorflowjs_converter's --quantize_*). */
   dtype?: TfjsQuantDtype;
@@ -51,6 +51,10 @@ export interface QuantizeOptions {
   minElements?: number;
   keepIoTypes?: boolean;
   blockOps?: string[];
+  /** int4-weights: MatMulNBits block size along K (32, 64 or 128; default 32). */
+  blockSize?: number;
+  /** int4-weights: MatMulNBits accuracy_level (0 unset, 1 fp32, 2 fp16, 3 bf16, 4 int8 compute of the activations; default 4). */
+  accuracyLevel?: number;
   /** int8-dynamic kernel style. */
   kernels?: 'fused' | 'integer';
   /** Run ORT's basic optimization first (like ORT's quant_pre_process): folds BatchNormalization into Conv. */

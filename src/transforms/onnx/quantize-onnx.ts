@@ -19,11 +19,12 @@ import { fp16Units, int8Units } from './mixed-precision-units.js';
 import { optimizeOnnx } from './optimize-onnx.js';
 import { countNodes, pruneUnusedInitializers } from './prune-initializers.js';
 import { quantizeDynamic } from './quantize-dynamic.js';
+import { int4Units, rewriteInt4 } from './quantize-int4.js';
 import { quantizeWeightsInt8 } from './quantize-weights.js';
 import type { RewriteResult } from './transform-result.js';
 
 /** Default mixed-precision budget (file bytes as a fraction of the input's). */
-export const DEFAULT_ONNX_MAX_RATIO = { 'int8-weights': 0.3, 'int8-dynamic': 1, fp16: 0.52 } as const;
+export const DEFAULT_ONNX_MAX_RATIO = { 'int8-weights': 0.3, 'int8-dynamic': 1, fp16: 0.52, 'int4-weights': 0.25 } as const;
 /** Rewrites `proto` in place by mode, keeping the units in `keep` at higher precision. */
 function rewrite(proto: ModelProto, options: QuantizeOptions, prepared: Prepared, keep: KeepMap = new Map()): RewriteResult {
   const selection = { opTypes: options.opTypes, excludeNodes: options.excludeNodes, minElements: options.minElements };
@@ -43,13 +44,15 @@ function rewrite(proto: ModelProto, options: QuantizeOptions, prepared: Prepared
     }
     case 'int8-dynamic':
       return quantizeDynamic(proto, { ...selection, perChannel: options.perChannel, symmetric: options.symmetric, reduceRange: options.reduceRange, kernels: options.kernels, keep });
+    case 'int4-weights':
+      return rewriteInt4(proto, options, keep);
     case 'fp16': {
       const keepFloat32 = new Map(prepared.keepFloat32);
       for (const [n, k] of keep) keepFloat32.set(n, k.reason);
       return convertToFloat16(proto, { keepIoTypes: options.keepIoTypes, blockOps: options.blockOps, opTypes: options.opTypes, excludeNodes: options.excludeNodes, keepFloat32 });
     }
     default:
-      throw new DlpackError('USAGE', `unknown ONNX quantization mode "${options.mode}"`, { hint: 'use --mode int8-weights, int8-dynamic or fp16' });
+      throw new DlpackError('USAGE', `unknown ONNX quantization mode "${options.mode}"`, { hint: 'use --mode int8-weights, int8-dynamic, fp16 or int4-weights' });
   }
 }
 
@@ -156,13 +159,14 @@ async function maybeMixedPrecision(
   for (const i of original.graph?.input ?? []) if (i.name) floatTensors.add(i.name);
   let units: MixedUnit[];
   if (mode === 'fp16') units = fp16Units(original, floatTensors, new Set(result.skipped.map((s) => s.name)));
+  else if (mode === 'int4-weights') units = int4Units(original, result.changed.map((c) => c.name), floatTensors, fallback, options);
   else units = int8Units(original, result.changed.map((c) => c.name), mode === 'int8-weights' ? 'weight' : 'node', floatTensors, fallback === 'float32' ? 3 : 1);
   const budget = Math.max(maxRatio * inputBytes, firstBytes.length);
   const r = await searchOnnxMixedPrecision({
     original,
     units,
     fallback,
-    low: mode === 'fp16' ? 'float16' : 'int8',
+    low: mode === 'fp16' ? 'float16' : mode === 'int4-weights' ? 'int4' : 'int8',
     goal,
     maxBytes: budget,
     feeds,
