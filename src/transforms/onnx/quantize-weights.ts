@@ -179,7 +179,7 @@ export function quantizeWeightsInt8(model: ModelProto, options: WeightQuantOptio
   }
   if (result.changed.length && opset >= 10) {
     result.notes.push(
-      'ONNX Runtime runs DequantizeLinear at every inference for weight-only QDQ models; the session option session.disable_quant_qdq=1 dequantizes once at load instead (fp32 speed, int8 file)',
+      'ONNX Runtime runs DequantizeLinear at every inference for weight-only QDQ models unless the session sets session.disable_quant_qdq=1 (then dequantized once at load: fp32 speed, int8 file); dlpack bundle handlers and this check set it',
     );
   }
   collectUnquantizedOps(graph, opTypes, result);
