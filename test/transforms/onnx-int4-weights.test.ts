@@ -10,7 +10,7 @@ import * as assert from 'uvu/assert';
 import { join } from 'node:path';
 import { makeCnn, makeWideMlp } from '../../fixtures/make-onnx.js';
 import { encodeOnnx, makeTensor, readOnnx, tensorDims, tensorToTypedArray, AttributeType, type ModelProto } from '../../src/formats/onnx/index.js';
-import { dequantizeInt4Blocks, int4Bytes, quantizeInt4Blocks } from '../../src/transforms/onnx/int4-blocks.js';
+import { dequantizeBlocks, blockBytes, quantizeBlocks } from '../../src/transforms/onnx/int4-blocks.js';
 import { quantizeWeightsInt4, rewriteInt4 } from '../../src/transforms/onnx/quantize-int4.js';
 import { quantizeModel } from '../../src/transforms/quantize-model.js';
 import { DlpackError } from '../../src/errors/dlpack-error.js';
@@ -26,37 +26,37 @@ function rand(seed: number) {
   return () => ((a = (Math.imul(a, 1664525) + 1013904223) >>> 0) / 2 ** 32) * 2 - 1;
 }
 
-test('blocks: low nibble first, scale = the largest-magnitude value / -8, zero points packed per column', () => {
+test('blocks: low code first, scale = the largest-magnitude value / -8, zero points packed per column', () => {
   // one column, K = 32: values -16 … 15; the largest magnitude is -16 → scale 2, q = round(v/2) + 8
   const w = Float32Array.from({ length: 32 }, (_, k) => k - 16);
-  const b = quantizeInt4Blocks(w, 32, 1, 32, true);
+  const b = quantizeBlocks(w, 32, 1, 32, true);
   assert.equal([b.kBlocks, b.packed.length, b.scales.length], [1, 16, 1]);
   assert.is(b.scales[0], 2);
   assert.is(b.zeroPoints, undefined);
-  assert.is(b.packed[0] & 15, 0, 'v=-16 → q 0 in the low nibble');
-  assert.is(b.packed[0] >> 4, 1, 'v=-15 → round(-7.5 + 8) = 1 (half away from zero) in the high nibble');
+  assert.is(b.packed[0] & 15, 0, 'v=-16 → q 0 in the low code');
+  assert.is(b.packed[0] >> 4, 1, 'v=-15 → round(-7.5 + 8) = 1 (half away from zero) in the high code');
   assert.is(b.packed[15] >> 4, 15, 'v=15 → 7.5 + 8 clamped to 15');
-  const d = dequantizeInt4Blocks(b);
+  const d = dequantizeBlocks(b);
   for (let k = 0; k < 31; k++) assert.ok(Math.abs(d[k] - w[k]) <= 1, `k=${k}: ${d[k]} vs ${w[k]}`);
 
-  // asymmetric, 3 blocks of 32 per column → zero points [N, 2]: blocks 0,1 in byte 0, block 2 low nibble of byte 1
+  // asymmetric, 3 blocks of 32 per column → zero points [N, 2]: blocks 0,1 in byte 0, block 2 low code of byte 1
   const K = 96;
   const N = 2;
   const r = rand(7);
   const w2 = Float32Array.from({ length: K * N }, (_, i) => (Math.floor(i / N) < 64 ? Math.abs(r()) + 0.5 : r()));
-  const a = quantizeInt4Blocks(w2, K, N, 32, false);
+  const a = quantizeBlocks(w2, K, N, 32, false);
   assert.equal([a.zeroPoints!.length, a.scales.length, a.packed.length], [4, 6, 96]);
   assert.is(a.zeroPoints![0], 0, 'blocks of positive values: the range starts at 0, zero point 0');
-  assert.ok((a.zeroPoints![1] & 15) > 0 && a.zeroPoints![1] >> 4 === 0, 'block 2 (values around 0) has its zero point in the low nibble');
-  const d2 = dequantizeInt4Blocks(a);
+  assert.ok((a.zeroPoints![1] & 15) > 0 && a.zeroPoints![1] >> 4 === 0, 'block 2 (values around 0) has its zero point in the low code');
+  const d2 = dequantizeBlocks(a);
   for (let i = 0; i < w2.length; i++) assert.ok(Math.abs(d2[i] - w2[i]) <= a.scales[Math.floor(i % N) * 3 + Math.floor(Math.floor(i / N) / 32)] / 2 + 1e-6);
 
   // K not a multiple of the block: the padding dequantizes to nothing; sizes as stored
-  const p = quantizeInt4Blocks(Float32Array.from({ length: 40 }, (_, k) => k / 40), 40, 1, 32, true);
+  const p = quantizeBlocks(Float32Array.from({ length: 40 }, (_, k) => k / 40), 40, 1, 32, true);
   assert.is(p.kBlocks, 2);
-  assert.is(dequantizeInt4Blocks(p).length, 40);
-  assert.is(int4Bytes(1024, 1024, 32, true), 1024 * 32 * 16 + 1024 * 32 * 4);
-  assert.throws(() => quantizeInt4Blocks(w, 32, 1, 48, true), /power of two/);
+  assert.is(dequantizeBlocks(p).length, 40);
+  assert.is(blockBytes(1024, 1024, 32, true), 1024 * 32 * 16 + 1024 * 32 * 4);
+  assert.throws(() => quantizeBlocks(w, 32, 1, 48, true), /power of two/);
 });
 
 function matmulModel(K: number, N: number, aDims: number[], w: Float32Array): ModelProto {
@@ -88,7 +88,7 @@ test('onnxruntime-node and -web compute exactly the float model with the dequant
       const q = matmulModel(K, N, aDims, w);
       const res = quantizeWeightsInt4(q, { blockSize, symmetric, minElements: 0 });
       assert.is(res.changed.length, 1);
-      const reference = matmulModel(K, N, aDims, dequantizeInt4Blocks(quantizeInt4Blocks(w, K, N, blockSize, symmetric)));
+      const reference = matmulModel(K, N, aDims, dequantizeBlocks(quantizeBlocks(w, K, N, blockSize, symmetric)));
       for (const [name, ort, ep] of [['node', node, 'cpu'], ['web', web, 'wasm']] as const) {
         const run = async (m: ModelProto) => {
           const s = await ort.InferenceSession.create(await encodeOnnx(m), { executionProviders: [ep] });

@@ -1,25 +1,28 @@
 /**
- * Block-wise 4-bit quantization of a [K, N] MatMul weight in the layout of ONNX Runtime's
- * com.microsoft.MatMulNBits (bits 4): each column n is cut into k_blocks = ceil(K / block_size)
- * blocks along K, each with its own float32 scale (and, asymmetric, a 4-bit zero point); B is
- * uint8 [N, k_blocks, block_size / 2] with the even k in the low nibble; scales [N, k_blocks];
- * zero points uint8 [N, ceil(k_blocks / 2)], packed the same way. Without zero points the
- * runtime uses 8. The rounding follows MLAS's blockwise quantizer (what ORT's
- * matmul_nbits_quantizer writes): symmetric blocks map the value of largest magnitude to -8
- * (scale = that value / -8); asymmetric blocks span [min(0, lo), max(0, hi)] over 0..15.
- * Pure arithmetic: the graph rewrite is quantize-int4.ts.
+ * Block-wise 4-bit (or 8-bit) quantization of a [K, N] MatMul weight in the layout of ONNX
+ * Runtime's com.microsoft.MatMulNBits: each column n is cut into k_blocks = ceil(K / block_size)
+ * blocks along K, each with its own float32 scale (and, asymmetric, a zero point); B is uint8
+ * [N, k_blocks, block_size × bits / 8] — at 4 bits the even k in the low code; scales
+ * [N, k_blocks]; zero points uint8 [N, ceil(k_blocks × bits / 8)], packed the same way. Without
+ * zero points the runtime uses 2^(bits−1) (8, or 128). The rounding follows MLAS's blockwise
+ * quantizer (what ORT's matmul_nbits_quantizer writes): symmetric blocks map the value of largest
+ * magnitude to −2^(bits−1) (scale = that value / −8 at 4 bits); asymmetric blocks span
+ * [min(0, lo), max(0, hi)] over 0..2^bits − 1. Pure arithmetic: the graph rewrite is quantize-int4.ts.
  */
 
-export interface Int4Blocks {
+export type BlockBits = 4 | 8;
+
+export interface NBitsBlocks {
   K: number;
   N: number;
   blockSize: number;
+  bits: BlockBits;
   kBlocks: number;
-  /** uint8 [N, kBlocks, blockSize / 2]. */
+  /** uint8 [N, kBlocks, blockSize × bits / 8]. */
   packed: Uint8Array;
   /** float32 [N, kBlocks]. */
   scales: Float32Array;
-  /** uint8 [N, ceil(kBlocks / 2)], absent when symmetric (the runtime's default zero point 8). */
+  /** uint8 [N, ceil(kBlocks × bits / 8)], absent when symmetric (the runtime's default zero point 2^(bits−1)). */
   zeroPoints?: Uint8Array;
 }
 
@@ -31,17 +34,21 @@ export function isValidBlockSize(b: number): boolean {
 const f32 = Math.fround;
 /** std::roundf: half away from zero. */
 const roundf = (x: number) => Math.sign(x) * Math.floor(Math.abs(x) + 0.5);
-const clamp15 = (x: number) => (x < 0 ? 0 : x > 15 ? 15 : x);
+/** Bytes of one column's packed zero points. */
+const zpBytesOf = (kBlocks: number, bits: BlockBits) => Math.ceil((kBlocks * bits) / 8);
 
-/** Quantizes `w` (row-major [K, N], as a MatMul's B input) into MatMulNBits blocks. */
-export function quantizeInt4Blocks(w: Float32Array, K: number, N: number, blockSize: number, symmetric: boolean): Int4Blocks {
+/** Quantizes `w` (row-major [K, N], as a MatMul's B input) into MatMulNBits blocks of `bits` (4 by default). */
+export function quantizeBlocks(w: Float32Array, K: number, N: number, blockSize: number, symmetric: boolean, bits: BlockBits = 4): NBitsBlocks {
   if (!isValidBlockSize(blockSize)) throw new RangeError(`block size must be a power of two ≥ 16, got ${blockSize}`);
   if (w.length !== K * N) throw new RangeError(`weight has ${w.length} values, [${K}, ${N}] needs ${K * N}`);
+  const qmax = (1 << bits) - 1;
+  const mid = 1 << (bits - 1);
+  const clamp = (x: number) => (x < 0 ? 0 : x > qmax ? qmax : x);
   const kBlocks = Math.ceil(K / blockSize);
-  const blob = blockSize / 2;
+  const blob = (blockSize * bits) / 8;
   const packed = new Uint8Array(N * kBlocks * blob);
   const scales = new Float32Array(N * kBlocks);
-  const zpBytes = Math.ceil(kBlocks / 2);
+  const zpBytes = zpBytesOf(kBlocks, bits);
   const zeroPoints = symmetric ? undefined : new Uint8Array(N * zpBytes);
   const q = new Uint8Array(blockSize);
   for (let n = 0; n < N; n++) {
@@ -59,40 +66,42 @@ export function quantizeInt4Blocks(w: Float32Array, K: number, N: number, blockS
       let zp: number;
       if (symmetric) {
         const big = Math.abs(hi) > Math.abs(lo) ? hi : lo;
-        scale = f32(big / -8);
-        zp = 8;
+        scale = f32(big / -mid);
+        zp = mid;
       } else {
         lo = Math.min(lo, 0);
         hi = Math.max(hi, 0);
-        scale = f32((hi - lo) / 15);
-        zp = scale !== 0 ? clamp15(roundf(-lo / scale)) : 0;
+        scale = f32((hi - lo) / qmax);
+        zp = scale !== 0 ? clamp(roundf(-lo / scale)) : 0;
       }
       const recip = scale !== 0 ? f32(1 / scale) : 0;
       q.fill(zp); // padding beyond K dequantizes to 0
-      for (let k = k0; k < k1; k++) q[k - k0] = clamp15(roundf(f32(w[k * N + n] * recip) + zp));
+      for (let k = k0; k < k1; k++) q[k - k0] = clamp(roundf(f32(w[k * N + n] * recip) + zp));
       const at = (n * kBlocks + b) * blob;
-      for (let j = 0; j < blob; j++) packed[at + j] = q[2 * j] | (q[2 * j + 1] << 4);
+      if (bits === 8) packed.set(q, at);
+      else for (let j = 0; j < blob; j++) packed[at + j] = q[2 * j] | (q[2 * j + 1] << 4);
       scales[n * kBlocks + b] = scale;
-      if (zeroPoints) zeroPoints[n * zpBytes + (b >> 1)] |= zp << ((b & 1) * 4);
+      if (zeroPoints && bits === 8) zeroPoints[n * zpBytes + b] = zp;
+      else if (zeroPoints) zeroPoints[n * zpBytes + (b >> 1)] |= zp << ((b & 1) * 4);
     }
   }
-  return { K, N, blockSize, kBlocks, packed, scales, zeroPoints };
+  return { K, N, blockSize, bits, kBlocks, packed, scales, zeroPoints };
 }
 
 /** The float32 weight [K, N] the runtime computes with: (q - zero point) × scale. */
-export function dequantizeInt4Blocks(x: Int4Blocks): Float32Array {
-  const { K, N, blockSize, kBlocks, packed, scales, zeroPoints } = x;
+export function dequantizeBlocks(x: NBitsBlocks): Float32Array {
+  const { K, N, blockSize, bits, kBlocks, packed, scales, zeroPoints } = x;
   const out = new Float32Array(K * N);
-  const blob = blockSize / 2;
-  const zpBytes = Math.ceil(kBlocks / 2);
+  const blob = (blockSize * bits) / 8;
+  const zpBytes = zpBytesOf(kBlocks, bits);
+  const code = (bytes: Uint8Array, i: number) => (bits === 8 ? bytes[i] : (bytes[i >> 1] >> ((i & 1) * 4)) & 15);
   for (let n = 0; n < N; n++) {
     for (let b = 0; b < kBlocks; b++) {
       const scale = scales[n * kBlocks + b];
-      const zp = zeroPoints ? (zeroPoints[n * zpBytes + (b >> 1)] >> ((b & 1) * 4)) & 15 : 8;
+      const zp = zeroPoints ? code(zeroPoints.subarray(n * zpBytes), b) : 1 << (bits - 1);
       const at = (n * kBlocks + b) * blob;
       for (let k = b * blockSize; k < Math.min(K, (b + 1) * blockSize); k++) {
-        const i = k - b * blockSize;
-        const qv = (packed[at + (i >> 1)] >> ((i & 1) * 4)) & 15;
+        const qv = code(packed.subarray(at), k - b * blockSize);
         out[k * N + n] = f32((qv - zp) * scale);
       }
     }
@@ -102,7 +111,7 @@ export function dequantizeInt4Blocks(x: Int4Blocks): Float32Array {
 
 /** Relative error (1/SQNR) of a weight after 4-bit blocks: the rank of mixed-precision units whose activations are not measured. */
 export function int4RelativeError(w: Float32Array, K: number, N: number, blockSize: number, symmetric: boolean): number {
-  const d = dequantizeInt4Blocks(quantizeInt4Blocks(w, K, N, blockSize, symmetric));
+  const d = dequantizeBlocks(quantizeBlocks(w, K, N, blockSize, symmetric));
   let s = 0;
   let e = 0;
   for (let i = 0; i < w.length; i++) {
@@ -112,8 +121,8 @@ export function int4RelativeError(w: Float32Array, K: number, N: number, blockSi
   return s ? e / s : 0;
 }
 
-/** Stored bytes of a [K, N] weight as MatMulNBits int4 (packed weights, scales, zero points). */
-export function int4Bytes(K: number, N: number, blockSize: number, symmetric: boolean): number {
+/** Stored bytes of a [K, N] weight as MatMulNBits blocks (packed weights, scales, zero points). */
+export function blockBytes(K: number, N: number, blockSize: number, symmetric: boolean, bits: BlockBits = 4): number {
   const kBlocks = Math.ceil(K / blockSize);
-  return N * kBlocks * (blockSize / 2) + N * kBlocks * 4 + (symmetric ? 0 : N * Math.ceil(kBlocks / 2));
+  return N * kBlocks * ((blockSize * bits) / 8) + N * kBlocks * 4 + (symmetric ? 0 : N * zpBytesOf(kBlocks, bits));
 }

@@ -7,13 +7,14 @@
  * older exporters) are handled like initializers; If/Loop bodies too.
  */
 import { DlpackError } from '../../errors/dlpack-error.js';
-import type { GraphProto, ModelProto, NodeProto, TensorProto } from '../../formats/onnx/index.js';
+import type { ModelProto, NodeProto, TensorProto } from '../../formats/onnx/index.js';
 import { OnnxDataType, isExternalTensor, makeTensor, tensorDims, tensorToTypedArray } from '../../formats/onnx/index.js';
 import { toFloat16 } from '../float16.js';
-import { NameAllocator, attr, ensureOpset, forEachGraph, intAttr, makeNode, nodeLabel, usesOfGraphDefinitions } from './graph-edit.js';
-import { int4RelativeError, isValidBlockSize, quantizeInt4Blocks } from './int4-blocks.js';
+import { NameAllocator, ensureOpset, forEachGraph, intAttr, makeNode, nodeLabel, usesOfGraphDefinitions } from './graph-edit.js';
+import { int4RelativeError, isValidBlockSize, quantizeBlocks } from './int4-blocks.js';
 import type { KeepMap, MixedUnit } from './mixed-precision-onnx.js';
 import { int8Units } from './mixed-precision-units.js';
+import { candidatesOf } from './quantize-weights.js';
 import { DEFAULT_MIN_ELEMENTS, emptyResult, type RewriteResult, type SelectionOptions } from './transform-result.js';
 
 export const MS_DOMAIN = 'com.microsoft';
@@ -35,22 +36,6 @@ export interface Int4Options extends Omit<SelectionOptions, 'opTypes'> {
   accuracyLevel?: number;
   /** Weights kept at a higher precision (mixed precision): float32 as they are, or float16 + Cast. */
   keep?: KeepMap;
-}
-
-interface Weight {
-  name: string;
-  tensor: TensorProto;
-  constantNode?: NodeProto;
-}
-
-function weightsOf(g: GraphProto): Weight[] {
-  const out: Weight[] = [];
-  for (const t of g.initializer ?? []) if (t.name) out.push({ name: t.name, tensor: t });
-  for (const node of g.node ?? []) {
-    const value = node.op_type === 'Constant' && !node.domain ? attr(node, 'value')?.t : undefined;
-    if (value && node.output?.[0]) out.push({ name: node.output[0], tensor: value, constantNode: node });
-  }
-  return out;
 }
 
 const isMatMul = (n: NodeProto) => n.op_type === 'MatMul' && (!n.domain || n.domain === 'ai.onnx');
@@ -75,7 +60,7 @@ export function quantizeWeightsInt4(model: ModelProto, options: Int4Options = {}
     const uses = usesOfGraphDefinitions(g);
     const prelude: NodeProto[] = [];
     const removeNodes = new Set<NodeProto>();
-    for (const w of weightsOf(g)) {
+    for (const w of candidatesOf(g)) {
       const list = uses.get(w.name) ?? [];
       const matmuls = list.filter((u) => u.index === 1 && isMatMul(u.node));
       if (!matmuls.length) continue;
@@ -136,7 +121,7 @@ export function quantizeWeightsInt4(model: ModelProto, options: Int4Options = {}
         continue;
       }
       const [K, N] = dims;
-      const q = quantizeInt4Blocks(values, K, N, blockSize, symmetric);
+      const q = quantizeBlocks(values, K, N, blockSize, symmetric);
       const bName = names.fresh(`${w.name}_int4`);
       const sName = names.fresh(`${w.name}_scales`);
       const inits = [makeTensor(bName, 'uint8', [N, q.kBlocks, blockSize / 2], q.packed), makeTensor(sName, 'float32', [N, q.kBlocks], q.scales)];
@@ -204,7 +189,7 @@ export function int4Units(
   const units = int8Units(original, changed, 'weight', floatTensors, fallback === 'float32' ? 3.5 : 1.5);
   const tensors = new Map<string, TensorProto>();
   forEachGraph(original.graph!, (g) => {
-    for (const w of weightsOf(g)) tensors.set(w.name, w.tensor);
+    for (const w of candidatesOf(g)) tensors.set(w.name, w.tensor);
   });
   for (const u of units) {
     const t = tensors.get(u.name);

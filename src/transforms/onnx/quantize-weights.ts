@@ -27,14 +27,15 @@ export interface WeightQuantOptions extends SelectionOptions {
   reduceRange?: boolean;
 }
 
-interface Candidate {
+export interface Candidate {
   name: string;
   tensor: TensorProto;
   /** The Constant node holding it, when it is not an initializer. */
   constantNode?: NodeProto;
 }
 
-function candidatesOf(graph: GraphProto): Candidate[] {
+/** The constant tensors of a graph: its initializers and the values of its Constant nodes. */
+export function candidatesOf(graph: GraphProto): Candidate[] {
   const out: Candidate[] = [];
   for (const t of graph.initializer ?? []) if (t.name) out.push({ name: t.name, tensor: t });
   for (const node of graph.node ?? []) {
