@@ -50,8 +50,8 @@ export default class Quantize extends TransformCommand {
     requantize: Flags.boolean({ description: 'TF.js: re-quantize weights that are already quantized (default: leave them as they are)' }),
     fallback: Flags.string({
       description:
-        'mixed precision: keep the units that most hurt the outputs at this precision until every output reaches --min-cosine/--min-top1 (default floor 0.99) within --max-ratio. ONNX: float32 or float16 (int8 modes), float32 (fp16); by default ONNX falls back to float32 only when the default floor is missed, none turns that off. TF.js: uint16, float16, float32',
-      options: ['uint16', 'float16', 'float32', 'none'],
+        'mixed precision: keep the units that most hurt the outputs at this precision until every output reaches --min-cosine/--min-top1 (default floor 0.99) within --max-ratio. ONNX: float32 or float16 (int8 modes), int8 (8-bit MatMulNBits blocks), float16 or float32 (int4-weights), float32 (fp16); by default ONNX falls back (float16 for int8 modes, int8 for int4-weights, float32 for fp16) only when the default floor is missed, none turns that off. TF.js: uint16, float16, float32',
+      options: ['uint16', 'float16', 'float32', 'int8', 'none'],
     }),
     'max-ratio': Flags.string({ description: 'mixed precision budget as a fraction of the input. ONNX: file bytes (default 0.30 for int8, 0.52 for fp16); TF.js: weight bytes (default 0.27 for uint8, 0.52 otherwise)' }),
     equalize: Flags.boolean({ description: 'TF.js graph models: cross-layer equalization of depthwise → 1×1 conv kernel pairs before quantizing (exact in float, narrower per-tensor ranges)' }),

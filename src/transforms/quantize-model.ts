@@ -52,6 +52,7 @@ export async function quantizeModel(options: QuantizeOptions): Promise<Transform
     run = quantizeOnnx;
   } else if (kind === 'tfjs') {
     if (options.mode) throw new DlpackError('USAGE', '--mode is for ONNX models; for TF.js use --dtype uint8|uint16|float16', { file: options.input });
+    if (options.fallback === 'int8') throw new DlpackError('USAGE', '--fallback int8 is for ONNX --mode int4-weights; TF.js falls back to uint16, float16 or float32', { file: options.input });
     if (!options.dtype || !TFJS_DTYPES.includes(options.dtype)) {
       throw new DlpackError('USAGE', `TF.js models need --dtype (${TFJS_DTYPES.join(', ')})`, { file: options.input });
     }

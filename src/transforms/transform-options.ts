@@ -31,9 +31,9 @@ export interface QuantizeOptions {
   /**
    * Mixed precision: the units (TF.js weights; ONNX weights or nodes) that most hurt the outputs are
    * kept at this precision until every output meets `check.minCosine` (and minTop1). ONNX: float32 |
-   * float16 (int8 modes), float32 (fp16). 'none': never (a missed default floor then fails).
+   * float16 (int8 modes), int8 (int4-weights' default: 8-bit MatMulNBits blocks), float32 (fp16). 'none': never (a missed default floor then fails).
    */
-  fallback?: 'uint16' | 'float16' | 'float32' | 'none';
+  fallback?: 'uint16' | 'float16' | 'float32' | 'int8' | 'none';
   /** Mixed precision: bytes budget as a fraction of the input's (TF.js: weight bytes, default 0.27 for uint8, 0.52 otherwise; ONNX: file bytes, default 0.30 for int8, 0.52 for fp16). */
   maxRatio?: number;
   /** TF.js: per-tensor affine range, the converter's min/max (default) or an MSE-minimizing clipped range. */

@@ -9,6 +9,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { join } from 'node:path';
 import { makeCnn, makeWideMlp } from '../../fixtures/make-onnx.js';
+import { makeTinyTransformer } from '../../fixtures/make-transformer.js';
 import { encodeOnnx, makeTensor, readOnnx, tensorDims, tensorToTypedArray, AttributeType, type ModelProto } from '../../src/formats/onnx/index.js';
 import { dequantizeBlocks, blockBytes, quantizeBlocks } from '../../src/transforms/onnx/int4-blocks.js';
 import { quantizeWeightsInt4, rewriteInt4 } from '../../src/transforms/onnx/quantize-int4.js';
@@ -57,6 +58,11 @@ test('blocks: low code first, scale = the largest-magnitude value / -8, zero poi
   assert.is(dequantizeBlocks(p).length, 40);
   assert.is(blockBytes(1024, 1024, 32, true), 1024 * 32 * 16 + 1024 * 32 * 4);
   assert.throws(() => quantizeBlocks(w, 32, 1, 48, true), /power of two/);
+  // 8 bits: one byte per value, zero point 128, scale = the largest-magnitude value / -128
+  const e = quantizeBlocks(w, 32, 1, 32, true, 8);
+  assert.equal([e.packed.length, e.scales[0], e.packed[0], e.packed[31]], [32, 0.125, 0, 248]);
+  const ez = quantizeBlocks(w2, K, N, 32, false, 8);
+  assert.is(ez.zeroPoints!.length, N * 3, 'one zero-point byte per block');
 });
 
 function matmulModel(K: number, N: number, aDims: number[], w: Float32Array): ModelProto {
@@ -73,7 +79,7 @@ function matmulModel(K: number, N: number, aDims: number[], w: Float32Array): Mo
   };
 }
 
-test('onnxruntime-node and -web compute exactly the float model with the dequantized weights', async () => {
+test('onnxruntime-node and -web compute exactly the float model with the dequantized weights (4-bit and 8-bit blocks)', async () => {
   const node = await import('onnxruntime-node');
   const web = await import('onnxruntime-web');
   web.env.wasm.numThreads = 1;
@@ -83,12 +89,17 @@ test('onnxruntime-node and -web compute exactly the float model with the dequant
   const r = rand(3);
   const w = Float32Array.from({ length: K * N }, () => r() * (r() > 0.9 ? 2 : 0.3));
   const a = Float32Array.from({ length: 6 * K }, () => r());
-  for (const blockSize of [32, 64, 128]) {
-    for (const symmetric of [true, false]) {
+  const cases = [32, 64, 128].flatMap((blockSize) => [true, false].map((symmetric) => ({ blockSize, symmetric, bits: 4 as const })));
+  // the 8-bit blocks int4-weights keeps sensitive weights in (mixed precision)
+  cases.push({ blockSize: 32, symmetric: true, bits: 8 as never }, { blockSize: 64, symmetric: false, bits: 8 as never });
+  for (const { blockSize, symmetric, bits } of cases) {
+    {
       const q = matmulModel(K, N, aDims, w);
-      const res = quantizeWeightsInt4(q, { blockSize, symmetric, minElements: 0 });
+      const keep = bits === 8 ? new Map([['w', { precision: 'int8' as const, reason: 'kept int8' }]]) : undefined;
+      const res = quantizeWeightsInt4(q, { blockSize, symmetric, minElements: 0, keep });
       assert.is(res.changed.length, 1);
-      const reference = matmulModel(K, N, aDims, dequantizeBlocks(quantizeBlocks(w, K, N, blockSize, symmetric)));
+      assert.match(res.changed[0].what, new RegExp(`^int${bits} blocks`));
+      const reference = matmulModel(K, N, aDims, dequantizeBlocks(quantizeBlocks(w, K, N, blockSize, symmetric, bits)));
       for (const [name, ort, ep] of [['node', node, 'cpu'], ['web', web, 'wasm']] as const) {
         const run = async (m: ModelProto) => {
           const s = await ort.InferenceSession.create(await encodeOnnx(m), { executionProviders: [ep] });
@@ -104,7 +115,7 @@ test('onnxruntime-node and -web compute exactly the float model with the dequant
           diff = Math.max(diff, Math.abs((got.data as Float32Array)[i] - (want.data as Float32Array)[i]));
           scale = Math.max(scale, Math.abs((want.data as Float32Array)[i]));
         }
-        assert.ok(diff <= 1e-5 * scale, `${name} block ${blockSize} ${symmetric ? 'symmetric' : 'zero points'}: max diff ${diff} of ${scale}`);
+        assert.ok(diff <= 1e-5 * scale, `${name} ${bits}-bit block ${blockSize} ${symmetric ? 'symmetric' : 'zero points'}: max diff ${diff} of ${scale}`);
       }
     }
   }
@@ -189,6 +200,22 @@ test('quantize --mode int4-weights: ≤ 0.16× of a MatMul-only model, MatMulNBi
   assert.is(zp.input!.length, 4, 'zero points are the 4th input');
   if (!onnxCheckerPython()) return skipMessage('onnx.checker on int4 outputs', 'python3-onnx is not installed');
   assert.equal(onnxChecker(outputs), []);
+});
+
+test('fallback: sensitive MatMul weights kept as 8-bit blocks (the default for int4-weights) until the goal holds; int8 refused elsewhere', async () => {
+  const input = await save(makeTinyTransformer({ layers: 2, width: 64, maxLength: 16 }), join(tmp.dir, 'tf.onnx'));
+  const shape = ['input_ids=1,16'];
+  const r = await quantizeModel({ input, output: join(tmp.dir, 'tf.int4.onnx'), mode: 'int4-weights', minElements: 0, fallback: 'int8', maxRatio: 0.6, check: { shape, count: 3, runs: 0, minCosine: 0.9995 } });
+  assert.is(r.mixedPrecision?.fallback, 'int8');
+  assert.ok(r.mixedPrecision!.met && r.mixedPrecision!.kept.length > 0, JSON.stringify(r.mixedPrecision));
+  assert.ok(r.mixedPrecision!.kept.every((k) => k.precision === 'int8'));
+  const nodes = (await readOnnx(join(tmp.dir, 'tf.int4.onnx'))).proto.graph!.node!.filter((n) => n.op_type === 'MatMulNBits');
+  const bits = nodes.map((n) => Number(n.attribute!.find((a) => a.name === 'bits')!.i));
+  assert.is(bits.filter((b) => b === 8).length, r.mixedPrecision!.kept.length);
+  assert.ok(bits.includes(4));
+  const mlp = await save(makeWideMlp({ layers: 1, width: 64, batch: 1 }), join(tmp.dir, 'small.onnx'));
+  const err = await quantizeModel({ input: mlp, output: join(tmp.dir, 'x.onnx'), mode: 'int8-weights', fallback: 'int8', check: { minCosine: 0.99 } }).then(() => undefined, (e: unknown) => e);
+  assert.ok(err instanceof DlpackError && /--fallback int8 is for --mode int4-weights/.test(err.message), String(err));
 });
 
 test('CLI: --block-size and --accuracy-level reach the model; a block size outside 32/64/128 is refused', async () => {

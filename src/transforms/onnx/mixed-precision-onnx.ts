@@ -21,7 +21,8 @@ import type { OutputAccuracy } from '../../report/report-schemas.js';
 import type { Feeds, TensorData } from '../../runtimes/runtime.js';
 import { measurableTensors, openExposed } from './activation-stats.js';
 
-export type KeepMap = Map<string, { precision: 'float32' | 'float16'; reason: string }>;
+/** int8: int4-weights' units kept as 8-bit MatMulNBits blocks. */
+export type KeepMap = Map<string, { precision: 'float32' | 'float16' | 'int8'; reason: string }>;
 
 export interface MixedCandidate {
   bytes: Uint8Array;
@@ -41,7 +42,7 @@ export interface MixedUnit {
 export interface OnnxMixedInput {
   original: ModelProto;
   units: MixedUnit[];
-  fallback: 'float32' | 'float16';
+  fallback: 'float32' | 'float16' | 'int8';
   /** Precision the units are converted to (for the reasons). */
   low: string;
   goal: AccuracyGates;

@@ -34,7 +34,7 @@ export interface Int4Options extends Omit<SelectionOptions, 'opTypes'> {
   symmetric?: boolean;
   /** MatMulNBits' accuracy_level: 0 unset, 1 fp32, 2 fp16, 3 bf16, 4 int8 compute of A (default: unset). */
   accuracyLevel?: number;
-  /** Weights kept at a higher precision (mixed precision): float32 as they are, or float16 + Cast. */
+  /** Weights kept at a higher precision (mixed precision): 8-bit MatMulNBits blocks, float32 as they are, or float16 + Cast. */
   keep?: KeepMap;
 }
 
@@ -55,6 +55,7 @@ export function quantizeWeightsInt4(model: ModelProto, options: Int4Options = {}
   const names = new NameAllocator(model);
   let small = 0;
   let rewritten = 0;
+  let eight = 0;
 
   forEachGraph(graph, (g) => {
     const uses = usesOfGraphDefinitions(g);
@@ -107,7 +108,7 @@ export function quantizeWeightsInt4(model: ModelProto, options: Int4Options = {}
         if (w.constantNode) removeNodes.add(w.constantNode);
         else g.initializer = (g.initializer ?? []).filter((x) => x !== t);
       };
-      if (kept) {
+      if (kept && kept.precision === 'float16') {
         const half = toFloat16(values);
         if (half.clamped) {
           skip(`${kept.reason}; float32, its values exceed float16's range`);
@@ -121,17 +122,18 @@ export function quantizeWeightsInt4(model: ModelProto, options: Int4Options = {}
         continue;
       }
       const [K, N] = dims;
-      const q = quantizeBlocks(values, K, N, blockSize, symmetric);
-      const bName = names.fresh(`${w.name}_int4`);
+      const bits = kept?.precision === 'int8' ? 8 : 4;
+      const q = quantizeBlocks(values, K, N, blockSize, symmetric, bits);
+      const bName = names.fresh(`${w.name}_int${bits}`);
       const sName = names.fresh(`${w.name}_scales`);
-      const inits = [makeTensor(bName, 'uint8', [N, q.kBlocks, blockSize / 2], q.packed), makeTensor(sName, 'float32', [N, q.kBlocks], q.scales)];
+      const inits = [makeTensor(bName, 'uint8', [N, q.kBlocks, (blockSize * bits) / 8], q.packed), makeTensor(sName, 'float32', [N, q.kBlocks], q.scales)];
       const inputsTail = [bName, sName];
       if (q.zeroPoints) {
         const zName = names.fresh(`${w.name}_zero_points`);
-        inits.push(makeTensor(zName, 'uint8', [N, Math.ceil(q.kBlocks / 2)], q.zeroPoints));
+        inits.push(makeTensor(zName, 'uint8', [N, q.zeroPoints.length / N], q.zeroPoints));
         inputsTail.push(zName);
       }
-      const attributes = [intAttr('K', K), intAttr('N', N), intAttr('bits', 4), intAttr('block_size', blockSize)];
+      const attributes = [intAttr('K', K), intAttr('N', N), intAttr('bits', bits), intAttr('block_size', blockSize)];
       if (level !== undefined) attributes.push(intAttr('accuracy_level', level));
       for (const u of matmuls) {
         const n = u.node;
@@ -140,12 +142,13 @@ export function quantizeWeightsInt4(model: ModelProto, options: Int4Options = {}
         n.input = [n.input![0], ...inputsTail];
         n.attribute = attributes.map((a) => ({ ...a }));
         rewritten++;
+        if (bits === 8) eight++;
       }
       drop();
       g.initializer = [...(g.initializer ?? []), ...inits];
       result.changed.push({
         name: w.name,
-        what: `int4 blocks of ${blockSize}${symmetric ? ', symmetric' : ', zero points'} ← float32 [${K},${N}] (${matmuls.length > 1 ? `${matmuls.length} MatMuls` : 'MatMul'} → com.microsoft.MatMulNBits)`,
+        what: `int${bits} blocks of ${blockSize}${symmetric ? ', symmetric' : ', zero points'} ← float32 [${K},${N}] (${matmuls.length > 1 ? `${matmuls.length} MatMuls` : 'MatMul'} → com.microsoft.MatMulNBits)${kept ? ` — ${kept.reason}` : ''}`,
       });
     }
     if (prelude.length || removeNodes.size) g.node = [...prelude, ...(g.node ?? []).filter((n) => !removeNodes.has(n))];
@@ -154,7 +157,7 @@ export function quantizeWeightsInt4(model: ModelProto, options: Int4Options = {}
   if (rewritten) {
     ensureOpset(model, MS_DOMAIN, 1);
     result.notes.push(
-      `${rewritten} MatMul node(s) → com.microsoft.MatMulNBits (4-bit, block ${blockSize}${level !== undefined ? `, accuracy_level ${level}` : ''}): an ONNX Runtime contrib op — onnxruntime-node runs it with fast kernels, onnxruntime-web correctly but 20–50× slower than fp32 (no fast wasm kernel), other ONNX runtimes cannot load it`,
+      `${rewritten} MatMul node(s) → com.microsoft.MatMulNBits (${eight ? `4-bit, ${eight} of them 8-bit` : '4-bit'}, block ${blockSize}${level !== undefined ? `, accuracy_level ${level}` : ''}): an ONNX Runtime contrib op — onnxruntime-node runs it with fast kernels, onnxruntime-web correctly but 20–50× slower than fp32 (no fast wasm kernel), other ONNX runtimes cannot load it`,
     );
   }
   if (small) result.notes.push(`${small} MatMul weight(s) under ${minElements} elements left in float (--min-elements)`);
@@ -182,11 +185,13 @@ export function int4Units(
   original: ModelProto,
   changed: string[],
   floatTensors: Set<string>,
-  fallback: 'float32' | 'float16',
+  fallback: 'float32' | 'float16' | 'int8',
   options: { blockSize?: number; symmetric?: boolean },
 ): MixedUnit[] {
-  // keeping a weight costs its kept bytes less its 4-bit bytes (~0.5 byte per element)
-  const units = int8Units(original, changed, 'weight', floatTensors, fallback === 'float32' ? 3.5 : 1.5);
+  const blockSize = options.blockSize ?? DEFAULT_INT4_BLOCK_SIZE;
+  // keeping a weight costs its kept bytes per element less its 4-bit ones (½ byte + a 4-byte scale per block)
+  const kept = { int8: 1 + 4 / blockSize, float16: 2, float32: 4 }[fallback];
+  const units = int8Units(original, changed, 'weight', floatTensors, kept - (0.5 + 4 / blockSize));
   const tensors = new Map<string, TensorProto>();
   forEachGraph(original.graph!, (g) => {
     for (const w of candidatesOf(g)) tensors.set(w.name, w.tensor);
@@ -195,7 +200,7 @@ export function int4Units(
     const t = tensors.get(u.name);
     if (u.weightError === undefined || !t) continue;
     const [K, N] = tensorDims(t);
-    u.weightError = int4RelativeError(tensorToTypedArray(t) as Float32Array, K, N, options.blockSize ?? DEFAULT_INT4_BLOCK_SIZE, options.symmetric ?? true);
+    u.weightError = int4RelativeError(tensorToTypedArray(t) as Float32Array, K, N, blockSize, options.symmetric ?? true);
   }
   return units;
 }

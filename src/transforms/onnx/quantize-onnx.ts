@@ -25,13 +25,19 @@ import type { RewriteResult } from './transform-result.js';
 
 /** Default mixed-precision budget (file bytes as a fraction of the input's). */
 export const DEFAULT_ONNX_MAX_RATIO = { 'int8-weights': 0.3, 'int8-dynamic': 1, fp16: 0.52, 'int4-weights': 0.25 } as const;
+/** The int8 modes keep units in float only (checkFallback refuses --fallback int8 for them). */
+function floatOnly(keep: KeepMap): Map<string, { precision: 'float32' | 'float16'; reason: string }> {
+  for (const [name, k] of keep) if (k.precision === 'int8') throw new Error(`internal: ${name} kept int8 outside int4-weights`);
+  return keep as Map<string, { precision: 'float32' | 'float16'; reason: string }>;
+}
+
 /** Rewrites `proto` in place by mode, keeping the units in `keep` at higher precision. */
 function rewrite(proto: ModelProto, options: QuantizeOptions, prepared: Prepared, keep: KeepMap = new Map()): RewriteResult {
   const selection = { opTypes: options.opTypes, excludeNodes: options.excludeNodes, minElements: options.minElements };
   switch (options.mode) {
     case 'int8-weights': {
       const record = prepared.means ? new Map<string, QuantizedWeight>() : undefined;
-      const result = quantizeWeightsInt8(proto, { ...selection, perChannel: options.perChannel, symmetric: options.symmetric, reduceRange: options.reduceRange, keep, record });
+      const result = quantizeWeightsInt8(proto, { ...selection, perChannel: options.perChannel, symmetric: options.symmetric, reduceRange: options.reduceRange, keep: floatOnly(keep), record });
       if (record && prepared.means) {
         const bc = applyBiasCorrection(proto, record, prepared.means);
         pruneUnusedInitializers(proto); // the biases replaced by their corrected copies
@@ -43,7 +49,7 @@ function rewrite(proto: ModelProto, options: QuantizeOptions, prepared: Prepared
       return result;
     }
     case 'int8-dynamic':
-      return quantizeDynamic(proto, { ...selection, perChannel: options.perChannel, symmetric: options.symmetric, reduceRange: options.reduceRange, kernels: options.kernels, keep });
+      return quantizeDynamic(proto, { ...selection, perChannel: options.perChannel, symmetric: options.symmetric, reduceRange: options.reduceRange, kernels: options.kernels, keep: floatOnly(keep) });
     case 'int4-weights':
       return rewriteInt4(proto, options, keep);
     case 'fp16': {
@@ -101,6 +107,7 @@ function checkFallback(options: QuantizeOptions): void {
   if (!f || f === 'none') return;
   const file = options.input;
   if (f === 'uint16') throw new DlpackError('USAGE', '--fallback uint16 is for TF.js; ONNX falls back to float32 or float16', { file });
+  if (f === 'int8' && options.mode !== 'int4-weights') throw new DlpackError('USAGE', `--fallback int8 is for --mode int4-weights (8-bit MatMulNBits blocks); ${options.mode} falls back to float16 or float32`, { file });
   if (options.mode === 'fp16' && f === 'float16') throw new DlpackError('USAGE', '--fallback float16 is no wider than --mode fp16; use --fallback float32', { file });
   if (options.check?.enabled === false) throw new DlpackError('USAGE', '--fallback needs the accuracy check; drop --no-check', { file });
   if (options.check?.minCosine === undefined && options.check?.minTop1 === undefined && options.check?.maxError === undefined) {
@@ -126,7 +133,8 @@ async function maybeMixedPrecision(
   const goal: AccuracyGates = { minCosine: check.minCosine, minTop1: check.minTop1, maxError: check.maxError, defaults: check.defaults };
   const mode = options.mode!;
   // the default search keeps int8 units as float16 weights (half the bytes of float32, as exact for these weights)
-  const fallback = explicit ? (options.fallback as 'float32' | 'float16') : mode === 'fp16' ? 'float32' : 'float16';
+  // int4-weights keeps units as 8-bit MatMulNBits blocks (a quarter of float32, as fast as int4)
+  const fallback = explicit ? (options.fallback as 'float32' | 'float16' | 'int8') : mode === 'fp16' ? 'float32' : mode === 'int4-weights' ? 'int8' : 'float16';
   const maxRatio = options.maxRatio ?? DEFAULT_ONNX_MAX_RATIO[mode];
   if (!(maxRatio > 0)) throw new DlpackError('USAGE', `--max-ratio must be a number > 0, got ${maxRatio}`, { file: options.input });
 
