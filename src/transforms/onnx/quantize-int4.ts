@@ -4,7 +4,9 @@
  * what ORT's matmul_nbits_quantizer writes. Other weights (Conv, Gemm, Gather, biases) stay as
  * they are. A weight that something other than a MatMul's B input reads (or that is a graph
  * output) stays float: the float tensor would be gone. Weights held in Constant nodes (paddle2onnx,
- * older exporters) are handled like initializers; If/Loop bodies too.
+ * older exporters) are handled like initializers; If/Loop bodies too. Mixed precision keeps a weight
+ * as 8-bit MatMulNBits blocks (the default fallback: a quarter of float32, the same fast kernels),
+ * float16 behind a Cast, or float32.
  */
 import { DlpackError } from '../../errors/dlpack-error.js';
 import type { ModelProto, NodeProto, TensorProto } from '../../formats/onnx/index.js';
