@@ -39,7 +39,7 @@ export const RUNTIMES: Record<RuntimeId, RuntimeDefinition> = {
     slowOps: {
       // measured with onnxruntime-web 1.30 in `npm run bench int4` (the same outputs as onnxruntime-node, no fast kernel)
       'com.microsoft.MatMulNBits':
-        'onnxruntime-web runs com.microsoft.MatMulNBits (int4-weights) without a fast WebAssembly kernel: 20–50× the fp32 latency at batch 1 on a 4×1024 MLP (npm run bench int4). For a wasm runtime quantize with --mode int8-weights (dequantized once at load) or fp16',
+        'onnxruntime-web runs com.microsoft.MatMulNBits (int4-weights) without a fast WebAssembly kernel: 10–50× the fp32 latency at batch 1 on a 4×1024 MLP (npm run bench int4). For a wasm runtime quantize with --mode int8-weights (dequantized once at load) or fp16',
     },
   },
   'tfjs-backend-wasm': {

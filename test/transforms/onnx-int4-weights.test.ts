@@ -213,6 +213,8 @@ test('fallback: sensitive MatMul weights kept as 8-bit blocks (the default for i
   const bits = nodes.map((n) => Number(n.attribute!.find((a) => a.name === 'bits')!.i));
   assert.is(bits.filter((b) => b === 8).length, r.mixedPrecision!.kept.length);
   assert.ok(bits.includes(4));
+  if (onnxCheckerPython()) assert.equal(onnxChecker([join(tmp.dir, 'tf.int4.onnx')]), []);
+  else skipMessage('onnx.checker on the mixed int4/int8 output', 'python3-onnx is not installed');
   const mlp = await save(makeWideMlp({ layers: 1, width: 64, batch: 1 }), join(tmp.dir, 'small.onnx'));
   const err = await quantizeModel({ input: mlp, output: join(tmp.dir, 'x.onnx'), mode: 'int8-weights', fallback: 'int8', check: { minCosine: 0.99 } }).then(() => undefined, (e: unknown) => e);
   assert.ok(err instanceof DlpackError && /--fallback int8 is for --mode int4-weights/.test(err.message), String(err));

@@ -54,6 +54,8 @@ export interface OnnxMixedInput {
   /** Builds the candidate with these units kept (fresh rewrite of the model). */
   build(keep: KeepMap): Promise<MixedCandidate>;
   threads?: number;
+  /** Session config entries the candidates are run with (as the deployment runs them; see src/runtimes/ort-session-config.ts). */
+  sessionConfig?: Record<string, string>;
   onProgress?: (message: string) => void;
 }
 
@@ -149,7 +151,7 @@ export async function searchOnnxMixedPrecision(input: OnnxMixedInput): Promise<O
     measured++;
     const keep = keepMap(set);
     const candidate = await input.build(keep);
-    const session = await openOnnxSession(candidate.bytes, { threads: input.threads, label: 'a mixed-precision candidate' });
+    const session = await openOnnxSession(candidate.bytes, { threads: input.threads, label: 'a mixed-precision candidate', sessionConfig: input.sessionConfig });
     const gots: Record<string, TensorData>[] = [];
     try {
       for (const f of input.feeds) gots.push(await session.run(adaptFeeds(f, session.inputs)));

@@ -159,7 +159,7 @@ export function quantizeWeightsInt4(model: ModelProto, options: Int4Options = {}
   if (rewritten) {
     ensureOpset(model, MS_DOMAIN, 1);
     result.notes.push(
-      `${rewritten} MatMul node(s) → com.microsoft.MatMulNBits (${eight ? `4-bit, ${eight} of them 8-bit` : '4-bit'}, block ${blockSize}${level !== undefined ? `, accuracy_level ${level}` : ''}): an ONNX Runtime contrib op — onnxruntime-node runs it with fast kernels, onnxruntime-web correctly but 20–50× slower than fp32 (no fast wasm kernel), other ONNX runtimes cannot load it`,
+      `${rewritten} MatMul node(s) → com.microsoft.MatMulNBits (${eight ? `4-bit, ${eight} of them 8-bit` : '4-bit'}, block ${blockSize}${level !== undefined ? `, accuracy_level ${level}` : ''}): an ONNX Runtime contrib op — onnxruntime-node runs it with fast kernels, onnxruntime-web correctly but 10–50× slower than fp32 (no fast wasm kernel), other ONNX runtimes cannot load it`,
     );
   }
   if (small) result.notes.push(`${small} MatMul weight(s) under ${minElements} elements left in float (--min-elements)`);

@@ -21,6 +21,7 @@ import { countNodes, pruneUnusedInitializers } from './prune-initializers.js';
 import { quantizeDynamic } from './quantize-dynamic.js';
 import { int4Units, rewriteInt4 } from './quantize-int4.js';
 import { quantizeWeightsInt8 } from './quantize-weights.js';
+import { FOLD_QDQ_WEIGHTS } from '../../runtimes/ort-session-config.js';
 import type { RewriteResult } from './transform-result.js';
 
 /** Default mixed-precision budget (file bytes as a fraction of the input's). */
@@ -140,6 +141,8 @@ async function maybeMixedPrecision(
 
   // the original's outputs on the check's inputs, computed once
   const { openOnnxSession } = await import('../../runtimes/onnxruntime-session.js');
+  // candidates run as the check and the bundled handler will run them (int8 QDQ weights folded at load)
+  const sessionConfig = mode === 'int8-weights' ? FOLD_QDQ_WEIGHTS : undefined;
   const origBytes = await encodeOnnx(original);
   const session = await openOnnxSession(origBytes, { threads: check.threads, label: options.input });
   const reference: Record<string, TensorData>[] = [];
@@ -152,7 +155,7 @@ async function maybeMixedPrecision(
   const firstBytes = await encodeOnnx(proto);
   if (auto) {
     // the plain result first: no search when it already meets the floor
-    const s = await openOnnxSession(firstBytes, { threads: check.threads, label: options.output });
+    const s = await openOnnxSession(firstBytes, { threads: check.threads, label: options.output, sessionConfig });
     const gots: Record<string, TensorData>[] = [];
     try {
       for (const f of feeds) gots.push(await s.run(adaptFeeds(f, s.inputs)));
@@ -181,6 +184,7 @@ async function maybeMixedPrecision(
     outputNames,
     reference,
     threads: check.threads,
+    sessionConfig,
     onProgress: options.onProgress,
     async build(keep) {
       const p = await fresh();
