@@ -78,25 +78,31 @@ const section: BenchSection = {
       const [bf, bi] = bundles;
       const folded = (bi.notes ?? []).some((n) => n.includes('session.disable_quant_qdq'));
 
-      // the emulator, fp32 and int8 alternated twice
-      const cold = ctx.quick ? 2 : 3;
-      const warmN = ctx.quick ? 10 : 40;
-      const results: { fp32: Awaited<ReturnType<typeof runBench>>['configurations'][number][]; int8: Awaited<ReturnType<typeof runBench>>['configurations'][number][] } = { fp32: [], int8: [] };
-      const rounds = ctx.quick ? 1 : 3;
+      // the emulator in short paired rounds (fp32 and int8 back to back, which goes first alternating):
+      // inference on 201 MB of weights at batch 1 is memory-bound, so other work on the machine moves
+      // both figures; each round's int8/fp32 ratio sees the same load, and the verdict is their median
+      const cold = ctx.quick ? 1 : 2;
+      const warmN = ctx.quick ? 10 : 20;
+      type Config = Awaited<ReturnType<typeof runBench>>['configurations'][number];
+      const results: { fp32: Config[]; int8: Config[] } = { fp32: [], int8: [] };
+      const rounds = ctx.quick ? 2 : 6;
       for (let round = 0; round < rounds; round++) {
-        for (const [name, b] of [['fp32', bf], ['int8', bi]] as const) {
-          ctx.log(`dlpack bench ${name} bundle (round ${round + 1})`);
+        const order = [['fp32', bf], ['int8', bi]] as const;
+        for (const [name, b] of round % 2 ? [...order].reverse() : order) {
+          ctx.log(`dlpack bench ${name} bundle (round ${round + 1}/${rounds})`);
           const r = await runBench({ input: b.zipPath!, targets: ['aws-lambda'], memory: '1769', cold, warm: warmN });
           results[name].push(r.configurations[0]);
         }
       }
-      const fig = (name: 'fp32' | 'int8', f: (c: (typeof results)['fp32'][number]) => number) => median(results[name].map(f));
-      // warm figures pooled over the rounds (the emulator's load-robust estimate), and CPU time per request
-      const pooled = (name: 'fp32' | 'int8') => median(results[name].flatMap((c) => c.samples.warmMs));
-      const warmF = pooled('fp32');
-      const warmI = pooled('int8');
+      const fig = (name: 'fp32' | 'int8', f: (c: Config) => number) => median(results[name].map(f));
+      const paired = (f: (c: Config) => number) => median(results.int8.map((c, i) => f(c) / f(results.fp32[i])));
+      // warm figures: the emulator's load-robust estimate, and CPU time per request
+      const warmF = fig('fp32', (c) => c.warmMs.p50);
+      const warmI = fig('int8', (c) => c.warmMs.p50);
+      const warmRatio = paired((c) => c.warmMs.p50);
       const cpuF = fig('fp32', (c) => c.cpuMs?.warm.p50 ?? NaN);
       const cpuI = fig('int8', (c) => c.cpuMs?.warm.p50 ?? NaN);
+      const cpuRatio = paired((c) => c.cpuMs?.warm.p50 ?? NaN);
       const coldF = fig('fp32', (c) => c.coldTotalMs.p50);
       const coldI = fig('int8', (c) => c.coldTotalMs.p50);
       const initF = fig('fp32', (c) => c.initMs.p50);
@@ -127,10 +133,10 @@ const section: BenchSection = {
           unit: 'ms',
           baseline: warmF,
           baselineLabel: 'fp32 bundle',
-          ratio: warmI / warmF,
+          ratio: warmRatio,
           target: '≤ 1.05×',
-          pass: warmI / warmF <= 1.05,
-          note: `${folded ? 'handler sets session.disable_quant_qdq=1' : 'NO session option in the handler'}; ${results.int8[0].backend ?? ''}; ${rounds} round(s) alternated, samples pooled`,
+          pass: warmRatio <= 1.05,
+          note: `${folded ? 'handler sets session.disable_quant_qdq=1' : 'NO session option in the handler'}; ${results.int8[0].backend ?? ''}; ratio: median of ${rounds} paired rounds (${results.int8.map((c, i) => (c.warmMs.p50 / results.fp32[i].warmMs.p50).toFixed(2)).join(', ')})`,
         },
         {
           metric: 'aws-lambda 1769 MB: int8-weights bundle CPU time per warm invocation (p50)',
@@ -138,9 +144,9 @@ const section: BenchSection = {
           unit: 'ms',
           baseline: cpuF,
           baselineLabel: 'fp32 bundle',
-          ratio: cpuI / cpuF,
+          ratio: cpuRatio,
           target: '≤ 1.05×',
-          pass: cpuI / cpuF <= 1.05,
+          pass: cpuRatio <= 1.05,
           note: 'the same kernels run (FusedGemm/Gemm): the cross-check least moved by other load on the machine',
         },
         {

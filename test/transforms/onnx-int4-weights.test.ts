@@ -233,6 +233,9 @@ test('CLI: --block-size and --accuracy-level reach the model; a block size outsi
   const bad = await runCommand(Quantize, [input, '--mode', 'int4-weights', '--block-size', '48', '-o', join(tmp.dir, 'bad.onnx')]);
   assert.is(bad.exitCode, 2);
   assert.match(bad.stderr, /--block-size 48 is not one of 32, 64, 128/);
+  const other = await runCommand(Quantize, [input, '--mode', 'int8-weights', '--block-size', '64', '-o', join(tmp.dir, 'other.onnx')]);
+  assert.is(other.exitCode, 2);
+  assert.match(other.stderr, /--block-size is for --mode int4-weights/);
 });
 
 test.run();

@@ -23,9 +23,10 @@ export const MS_DOMAIN = 'com.microsoft';
 export const DEFAULT_INT4_BLOCK_SIZE = 32;
 /**
  * MatMulNBits' accuracy_level by default: 4 lets MLAS quantize the activations block-wise to int8
- * and run its int8 kernels (what ORT's model builder picks for CPU). Measured on a 4×1024 MLP,
- * 1 thread: 0.18–0.27× fp32 latency at batch 1 and 8, where level 0 (float compute) is 0.5× at
- * batch 1 and 1.5× at batch 8; onnxruntime-web ignores it (bench section int4).
+ * and run its int8 kernels (what ORT's model builder picks for CPU). Measured with onnxruntime-node
+ * 1.30 on a 4×1024 MLP, 1 thread: 0.18–0.27× fp32 latency at batch 1 and 8, where level 0 (float
+ * compute) is 0.5× at batch 1 and 1.5× at batch 8; the transformer fixture at 16–128 tokens:
+ * 0.67–0.89× vs 0.95–1.21×. The same cosine on every model tried; onnxruntime-web ignores it.
  */
 export const DEFAULT_INT4_ACCURACY_LEVEL = 4;
 
@@ -164,6 +165,13 @@ export function quantizeWeightsInt4(model: ModelProto, options: Int4Options = {}
   }
   if (small) result.notes.push(`${small} MatMul weight(s) under ${minElements} elements left in float (--min-elements)`);
   return result;
+}
+
+/** --block-size and --accuracy-level belong to int4-weights: refused with another mode rather than ignored. */
+export function checkInt4Options(options: { mode?: string; blockSize?: number; accuracyLevel?: number; input: string }): void {
+  if (options.mode === 'int4-weights') return;
+  const flag = options.blockSize !== undefined ? '--block-size' : options.accuracyLevel !== undefined ? '--accuracy-level' : undefined;
+  if (flag) throw new DlpackError('USAGE', `${flag} is for --mode int4-weights`, { file: options.input });
 }
 
 /** The int4-weights rewrite of `dlpack quantize` (the options as the command passes them). */

@@ -19,7 +19,7 @@ import { fp16Units, int8Units } from './mixed-precision-units.js';
 import { optimizeOnnx } from './optimize-onnx.js';
 import { countNodes, pruneUnusedInitializers } from './prune-initializers.js';
 import { quantizeDynamic } from './quantize-dynamic.js';
-import { int4Units, rewriteInt4 } from './quantize-int4.js';
+import { checkInt4Options, int4Units, rewriteInt4 } from './quantize-int4.js';
 import { quantizeWeightsInt8 } from './quantize-weights.js';
 import { FOLD_QDQ_WEIGHTS } from '../../runtimes/ort-session-config.js';
 import type { RewriteResult } from './transform-result.js';
@@ -77,6 +77,7 @@ export async function quantizeOnnx(options: QuantizeOptions): Promise<TransformO
     notes.push(`pre-optimized with ONNX Runtime (basic): ${opt.nodesBefore} → ${opt.nodesAfter} nodes`);
   }
   checkFallback(options);
+  checkInt4Options(options);
   const baseBytes = await encodeOnnx(model);
   const fresh = () => decodeOnnxBytes(baseBytes, options.input);
   const prepared = await prepare(model.proto, options);
