@@ -8,13 +8,14 @@ import { quantizeModel } from '../src/transforms/quantize-model.js';
 export default class Quantize extends TransformCommand {
   static summary = 'Shrink a model (int8 or float16 weights) and report what it cost in accuracy and latency.';
   static description =
-    'ONNX (--mode): int8-weights stores MatMul/Gemm/Conv/Gather/LSTM weights as int8 (per channel by default) with DequantizeLinear (QDQ), biases corrected on --samples; int8-dynamic computes MatMul/Gemm in int8 with activations quantized at run time (what ONNX Runtime quantize_dynamic writes); fp16 stores and computes in float16 with float32 inputs/outputs, and keeps float32 every node whose weights or measured activations fall outside float16 range. TF.js (--dtype): uint8/uint16 affine or float16 weights, as tensorflowjs_converter writes them. Then both models run on the same inputs — real ones with --samples (images, audio, .npy/.npz; --preprocess says how), else generated — per output: max/mean abs error, cosine, SQNR, top-1 agreement; p50 latency. The default accuracy floor (cosine ≥ 0.99 on every output, top-1 ≥ 99% on probability outputs) and --max-error/--min-cosine/--min-top1 are gates: when one fails, or the reference outputs are degenerate on the inputs used, the command exits 1 and writes nothing. --fallback float32|float16 keeps the nodes that hurt accuracy most in higher precision until the goal holds.';
+    'ONNX (--mode): int8-weights stores MatMul/Gemm/Conv/Gather/LSTM weights as int8 (per channel by default) with DequantizeLinear (QDQ), biases corrected on --samples; int8-dynamic computes MatMul/Gemm in int8 with activations quantized at run time (what ONNX Runtime quantize_dynamic writes); fp16 stores and computes in float16 with float32 inputs/outputs, and keeps float32 every node whose weights or measured activations fall outside float16 range; int4-weights turns MatMul weights into 4-bit blocks with one scale per --block-size values (com.microsoft.MatMulNBits of ONNX Runtime, as its matmul_nbits quantizer writes; --no-symmetric adds zero points), other weights untouched. TF.js (--dtype): uint8/uint16 affine or float16 weights, as tensorflowjs_converter writes them. Then both models run on the same inputs — real ones with --samples (images, audio, .npy/.npz; --preprocess says how), else generated — per output: max/mean abs error, cosine, SQNR, top-1 agreement; p50 latency. The default accuracy floor (cosine ≥ 0.99 on every output, top-1 ≥ 99% on probability outputs) and --max-error/--min-cosine/--min-top1 are gates: when one fails, or the reference outputs are degenerate on the inputs used, the command exits 1 and writes nothing. --fallback float32|float16 keeps the nodes that hurt accuracy most in higher precision until the goal holds.';
   static examples = [
     '<%= config.bin %> <%= command.id %> det.onnx --mode int8-weights --samples text-lines/ --preprocess paddleocr-det -o det.int8.onnx',
     '<%= config.bin %> <%= command.id %> rec.onnx --mode fp16 --samples "text-lines/*.png" --preprocess paddleocr-rec -o rec.fp16.onnx --json',
     '<%= config.bin %> <%= command.id %> classifier.onnx --mode int8-weights --samples photos/ --preprocess imagenet --fallback float16 --min-cosine 0.995 --max-ratio 0.3 -o classifier.int8.onnx',
     '<%= config.bin %> <%= command.id %> silero_vad.onnx --mode int8-dynamic --samples speech/ --preprocess audio -o vad.dyn.onnx',
     '<%= config.bin %> <%= command.id %> model.onnx --mode int8-dynamic -o model.dyn.onnx --count 20 --min-cosine 0.98',
+    '<%= config.bin %> <%= command.id %> transformer.onnx --mode int4-weights --block-size 32 --samples tokens/ -o transformer.int4.onnx',
     '<%= config.bin %> <%= command.id %> web_model/model.json --dtype uint8 -o web_model_uint8',
     '<%= config.bin %> <%= command.id %> web_model/model.json --dtype uint8 --fallback float16 --min-cosine 0.99 --max-ratio 0.3 -o web_model_mixed',
     '<%= config.bin %> <%= command.id %> web_model/model.json --dtype uint8 --per-channel --equalize --fallback float16 --min-cosine 0.99 -o web_model_pc',
@@ -22,7 +23,7 @@ export default class Quantize extends TransformCommand {
   static args = { model: Args.string({ description: 'model file: .onnx or a TF.js model .json', required: true }) };
   static flags = {
     output: Flags.string({ char: 'o', description: 'output: .onnx file (ONNX) or folder (TF.js)', required: true }),
-    mode: Flags.string({ description: 'ONNX quantization mode', options: ['int8-weights', 'int8-dynamic', 'fp16'] }),
+    mode: Flags.string({ description: 'ONNX quantization mode', options: ['int8-weights', 'int8-dynamic', 'fp16', 'int4-weights'] }),
     dtype: Flags.string({ description: 'TF.js weight dtype', options: ['uint8', 'uint16', 'float16'] }),
     'per-channel': Flags.boolean({
       description:
@@ -40,6 +41,8 @@ export default class Quantize extends TransformCommand {
     'min-elements': Flags.integer({ description: 'weights with fewer elements stay float (int8 modes)', default: 1024, min: 0 }),
     'keep-io-types': Flags.boolean({ description: 'fp16: keep float32 graph inputs and outputs', default: true, allowNo: true }),
     'block-ops': Flags.string({ description: 'fp16: op types kept in float32 (replaces the default block list)', multiple: true, delimiter: ',' }),
+    'block-size': Flags.string({ description: 'int4-weights: weights per scale along K (default 32; smaller is more accurate, larger is smaller)', options: ['32', '64', '128'] }),
+    'accuracy-level': Flags.integer({ description: "int4-weights: MatMulNBits accuracy_level — 4 (default) computes with int8 activations (ORT's fast CPU kernels), 1 in float32, 0 leaves it to the runtime", min: 0, max: 4 }),
     kernels: Flags.string({ description: 'int8-dynamic: com.microsoft fused op or standard DynamicQuantizeLinear+MatMulInteger', options: ['fused', 'integer'], default: 'fused' }),
     optimize: Flags.string({ description: 'ONNX: run ONNX Runtime basic optimization first (folds BatchNormalization into Conv)', options: ['basic'] }),
     weights: Flags.string({ description: 'TF.js: quantize only weights matching these globs (comma-separated)', multiple: true, delimiter: ',' }),
@@ -47,8 +50,8 @@ export default class Quantize extends TransformCommand {
     requantize: Flags.boolean({ description: 'TF.js: re-quantize weights that are already quantized (default: leave them as they are)' }),
     fallback: Flags.string({
       description:
-        'mixed precision: keep the units that most hurt the outputs at this precision until every output reaches --min-cosine/--min-top1 (default floor 0.99) within --max-ratio. ONNX: float32 or float16 (int8 modes), float32 (fp16); by default ONNX falls back to float32 only when the default floor is missed, none turns that off. TF.js: uint16, float16, float32',
-      options: ['uint16', 'float16', 'float32', 'none'],
+        'mixed precision: keep the units that most hurt the outputs at this precision until every output reaches --min-cosine/--min-top1 (default floor 0.99) within --max-ratio. ONNX: float32 or float16 (int8 modes), int8 (8-bit MatMulNBits blocks), float16 or float32 (int4-weights), float32 (fp16); by default ONNX falls back (float16 for int8 modes, int8 for int4-weights, float32 for fp16) only when the default floor is missed, none turns that off. TF.js: uint16, float16, float32',
+      options: ['uint16', 'float16', 'float32', 'int8', 'none'],
     }),
     'max-ratio': Flags.string({ description: 'mixed precision budget as a fraction of the input. ONNX: file bytes (default 0.30 for int8, 0.52 for fp16); TF.js: weight bytes (default 0.27 for uint8, 0.52 otherwise)' }),
     equalize: Flags.boolean({ description: 'TF.js graph models: cross-layer equalization of depthwise → 1×1 conv kernel pairs before quantizing (exact in float, narrower per-tensor ranges)' }),
@@ -80,6 +83,8 @@ export default class Quantize extends TransformCommand {
         minElements: flags['min-elements'],
         keepIoTypes: flags['keep-io-types'],
         blockOps: flags['block-ops'],
+        blockSize: flags['block-size'] === undefined ? undefined : Number(flags['block-size']),
+        accuracyLevel: flags['accuracy-level'],
         kernels: flags.kernels as 'fused' | 'integer',
         optimize: flags.optimize as 'basic' | undefined,
         check: toCheckOptions(flags),

@@ -36,6 +36,8 @@ export interface AccuracyCheckOptions extends InputSource, AccuracyGates {
   compare?: boolean;
   backend?: string;
   threads?: number;
+  /** ONNX Runtime session config entries of each model (src/runtimes/ort-session-config.ts), as its deployment opens it. */
+  sessionConfig?: { original?: Record<string, string>; candidate?: Record<string, string> };
   /** Opens a session; defaults to openSession (runtime picked by file). */
   open?: (path: string) => Promise<InferenceSessionLike>;
   onProgress?: (message: string) => void;
@@ -87,7 +89,8 @@ export function compareRuns(names: string[], refs: Record<string, TensorData>[],
 export async function runAccuracyCheck(options: AccuracyCheckOptions): Promise<AccuracyCheckResult> {
   const open = options.open ?? (async (path: string) => {
     const { openSession } = await import('../runtimes/open-session.js');
-    return openSession(path, { backend: options.backend, threads: options.threads });
+    const sessionConfig = path === options.candidate ? options.sessionConfig?.candidate : options.sessionConfig?.original;
+    return openSession(path, { backend: options.backend, threads: options.threads, sessionConfig });
   });
   const progress = options.onProgress ?? (() => {});
   const before = await open(options.original);

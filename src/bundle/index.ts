@@ -19,9 +19,11 @@ import type { HandlerConfig } from './handler-runtime/handler-config.js';
 import { writeImage, imagePlanFor } from './container-image.js';
 import { copyModelFile, readBundledModel } from './model-files.js';
 import { checkModelLoads } from './load-check.js';
+import { ortSessionConfig } from '../runtimes/ort-session-config.js';
 import { filesForBundledInputs, runtimeFiles, wasmFileFor, type RuntimeFile } from './runtime-files.js';
 import { checkLimits, gzipTotal, planNotes } from './size-report.js';
 import { checkResponseSize } from './response-size.js';
+import { RUNTIMES } from './runtime-registry.js';
 
 export type { BundleOptions } from './bundle-options.js';
 export type { BundleManifest } from './bundle-manifest.js';
@@ -60,6 +62,10 @@ export async function bundleModel(options: BundleOptions): Promise<BundleReport>
   checkOutputs(options, resolved, [options.model, ...model.files.map((f) => f.source)]);
 
   // ---- build in memory
+  const sessionConfig = model.kind === 'onnx' ? ortSessionConfig(model.description) : undefined;
+  if (sessionConfig) notes.push(`the handler opens the model with ${sessionConfig.why}`);
+  const slowOps = RUNTIMES[runtime.id].slowOps ?? {};
+  for (const op of new Set(model.description.ops.map((o) => (o.domain ? `${o.domain}.${o.type}` : o.type)))) if (slowOps[op]) notes.push(slowOps[op]);
   const node = profile.runtime.node.value;
   const threads = runtime.native ? Math.max(1, Math.round(vcpu)) : 1;
   const rule = profile.vcpu;
@@ -70,6 +76,7 @@ export async function bundleModel(options: BundleOptions): Promise<BundleReport>
     modelFile: model.mainFile,
     modelFiles: model.files.map((f) => f.path),
     wasmFile: wasmFileFor(runtime.id),
+    ortSessionConfig: sessionConfig?.entries,
     inputs: model.inputs,
     outputs: model.outputs,
     memoryMb,
@@ -124,7 +131,7 @@ export async function bundleModel(options: BundleOptions): Promise<BundleReport>
         for (const [p, text] of Object.entries(deployFiles)) await put(p, text);
         if (options.check !== false) {
           progress('checking that the runtime loads the model');
-          await checkModelLoads(join(app, model.mainFile), model.kind, options.model);
+          await checkModelLoads(join(app, model.mainFile), model.kind, options.model, sessionConfig?.entries);
         }
         const paths = [...built.files.map((f) => f.path), ...native.map((f) => f.path), ...model.files.map((f) => f.path), ...Object.keys(deployFiles)];
         const described = await describeFiles(app, paths);

@@ -7,10 +7,10 @@
 import { DlpackError } from '../core/errors/dlpack-error.js';
 import type { ModelKind } from './runtime-registry.js';
 
-export async function checkModelLoads(stagedModel: string, kind: ModelKind, userModel: string): Promise<void> {
+export async function checkModelLoads(stagedModel: string, kind: ModelKind, userModel: string, sessionConfig?: Record<string, string>): Promise<void> {
   const { openSession } = await import('../runtimes/open-session.js');
   try {
-    const session = await openSession(stagedModel, { threads: 1 });
+    const session = await openSession(stagedModel, { threads: 1, sessionConfig });
     await session.dispose();
   } catch (err) {
     const why = err instanceof DlpackError ? err.message : (err as Error)?.message ?? String(err);

@@ -18,6 +18,8 @@ export interface RuntimeDefinition {
   packageName: string;
   /** Handler-runtime module exporting the adapter (src/bundle/handler-runtime/). */
   note: string;
+  /** Ops ("domain.Op") this runtime runs correctly but slowly, and what to say when a bundled model has them. */
+  slowOps?: Record<string, string>;
 }
 
 export const RUNTIMES: Record<RuntimeId, RuntimeDefinition> = {
@@ -34,6 +36,11 @@ export const RUNTIMES: Record<RuntimeId, RuntimeDefinition> = {
     native: false,
     packageName: 'onnxruntime-web',
     note: 'WebAssembly, single-threaded: ort-wasm-simd-threaded.wasm',
+    slowOps: {
+      // measured with onnxruntime-web 1.30 in `npm run bench int4` (the same outputs as onnxruntime-node, no fast kernel)
+      'com.microsoft.MatMulNBits':
+        'onnxruntime-web runs com.microsoft.MatMulNBits (int4-weights) without a fast WebAssembly kernel: 10–50× the fp32 latency at batch 1 on a 4×1024 MLP (npm run bench int4). For a wasm runtime quantize with --mode int8-weights (dequantized once at load) or fp16',
+    },
   },
   'tfjs-backend-wasm': {
     id: 'tfjs-backend-wasm',

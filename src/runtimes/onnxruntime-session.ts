@@ -20,6 +20,8 @@ export interface OnnxSessionOptions {
   profileFilePrefix?: string;
   /** The file name used in error messages when `model` is bytes. */
   label?: string;
+  /** Session config entries (SessionOptions.extra, dotted keys), e.g. from ortSessionConfig(). */
+  sessionConfig?: Record<string, string>;
 }
 
 type OrtModule = typeof import('onnxruntime-node');
@@ -173,6 +175,7 @@ export async function openOnnxSession(model: string | Uint8Array, options: OnnxS
     logSeverityLevel: ORT_LOG_SEVERITY,
   };
   if (options.threads) sessionOptions.intraOpNumThreads = options.threads;
+  if (options.sessionConfig) sessionOptions.extra = { ...options.sessionConfig };
   if (options.optimizedModelFilePath) sessionOptions.optimizedModelFilePath = options.optimizedModelFilePath;
   if (options.profileFilePrefix) {
     sessionOptions.enableProfiling = true;

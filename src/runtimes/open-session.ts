@@ -16,7 +16,7 @@ export async function openSession(modelPath: string, options: OpenSessionOptions
         });
       }
       const { openOnnxSession } = await import('./onnxruntime-session.js');
-      return openOnnxSession(modelPath, { threads: options.threads });
+      return openOnnxSession(modelPath, { threads: options.threads, sessionConfig: options.sessionConfig });
     }
     case 'tfjs': {
       const { openTfjsSession } = await import('./tfjs-session.js');

@@ -22,4 +22,6 @@ export interface OpenSessionOptions {
   backend?: string;
   /** Intra-op threads (default: the runtime's own default). */
   threads?: number;
+  /** ONNX Runtime session config entries (see ort-session-config.ts); ignored by TF.js. */
+  sessionConfig?: Record<string, string>;
 }

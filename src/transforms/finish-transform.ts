@@ -14,6 +14,7 @@ import { detectModelFile } from '../formats/detect-model.js';
 import { assertEmptyOrAbsentFolder, assertNotInput, assertWritableFolder, withStagedOutput } from '../core/io/atomic-output.js';
 import type { ModelDescription } from '../core/model-description.js';
 import type { TransformReport } from '../core/reports/schemas.js';
+import { ortSessionConfig } from '../runtimes/ort-session-config.js';
 import type { CheckOptions, TransformOutcome } from './transform-options.js';
 import { buildTransformReport } from './transform-report.js';
 
@@ -66,14 +67,26 @@ export async function finishTransform(o: FinishOptions): Promise<TransformReport
   if (o.noCheckReason) notes.push(o.noCheckReason);
   else if (!compare) notes.push('accuracy not checked (--no-check)');
   const checkInputs = o.checkInputs ?? (compare || runs > 0 ? await transformInputs(o.before, o.input, check) : undefined);
+  // each model opened as a bundle's handler opens it (int8 QDQ weights dequantized once at load)
+  const sessionConfig = { original: ortSessionConfig(o.before), candidate: ortSessionConfig(after) };
+  if ((compare || runs > 0) && sessionConfig.candidate) notes.push(`measured as dlpack bundle's handler runs it — ${sessionConfig.candidate.why}`);
   if (compare || runs > 0) {
     o.onProgress?.('checking accuracy and latency');
-    result = await runAccuracyCheck({ ...check, checkInputs, original: o.input, candidate: o.outcome.outputModel, compare, runs, onProgress: o.onProgress });
+    result = await runAccuracyCheck({
+      ...check,
+      checkInputs,
+      original: o.input,
+      candidate: o.outcome.outputModel,
+      compare,
+      runs,
+      sessionConfig: { original: sessionConfig.original?.entries, candidate: sessionConfig.candidate?.entries },
+      onProgress: o.onProgress,
+    });
   }
   if (compare && checkInputs && (await detectModelFile(o.outcome.outputModel)) === 'onnx') {
     const { profileKernels } = await import('./onnx/kernel-profile.js');
     const { adaptFeeds } = await import('../accuracy/accuracy-check.js');
-    kernels = await profileKernels(o.outcome.outputModel, adaptFeeds(checkInputs.feeds[0], after.inputs), check.threads).catch(() => undefined);
+    kernels = await profileKernels(o.outcome.outputModel, adaptFeeds(checkInputs.feeds[0], after.inputs), check.threads, sessionConfig.candidate?.entries).catch(() => undefined);
   }
   const outcome = o.staged ? unstage(o.outcome, o.staged, o.output) : o.outcome;
   const report = buildTransformReport({ ...o, outcome, after, check: result, kernels, notes });

@@ -12,7 +12,7 @@ import type { TransformReport } from '../core/reports/schemas.js';
 import { finishTransform, prepareOutput, runStagedTransform, transformInputs } from './finish-transform.js';
 import type { CheckOptions, QuantizeOptions, TransformOutcome } from './transform-options.js';
 
-const ONNX_MODES = ['int8-weights', 'int8-dynamic', 'fp16'];
+const ONNX_MODES = ['int8-weights', 'int8-dynamic', 'fp16', 'int4-weights'];
 const TFJS_DTYPES = ['uint8', 'uint16', 'float16'];
 
 interface TfjsQuantizeModule {
@@ -43,7 +43,7 @@ export async function quantizeModel(options: QuantizeOptions): Promise<Transform
   let mode: string;
   let run: (o: QuantizeOptions) => Promise<TransformOutcome>;
   if (kind === 'onnx') {
-    if (options.dtype) throw new DlpackError('USAGE', '--dtype is for TF.js models; for ONNX use --mode int8-weights|int8-dynamic|fp16', { file: options.input });
+    if (options.dtype) throw new DlpackError('USAGE', `--dtype is for TF.js models; for ONNX use --mode ${ONNX_MODES.join('|')}`, { file: options.input });
     if (!options.mode || !ONNX_MODES.includes(options.mode)) {
       throw new DlpackError('USAGE', `ONNX models need --mode (${ONNX_MODES.join(', ')})`, { file: options.input });
     }
@@ -53,6 +53,7 @@ export async function quantizeModel(options: QuantizeOptions): Promise<Transform
     run = quantizeOnnx;
   } else if (kind === 'tfjs') {
     if (options.mode) throw new DlpackError('USAGE', '--mode is for ONNX models; for TF.js use --dtype uint8|uint16|float16', { file: options.input });
+    if (options.fallback === 'int8') throw new DlpackError('USAGE', '--fallback int8 is for ONNX --mode int4-weights; TF.js falls back to uint16, float16 or float32', { file: options.input });
     if (!options.dtype || !TFJS_DTYPES.includes(options.dtype)) {
       throw new DlpackError('USAGE', `TF.js models need --dtype (${TFJS_DTYPES.join(', ')})`, { file: options.input });
     }

@@ -6,7 +6,7 @@ import type { AccuracyCheckOptions } from '../accuracy/accuracy-check.js';
 import type { CheckInputs } from '../accuracy/check-inputs.js';
 import type { TransformReport } from '../core/reports/schemas.js';
 
-export type OnnxQuantMode = 'int8-weights' | 'int8-dynamic' | 'fp16';
+export type OnnxQuantMode = 'int8-weights' | 'int8-dynamic' | 'fp16' | 'int4-weights';
 export type TfjsQuantDtype = 'uint8' | 'uint16' | 'float16';
 
 export interface CheckOptions
@@ -18,7 +18,7 @@ export interface CheckOptions
 export interface QuantizeOptions {
   input: string;
   output: string;
-  /** ONNX: int8-weights | int8-dynamic | fp16. */
+  /** ONNX: int8-weights | int8-dynamic | fp16 | int4-weights. */
   mode?: OnnxQuantMode;
   /** TF.js: uint8 | uint16 | float16 (tensorflowjs_converter's --quantize_*). */
   dtype?: TfjsQuantDtype;
@@ -31,9 +31,9 @@ export interface QuantizeOptions {
   /**
    * Mixed precision: the units (TF.js weights; ONNX weights or nodes) that most hurt the outputs are
    * kept at this precision until every output meets `check.minCosine` (and minTop1). ONNX: float32 |
-   * float16 (int8 modes), float32 (fp16). 'none': never (a missed default floor then fails).
+   * float16 (int8 modes), int8 (int4-weights' default: 8-bit MatMulNBits blocks), float32 (fp16). 'none': never (a missed default floor then fails).
    */
-  fallback?: 'uint16' | 'float16' | 'float32' | 'none';
+  fallback?: 'uint16' | 'float16' | 'float32' | 'int8' | 'none';
   /** Mixed precision: bytes budget as a fraction of the input's (TF.js: weight bytes, default 0.27 for uint8, 0.52 otherwise; ONNX: file bytes, default 0.30 for int8, 0.52 for fp16). */
   maxRatio?: number;
   /** TF.js: per-tensor affine range, the converter's min/max (default) or an MSE-minimizing clipped range. */
@@ -51,6 +51,10 @@ export interface QuantizeOptions {
   minElements?: number;
   keepIoTypes?: boolean;
   blockOps?: string[];
+  /** int4-weights: MatMulNBits block size along K (32, 64 or 128; default 32). */
+  blockSize?: number;
+  /** int4-weights: MatMulNBits accuracy_level (0 unset, 1 fp32, 2 fp16, 3 bf16, 4 int8 compute of the activations; default 4). */
+  accuracyLevel?: number;
   /** int8-dynamic kernel style. */
   kernels?: 'fused' | 'integer';
   /** Run ORT's basic optimization first (like ORT's quant_pre_process): folds BatchNormalization into Conv. */

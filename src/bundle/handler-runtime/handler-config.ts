@@ -25,6 +25,8 @@ export interface HandlerConfig {
   modelFiles: string[];
   /** The one wasm binary the runtime loads, relative to the bundle root (wasm runtimes only). */
   wasmFile?: string;
+  /** ONNX Runtime session config entries (SessionOptions.extra) the model needs, e.g. session.disable_quant_qdq for int8 QDQ weights. */
+  ortSessionConfig?: Record<string, string>;
   inputs: InputSpec[];
   outputs: string[];
   /** Memory the bundle was configured for and the vCPU/thread count derived from it. */

@@ -16,6 +16,7 @@ export const loadModel: LoadModel = async (config, threads) => {
     intraOpNumThreads: threads,
     interOpNumThreads: 1,
     graphOptimizationLevel: 'all',
+    ...(config.ortSessionConfig ? { extra: { ...config.ortSessionConfig } } : {}),
   });
   return {
     backend: `onnxruntime-node ${ort.env.versions.node ?? ''} (cpu, ${threads} thread${threads === 1 ? '' : 's'})`.replace('  ', ' '),

@@ -29,6 +29,7 @@ export const loadModel: LoadModel = async (config) => {
   const session = await ort.InferenceSession.create(modelBytes, {
     executionProviders: ['wasm'],
     graphOptimizationLevel: 'all',
+    ...(config.ortSessionConfig ? { extra: { ...config.ortSessionConfig } } : {}),
     ...(externalData.length ? { externalData } : {}),
   });
   return {

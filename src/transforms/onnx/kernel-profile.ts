@@ -16,7 +16,7 @@ interface ProfileEvent {
   args?: { op_name?: string; provider?: string };
 }
 
-export async function profileKernels(modelPath: string, feeds: Feeds, threads?: number): Promise<Record<string, number>> {
+export async function profileKernels(modelPath: string, feeds: Feeds, threads?: number, sessionConfig?: Record<string, string>): Promise<Record<string, number>> {
   const ort = await loadOrt();
   const dir = await fs.mkdtemp(join(tmpdir(), 'dlpack-profile-'));
   try {
@@ -27,6 +27,7 @@ export async function profileKernels(modelPath: string, feeds: Feeds, threads?: 
       logSeverityLevel: 3,
       interOpNumThreads: 1,
       ...(threads ? { intraOpNumThreads: threads } : {}),
+      ...(sessionConfig ? { extra: { ...sessionConfig } } : {}),
     });
     try {
       const ortFeeds: Record<string, InstanceType<typeof ort.Tensor>> = {};

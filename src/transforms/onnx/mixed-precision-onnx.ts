@@ -21,7 +21,8 @@ import type { OutputAccuracy } from '../../core/reports/schemas.js';
 import type { Feeds, TensorData } from '../../runtimes/runtime.js';
 import { measurableTensors, openExposed } from './activation-stats.js';
 
-export type KeepMap = Map<string, { precision: 'float32' | 'float16'; reason: string }>;
+/** int8: int4-weights' units kept as 8-bit MatMulNBits blocks. */
+export type KeepMap = Map<string, { precision: 'float32' | 'float16' | 'int8'; reason: string }>;
 
 export interface MixedCandidate {
   bytes: Uint8Array;
@@ -41,7 +42,7 @@ export interface MixedUnit {
 export interface OnnxMixedInput {
   original: ModelProto;
   units: MixedUnit[];
-  fallback: 'float32' | 'float16';
+  fallback: 'float32' | 'float16' | 'int8';
   /** Precision the units are converted to (for the reasons). */
   low: string;
   goal: AccuracyGates;
@@ -53,6 +54,8 @@ export interface OnnxMixedInput {
   /** Builds the candidate with these units kept (fresh rewrite of the model). */
   build(keep: KeepMap): Promise<MixedCandidate>;
   threads?: number;
+  /** Session config entries the candidates are run with (as the deployment runs them; see src/runtimes/ort-session-config.ts). */
+  sessionConfig?: Record<string, string>;
   onProgress?: (message: string) => void;
 }
 
@@ -148,7 +151,7 @@ export async function searchOnnxMixedPrecision(input: OnnxMixedInput): Promise<O
     measured++;
     const keep = keepMap(set);
     const candidate = await input.build(keep);
-    const session = await openOnnxSession(candidate.bytes, { threads: input.threads, label: 'a mixed-precision candidate' });
+    const session = await openOnnxSession(candidate.bytes, { threads: input.threads, label: 'a mixed-precision candidate', sessionConfig: input.sessionConfig });
     const gots: Record<string, TensorData>[] = [];
     try {
       for (const f of input.feeds) gots.push(await session.run(adaptFeeds(f, session.inputs)));

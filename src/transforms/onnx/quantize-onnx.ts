@@ -19,18 +19,26 @@ import { fp16Units, int8Units } from './mixed-precision-units.js';
 import { optimizeOnnx } from './optimize-onnx.js';
 import { countNodes, pruneUnusedInitializers } from './prune-initializers.js';
 import { quantizeDynamic } from './quantize-dynamic.js';
+import { checkInt4Options, int4Units, rewriteInt4 } from './quantize-int4.js';
 import { quantizeWeightsInt8 } from './quantize-weights.js';
+import { FOLD_QDQ_WEIGHTS } from '../../runtimes/ort-session-config.js';
 import type { RewriteResult } from './transform-result.js';
 
 /** Default mixed-precision budget (file bytes as a fraction of the input's). */
-export const DEFAULT_ONNX_MAX_RATIO = { 'int8-weights': 0.3, 'int8-dynamic': 1, fp16: 0.52 } as const;
+export const DEFAULT_ONNX_MAX_RATIO = { 'int8-weights': 0.3, 'int8-dynamic': 1, fp16: 0.52, 'int4-weights': 0.25 } as const;
+/** The int8 modes keep units in float only (checkFallback refuses --fallback int8 for them). */
+function floatOnly(keep: KeepMap): Map<string, { precision: 'float32' | 'float16'; reason: string }> {
+  for (const [name, k] of keep) if (k.precision === 'int8') throw new Error(`internal: ${name} kept int8 outside int4-weights`);
+  return keep as Map<string, { precision: 'float32' | 'float16'; reason: string }>;
+}
+
 /** Rewrites `proto` in place by mode, keeping the units in `keep` at higher precision. */
 function rewrite(proto: ModelProto, options: QuantizeOptions, prepared: Prepared, keep: KeepMap = new Map()): RewriteResult {
   const selection = { opTypes: options.opTypes, excludeNodes: options.excludeNodes, minElements: options.minElements };
   switch (options.mode) {
     case 'int8-weights': {
       const record = prepared.means ? new Map<string, QuantizedWeight>() : undefined;
-      const result = quantizeWeightsInt8(proto, { ...selection, perChannel: options.perChannel, symmetric: options.symmetric, reduceRange: options.reduceRange, keep, record });
+      const result = quantizeWeightsInt8(proto, { ...selection, perChannel: options.perChannel, symmetric: options.symmetric, reduceRange: options.reduceRange, keep: floatOnly(keep), record });
       if (record && prepared.means) {
         const bc = applyBiasCorrection(proto, record, prepared.means);
         pruneUnusedInitializers(proto); // the biases replaced by their corrected copies
@@ -42,14 +50,16 @@ function rewrite(proto: ModelProto, options: QuantizeOptions, prepared: Prepared
       return result;
     }
     case 'int8-dynamic':
-      return quantizeDynamic(proto, { ...selection, perChannel: options.perChannel, symmetric: options.symmetric, reduceRange: options.reduceRange, kernels: options.kernels, keep });
+      return quantizeDynamic(proto, { ...selection, perChannel: options.perChannel, symmetric: options.symmetric, reduceRange: options.reduceRange, kernels: options.kernels, keep: floatOnly(keep) });
+    case 'int4-weights':
+      return rewriteInt4(proto, options, keep);
     case 'fp16': {
       const keepFloat32 = new Map(prepared.keepFloat32);
       for (const [n, k] of keep) keepFloat32.set(n, k.reason);
       return convertToFloat16(proto, { keepIoTypes: options.keepIoTypes, blockOps: options.blockOps, opTypes: options.opTypes, excludeNodes: options.excludeNodes, keepFloat32 });
     }
     default:
-      throw new DlpackError('USAGE', `unknown ONNX quantization mode "${options.mode}"`, { hint: 'use --mode int8-weights, int8-dynamic or fp16' });
+      throw new DlpackError('USAGE', `unknown ONNX quantization mode "${options.mode}"`, { hint: 'use --mode int8-weights, int8-dynamic, fp16 or int4-weights' });
   }
 }
 
@@ -67,6 +77,7 @@ export async function quantizeOnnx(options: QuantizeOptions): Promise<TransformO
     notes.push(`pre-optimized with ONNX Runtime (basic): ${opt.nodesBefore} → ${opt.nodesAfter} nodes`);
   }
   checkFallback(options);
+  checkInt4Options(options);
   const baseBytes = await encodeOnnx(model);
   const fresh = () => decodeOnnxBytes(baseBytes, options.input);
   const prepared = await prepare(model.proto, options);
@@ -98,6 +109,7 @@ function checkFallback(options: QuantizeOptions): void {
   if (!f || f === 'none') return;
   const file = options.input;
   if (f === 'uint16') throw new DlpackError('USAGE', '--fallback uint16 is for TF.js; ONNX falls back to float32 or float16', { file });
+  if (f === 'int8' && options.mode !== 'int4-weights') throw new DlpackError('USAGE', `--fallback int8 is for --mode int4-weights (8-bit MatMulNBits blocks); ${options.mode} falls back to float16 or float32`, { file });
   if (options.mode === 'fp16' && f === 'float16') throw new DlpackError('USAGE', '--fallback float16 is no wider than --mode fp16; use --fallback float32', { file });
   if (options.check?.enabled === false) throw new DlpackError('USAGE', '--fallback needs the accuracy check; drop --no-check', { file });
   if (options.check?.minCosine === undefined && options.check?.minTop1 === undefined && options.check?.maxError === undefined) {
@@ -123,12 +135,15 @@ async function maybeMixedPrecision(
   const goal: AccuracyGates = { minCosine: check.minCosine, minTop1: check.minTop1, maxError: check.maxError, defaults: check.defaults };
   const mode = options.mode!;
   // the default search keeps int8 units as float16 weights (half the bytes of float32, as exact for these weights)
-  const fallback = explicit ? (options.fallback as 'float32' | 'float16') : mode === 'fp16' ? 'float32' : 'float16';
+  // int4-weights keeps units as 8-bit MatMulNBits blocks (a quarter of float32, as fast as int4)
+  const fallback = explicit ? (options.fallback as 'float32' | 'float16' | 'int8') : mode === 'fp16' ? 'float32' : mode === 'int4-weights' ? 'int8' : 'float16';
   const maxRatio = options.maxRatio ?? DEFAULT_ONNX_MAX_RATIO[mode];
   if (!(maxRatio > 0)) throw new DlpackError('USAGE', `--max-ratio must be a number > 0, got ${maxRatio}`, { file: options.input });
 
   // the original's outputs on the check's inputs, computed once
   const { openOnnxSession } = await import('../../runtimes/onnxruntime-session.js');
+  // candidates run as the check and the bundled handler will run them (int8 QDQ weights folded at load)
+  const sessionConfig = mode === 'int8-weights' ? FOLD_QDQ_WEIGHTS : undefined;
   const origBytes = await encodeOnnx(original);
   const session = await openOnnxSession(origBytes, { threads: check.threads, label: options.input });
   const reference: Record<string, TensorData>[] = [];
@@ -141,7 +156,7 @@ async function maybeMixedPrecision(
   const firstBytes = await encodeOnnx(proto);
   if (auto) {
     // the plain result first: no search when it already meets the floor
-    const s = await openOnnxSession(firstBytes, { threads: check.threads, label: options.output });
+    const s = await openOnnxSession(firstBytes, { threads: check.threads, label: options.output, sessionConfig });
     const gots: Record<string, TensorData>[] = [];
     try {
       for (const f of feeds) gots.push(await s.run(adaptFeeds(f, s.inputs)));
@@ -156,19 +171,21 @@ async function maybeMixedPrecision(
   for (const i of original.graph?.input ?? []) if (i.name) floatTensors.add(i.name);
   let units: MixedUnit[];
   if (mode === 'fp16') units = fp16Units(original, floatTensors, new Set(result.skipped.map((s) => s.name)));
+  else if (mode === 'int4-weights') units = int4Units(original, result.changed.map((c) => c.name), floatTensors, fallback, options);
   else units = int8Units(original, result.changed.map((c) => c.name), mode === 'int8-weights' ? 'weight' : 'node', floatTensors, fallback === 'float32' ? 3 : 1);
   const budget = Math.max(maxRatio * inputBytes, firstBytes.length);
   const r = await searchOnnxMixedPrecision({
     original,
     units,
     fallback,
-    low: mode === 'fp16' ? 'float16' : 'int8',
+    low: mode === 'fp16' ? 'float16' : mode === 'int4-weights' ? 'int4' : 'int8',
     goal,
     maxBytes: budget,
     feeds,
     outputNames,
     reference,
     threads: check.threads,
+    sessionConfig,
     onProgress: options.onProgress,
     async build(keep) {
       const p = await fresh();

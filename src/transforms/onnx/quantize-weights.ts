@@ -27,14 +27,15 @@ export interface WeightQuantOptions extends SelectionOptions {
   reduceRange?: boolean;
 }
 
-interface Candidate {
+export interface Candidate {
   name: string;
   tensor: TensorProto;
   /** The Constant node holding it, when it is not an initializer. */
   constantNode?: NodeProto;
 }
 
-function candidatesOf(graph: GraphProto): Candidate[] {
+/** The constant tensors of a graph: its initializers and the values of its Constant nodes. */
+export function candidatesOf(graph: GraphProto): Candidate[] {
   const out: Candidate[] = [];
   for (const t of graph.initializer ?? []) if (t.name) out.push({ name: t.name, tensor: t });
   for (const node of graph.node ?? []) {
@@ -179,7 +180,7 @@ export function quantizeWeightsInt8(model: ModelProto, options: WeightQuantOptio
   }
   if (result.changed.length && opset >= 10) {
     result.notes.push(
-      'ONNX Runtime runs DequantizeLinear at every inference for weight-only QDQ models; the session option session.disable_quant_qdq=1 dequantizes once at load instead (fp32 speed, int8 file)',
+      'ONNX Runtime runs DequantizeLinear at every inference for weight-only QDQ models unless the session sets session.disable_quant_qdq=1 (then dequantized once at load: fp32 speed, int8 file); dlpack bundle handlers and this check set it',
     );
   }
   collectUnquantizedOps(graph, opTypes, result);

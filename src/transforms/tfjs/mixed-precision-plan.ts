@@ -32,7 +32,7 @@ export async function chooseMixedPrecision(
   bytesBefore: number,
 ): Promise<MixedPrecisionPlan> {
   const dtype = options.dtype!;
-  const fallback = options.fallback as Exclude<NonNullable<QuantizeOptions['fallback']>, 'none'>;
+  const fallback = options.fallback as Exclude<NonNullable<QuantizeOptions['fallback']>, 'none' | 'int8'>; // int8 is ONNX int4-weights' (refused for TF.js in quantize-model.ts)
   const file = options.input;
   const minCosine = options.check?.minCosine;
   if (minCosine === undefined) {
