@@ -19,21 +19,23 @@
  * - Everything else stays float: ops without integer kernels (Div, Pow, Sqrt, ReduceMean,
  *   HardSigmoid, Softmax, LSTM/GRU, …), nodes the mixed-precision search keeps, excluded nodes.
  */
-import type { GraphProto, ModelProto, NodeProto, TensorProto } from '../../formats/onnx/index.js';
-import { OnnxDataType, makeTensor, tensorDims, tensorToTypedArray } from '../../formats/onnx/index.js';
+import type { ModelProto, NodeProto, TensorProto } from '../../formats/onnx/index.js';
+import { OnnxDataType, makeTensor, tensorDims } from '../../formats/onnx/index.js';
 import { computeScaleZeroPoint, quantizePerChannel, quantizePerTensor, type QuantType } from '../quant-math.js';
 import type { Range } from './calibration-math.js';
-import { NameAllocator, attr, attrFloat, attrInt, intAttr, makeNode, nodeLabel } from './graph-edit.js';
+import { NameAllocator, makeNode, nodeLabel } from './graph-edit.js';
+import { ELEMENTWISE_OPS, clipBound, constantTensors, dataOf, emitDequantized, fmt, producerOf, scalarOperand, unquantizable, weightAxis, zpArray } from './static-helpers.js';
 import type { KeepMap } from './mixed-precision-onnx.js';
 import { planStatic } from './static-plan.js';
 import { emptyResult, type RewriteResult, type SelectionOptions } from './transform-result.js';
 
 /** Op types whose integer form ORT's CPU provider runs (QDQ node units), by how their inputs are quantized. */
 const WEIGHTED_OPS = new Set(['Conv', 'MatMul', 'Gemm']);
-const ELEMENTWISE_OPS = new Set(['Add', 'Mul']);
 const UNARY_OPS = new Set(['GlobalAveragePool', 'AveragePool', 'Sigmoid', 'LeakyRelu']);
 /** Ops that only move or select values: quantized when their input is, with the input's parameters (ORT drops their DQ/Q). */
 const PASSTHROUGH_OPS = new Set(['MaxPool', 'Reshape', 'Transpose', 'Squeeze', 'Unsqueeze', 'Flatten']);
+/** Ops that only describe shapes or constants: not worth naming among the nodes left float. */
+const LAYOUT_ONLY = new Set(['Constant', 'Shape', 'Cast', 'Slice', 'Concat', 'Gather', 'Unsqueeze', 'Squeeze', 'Reshape', 'Transpose', 'Flatten', 'Identity']);
 export const STATIC_OP_TYPES = [...WEIGHTED_OPS, ...ELEMENTWISE_OPS, ...UNARY_OPS, 'Concat', ...PASSTHROUGH_OPS];
 
 export interface StaticQuantOptions extends SelectionOptions {
@@ -53,7 +55,6 @@ interface QParams {
   zeroPoint: number;
 }
 
-const dataOf = (t: TensorProto) => tensorToTypedArray(t) as Float32Array;
 
 /** Quantizes activations and weights in place (main graph); returns what changed and what stayed float. */
 export function quantizeStatic(model: ModelProto, ranges: Map<string, Range>, options: StaticQuantOptions = {}): RewriteResult {
@@ -103,7 +104,7 @@ export function quantizeStatic(model: ModelProto, ranges: Map<string, Range>, op
       if (excluded.has(n.name ?? '') || options.keep?.has(nodeLabel(n))) return false;
       if (op === 'Relu') return !symmetric;
       if (op === 'Clip') return !symmetric && clipBound(n, 1, constants, 'min') === 0;
-      if (op === 'Mul' || op === 'Div') return (scalarOf(constants.get(n.input?.[1] ?? '')) ?? 0) > 0;
+      if (op === 'Mul' || op === 'Div') return scalarOperand(n, constants) !== undefined;
       return false;
     },
     weighted: (n) => WEIGHTED_OPS.has(n.op_type ?? ''),
@@ -118,10 +119,11 @@ export function quantizeStatic(model: ModelProto, ranges: Map<string, Range>, op
     const x = n.input?.[0] ?? '';
     const y = n.output?.[0] ?? '';
     // Mul/Div by a positive scalar after a quantized tensor: a scale change
-    if ((op === 'Mul' || op === 'Div') && isQuantized(x) && !graphOutputs.has(y) && !excluded.has(n.name ?? '') && !options.keep?.has(label)) {
-      const c = scalarOf(constants.get(n.input?.[1] ?? ''));
-      if (c !== undefined && c > 0) {
-        const src = derived.get(x) ?? { source: x, p: params.get(x)! };
+    const scaled = scalarOperand(n, constants);
+    if (scaled && isQuantized(scaled.x) && !graphOutputs.has(y) && !excluded.has(n.name ?? '') && !options.keep?.has(label)) {
+      const c = scaled.c;
+      {
+        const src = derived.get(scaled.x) ?? { source: scaled.x, p: params.get(scaled.x)! };
         derived.set(y, { source: src.source, p: { scale: Math.fround(op === 'Mul' ? src.p.scale * c : src.p.scale / c), zeroPoint: src.p.zeroPoint } });
         removed.add(n);
         result.changed.push({ name: label, what: `${op} by ${c} folded into the scale of its input's DequantizeLinear` });
@@ -230,34 +232,34 @@ export function quantizeStatic(model: ModelProto, ranges: Map<string, Range>, op
   const quantizedName = new Map<string, string>();
   for (const t of qdq) {
     const p = params.get(t)!;
-    const s = names.fresh(`${t}_scale`);
-    const z = names.fresh(`${t}_zero_point`);
+    const s = names.fresh(`${t}_s`);
+    const z = names.fresh(`${t}_z`);
     newInits.push(makeTensor(s, 'float32', [], Float32Array.of(p.scale)), makeTensor(z, actType, [], zpArray(actType, p.zeroPoint)));
-    const tq = names.fresh(`${t}_quantized`);
+    const tq = names.fresh(`${t}_q`);
     quantizedName.set(t, tq);
     if (graphInputs.has(t)) {
-      const dq = names.fresh(`${t}_dequantized`);
+      const dq = names.fresh(`${t}_dq`);
       for (const c of consumers.get(t) ?? []) c.input = c.input!.map((i) => (i === t ? dq : i));
-      prelude.push(makeNode('QuantizeLinear', [t, s, z], [tq], names.fresh(`${t}_QuantizeLinear`)), makeNode('DequantizeLinear', [tq, s, z], [dq], names.fresh(`${t}_DequantizeLinear`)));
+      prelude.push(makeNode('QuantizeLinear', [t, s, z], [tq], ''), makeNode('DequantizeLinear', [tq, s, z], [dq], ''));
       continue;
     }
     const producer = producerOf(g, t);
     if (!producer) continue;
-    const raw = names.fresh(`${t}_float`);
+    const raw = names.fresh(`${t}_f`);
     producer.output = producer.output!.map((o) => (o === t ? raw : o));
     const list = after.get(producer) ?? [];
-    list.push(makeNode('QuantizeLinear', [raw, s, z], [tq], names.fresh(`${t}_QuantizeLinear`)), makeNode('DequantizeLinear', [tq, s, z], [t], names.fresh(`${t}_DequantizeLinear`)));
+    list.push(makeNode('QuantizeLinear', [raw, s, z], [tq], ''), makeNode('DequantizeLinear', [tq, s, z], [t], ''));
     after.set(producer, list);
   }
   for (const [y, d] of derived) {
     const tq = quantizedName.get(d.source);
     const src = [...removed].find((n) => n.output?.[0] === y);
     if (!tq || !src) continue;
-    const s = names.fresh(`${y}_scale`);
-    const z = names.fresh(`${y}_zero_point`);
+    const s = names.fresh(`${y}_s`);
+    const z = names.fresh(`${y}_z`);
     newInits.push(makeTensor(s, 'float32', [], Float32Array.of(d.p.scale)), makeTensor(z, actType, [], zpArray(actType, d.p.zeroPoint)));
     const list = before.get(src) ?? [];
-    list.push(makeNode('DequantizeLinear', [tq, s, z], [y], names.fresh(`${y}_DequantizeLinear`)));
+    list.push(makeNode('DequantizeLinear', [tq, s, z], [y], ''));
     before.set(src, list);
   }
   const nodes: NodeProto[] = [...prelude];
@@ -269,102 +271,17 @@ export function quantizeStatic(model: ModelProto, ranges: Map<string, Range>, op
   g.node = nodes;
   g.initializer = [...(g.initializer ?? []), ...newInits];
   const nq = [...quantizedNodes].filter((n) => !PASSTHROUGH_OPS.has(n.op_type ?? '')).length;
+  const floatOps = new Map<string, number>();
+  for (const n of g.node ?? []) {
+    const op = n.op_type ?? '';
+    if (quantizedNodes.has(n) || removed.has(n) || LAYOUT_ONLY.has(op) || op === 'QuantizeLinear' || op === 'DequantizeLinear') continue;
+    floatOps.set(op, (floatOps.get(op) ?? 0) + 1);
+  }
+  if (floatOps.size) {
+    const list = [...floatOps].sort((a, b) => b[1] - a[1]).map(([op, k]) => `${op}×${k}`).join(', ');
+    result.notes.push(`left in float (no integer kernel in ONNX Runtime's CPU provider, or no quantized neighbour to pay for the conversion): ${list}`);
+  }
   result.notes.push(`${nq} node(s) quantized, ${qdq.size} activation(s) with QuantizeLinear → DequantizeLinear (${actType}${symmetric ? ' symmetric' : ' asymmetric'}), weights int8 symmetric ${options.perChannel === false ? 'per tensor' : 'per channel'}, biases int32`);
   return result;
 }
 
-function fmt(x: number): string {
-  return Number(x.toPrecision(4)).toString();
-}
-
-function zpArray(type: QuantType | 'int32', zp: number): Int8Array | Uint8Array | Int32Array {
-  return type === 'int8' ? Int8Array.of(zp) : type === 'uint8' ? Uint8Array.of(zp) : Int32Array.of(zp);
-}
-
-/** Adds `name`'s quantized initializer + scale + zero point and a DequantizeLinear; returns the dequantized tensor's name. */
-function emitDequantized(
-  name: string,
-  type: QuantType | 'int32',
-  dims: number[],
-  data: ArrayBufferView,
-  scales: Float32Array,
-  zeroPoints: ArrayBufferView,
-  axis: number | undefined,
-  names: NameAllocator,
-  inits: TensorProto[],
-  nodes: NodeProto[],
-): string {
-  const q = names.fresh(`${name}_quantized`);
-  const s = names.fresh(`${name}_scale`);
-  const z = names.fresh(`${name}_zero_point`);
-  const pdims = axis === undefined ? [] : [scales.length];
-  inits.push(makeTensor(q, type, dims, data), makeTensor(s, 'float32', pdims, axis === undefined ? scales.subarray(0, 1) : scales), makeTensor(z, type, pdims, axis === undefined ? sub1(zeroPoints) : zeroPoints));
-  const out = names.fresh(`${name}_dequantized`);
-  nodes.push(makeNode('DequantizeLinear', [q, s, z], [out], names.fresh(`${name}_DequantizeLinear`), axis === undefined ? [] : [intAttr('axis', axis)]));
-  return out;
-}
-
-function sub1(a: ArrayBufferView): ArrayBufferView {
-  const t = a as Int8Array;
-  return t.subarray(0, 1);
-}
-
-/** Initializers and Constant-node values of the main graph, by name. */
-function constantTensors(g: GraphProto): Map<string, TensorProto> {
-  const out = new Map<string, TensorProto>();
-  for (const t of g.initializer ?? []) if (t.name) out.set(t.name, t);
-  for (const n of g.node ?? []) {
-    const v = n.op_type === 'Constant' && !n.domain ? attr(n, 'value')?.t : undefined;
-    if (v && n.output?.[0]) out.set(n.output[0], v);
-  }
-  return out;
-}
-
-function producerOf(g: GraphProto, tensor: string): NodeProto | undefined {
-  return (g.node ?? []).find((n) => n.output?.includes(tensor));
-}
-
-/** The value of a float constant whose elements are all equal, or undefined. */
-function scalarOf(t: TensorProto | undefined): number | undefined {
-  if (!t || t.data_type !== OnnxDataType.FLOAT) return undefined;
-  const d = dataOf(t);
-  if (!d.length || d.some((v) => v !== d[0])) return undefined;
-  return d[0];
-}
-
-/** Clip's bound from its input (opset ≥ 11) or attribute (older). */
-function clipBound(n: NodeProto, index: number, constants: Map<string, TensorProto>, name: 'min' | 'max'): number | undefined {
-  const i = n.input?.[index];
-  if (i) return scalarOf(constants.get(i));
-  const a = attr(n, name);
-  return a?.f === undefined ? undefined : attrFloat(n, name, 0);
-}
-
-function weightAxis(n: NodeProto, op: string, rank: number): number | undefined {
-  if (op === 'Conv') return 0;
-  if (op === 'Gemm') return attrInt(n, 'transB', 0) ? 0 : 1;
-  return rank === 2 ? 1 : undefined;
-}
-
-/** Why a node of a quantizable type stays float, or undefined. */
-function unquantizable(n: NodeProto, op: string, ranges: Map<string, Range>, constants: Map<string, TensorProto>, isFloatConst: (x: string) => boolean): string | undefined {
-  const ins = n.input ?? [];
-  if (!ranges.has(ins[0] ?? '') && !isFloatConst(ins[0] ?? '')) return `no calibrated range for its input "${ins[0]}"`;
-  if (op === 'Conv') {
-    if (!isFloatConst(ins[1] ?? '')) return 'its weight is not a float constant';
-    if (ins[2] && !isFloatConst(ins[2])) return 'its bias is not a float constant';
-  }
-  if (op === 'Gemm') {
-    if (!isFloatConst(ins[1] ?? '')) return 'its B input is not a float constant';
-    if (attrInt(n, 'transA', 0) || attrFloat(n, 'alpha', 1) !== 1 || attrFloat(n, 'beta', 1) !== 1) return 'Gemm with transA, alpha or beta ≠ 1 stays float';
-    if (ins[2] && (!isFloatConst(ins[2]) || tensorDims(constants.get(ins[2])!).length !== 1)) return 'its C input is not a 1-D float constant';
-  }
-  if (op === 'MatMul') {
-    if (!ranges.has(ins[1] ?? '') && !isFloatConst(ins[1] ?? '')) return `no calibrated range for its input "${ins[1]}"`;
-    if (isFloatConst(ins[1] ?? '') && tensorDims(constants.get(ins[1])!).length !== 2) return 'its weight is not 2-D';
-  }
-  if (ELEMENTWISE_OPS.has(op) || op === 'Concat') {
-    for (const i of ins) if (i && !ranges.has(i) && !isFloatConst(i)) return `no calibrated range for its input "${i}"`;
-  }
-  return undefined;
-}

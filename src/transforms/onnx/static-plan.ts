@@ -35,8 +35,7 @@ export function planStatic(nodes: NodeProto[], rules: PlanRules): StaticPlan {
   const why = new Map<NodeProto, string>();
   const fromChain = new Set<string>(rules.graphInputs);
   for (const n of nodes) {
-    const x = n.input?.[0] ?? '';
-    if (rules.transparent(n) && fromChain.has(x)) {
+    if (rules.transparent(n) && (n.input ?? []).some((i) => i && fromChain.has(i))) {
       for (const o of n.output ?? []) fromChain.add(o);
       continue;
     }
