@@ -57,6 +57,8 @@ export interface QuantizeOptions {
   calibrate?: 'minmax' | 'percentile' | 'entropy';
   /** int8-static: how many input sets calibrate (default three quarters); the others are held back for the accuracy check. */
   calibSize?: number;
+  /** int8-static: QDQ pairs around float ops (default) or integer operators (QLinearConv…), ONNX Runtime's two formats. */
+  quantFormat?: 'qdq' | 'qoperator';
   /** int8-static: activation type (default uint8, asymmetric). */
   activationType?: 'uint8' | 'int8';
   /** int8-static: int8 activations symmetric around 0 (zero point 0). */

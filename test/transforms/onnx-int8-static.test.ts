@@ -59,6 +59,21 @@ test('QDQ graph: integer kernels in ORT, LSTM left float, accuracy on the held-b
   else skipMessage('onnx.checker on the int8-static output', 'python3-onnx is not installed');
 });
 
+test('--quant-format qoperator: QLinearConv/QLinearAdd/QLinearMul/QLinearGlobalAveragePool written out, same figures, onnx.checker passes', async () => {
+  const qdq = join(tmp.dir, 'fmt-qdq.onnx');
+  const qop = join(tmp.dir, 'fmt-qop.onnx');
+  const check = { samples: lines, preprocess, runs: 0 };
+  const a = await quantizeModel({ input: model, output: qdq, mode: 'int8-static', check });
+  const b = await quantizeModel({ input: model, output: qop, mode: 'int8-static', quantFormat: 'qoperator', check });
+  const ops = opTypes((await readOnnx(qop)).proto);
+  for (const op of ['QLinearConv', 'com.microsoft.QLinearAdd', 'com.microsoft.QLinearMul', 'com.microsoft.QLinearGlobalAveragePool']) assert.ok(ops.includes(op), `${op} in ${ops.join(' ')}`);
+  assert.not.ok(ops.includes('Conv'), 'no Conv left in QDQ form');
+  assert.ok(b.bytesAfter < a.bytesAfter, 'fewer QuantizeLinear/DequantizeLinear nodes');
+  // the same integer arithmetic: ORT fuses the QDQ groups into the kernels QOperator names
+  for (const [i, o] of a.accuracy!.outputs.entries()) assert.ok(Math.abs(o.cosine - b.accuracy!.outputs[i].cosine) < 1e-4, `${o.name}: ${o.cosine} vs ${b.accuracy!.outputs[i].cosine}`);
+  if (onnxCheckerPython()) assert.equal(onnxChecker([qop]), []);
+});
+
 test('percentile and entropy calibrate narrower ranges than minmax on the same sets', async () => {
   const scales: Record<string, number> = {};
   for (const calibrate of ['minmax', 'percentile', 'entropy'] as const) {

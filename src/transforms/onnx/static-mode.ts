@@ -13,6 +13,7 @@ import type { KeepMap } from './mixed-precision-onnx.js';
 import type { Prepared } from './mode-measurements.js';
 import { upgradeOpset } from './opset-upgrade.js';
 import { pruneUnusedInitializers } from './prune-initializers.js';
+import { qdqToQOperator } from './qdq-to-qoperator.js';
 import { quantizeStatic } from './quantize-static.js';
 import type { RewriteResult } from './transform-result.js';
 
@@ -76,6 +77,10 @@ export function rewriteStatic(proto: ModelProto, options: QuantizeOptions, prepa
     reduceRange: options.reduceRange,
     keep,
   });
+  if (options.quantFormat === 'qoperator') {
+    const ops = qdqToQOperator(proto);
+    result.notes.push(`QOperator format: ${Object.entries(ops).map(([op, k]) => `${op}×${k}`).join(', ') || 'no group'} written as integer operators; the other groups stay QuantizeLinear/DequantizeLinear pairs`);
+  }
   pruneUnusedInitializers(proto);
   if (up.from !== up.to) {
     const rw = Object.entries(up.rewritten).map(([op, k]) => `${op}×${k}`).join(', ');
