@@ -73,10 +73,10 @@ const section: BenchSection = {
           continue;
         }
         for (const [label, opts] of [
-          ['int8-weights per-channel', { mode: 'int8-weights', perChannel: true }],
-          ['int8-weights per-channel, pre-optimized', { mode: 'int8-weights', perChannel: true, optimize: 'basic' }],
-          ['fp16', { mode: 'fp16' }],
-          ['fp16, pre-optimized', { mode: 'fp16', optimize: 'basic' }],
+          ['int8-weights per-channel (pre-optimized by default)', { mode: 'int8-weights', perChannel: true }],
+          ['int8-weights per-channel, --optimize none', { mode: 'int8-weights', perChannel: true, optimize: 'none' }],
+          ['fp16 (pre-optimized by default)', { mode: 'fp16' }],
+          ['fp16, --optimize none', { mode: 'fp16', optimize: 'none' }],
         ] as const) {
           ctx.log(`${m.name}: ${label}`);
           const output = join(dir, `${m.name}-${rows.length}.onnx`);

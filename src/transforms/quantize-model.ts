@@ -12,7 +12,7 @@ import type { TransformReport } from '../core/reports/schemas.js';
 import { finishTransform, prepareOutput, runStagedTransform, transformInputs } from './finish-transform.js';
 import type { CheckOptions, QuantizeOptions, TransformOutcome } from './transform-options.js';
 
-const ONNX_MODES = ['int8-weights', 'int8-dynamic', 'fp16', 'int4-weights'];
+const ONNX_MODES = ['int8-weights', 'int8-dynamic', 'int8-static', 'fp16', 'int4-weights'];
 const TFJS_DTYPES = ['uint8', 'uint16', 'float16'];
 
 interface TfjsQuantizeModule {
@@ -48,6 +48,9 @@ export async function quantizeModel(options: QuantizeOptions): Promise<Transform
       throw new DlpackError('USAGE', `ONNX models need --mode (${ONNX_MODES.join(', ')})`, { file: options.input });
     }
     mode = options.mode;
+    if (mode === 'int8-static' && !options.check?.samples) {
+      throw new DlpackError('USAGE', '--mode int8-static calibrates activation ranges on real inputs: pass --samples <file|folder|glob> (with --preprocess)', { file: options.input });
+    }
     await prepareOutput(options.input, options.output, outKind);
     const { quantizeOnnx } = await import('./onnx/quantize-onnx.js');
     run = quantizeOnnx;
@@ -68,9 +71,16 @@ export async function quantizeModel(options: QuantizeOptions): Promise<Transform
   const check = withDefaultFloor(options.check);
   const before = await describeModel(options.input);
   options.onProgress?.('reading the check inputs');
-  const checkInputs = await transformInputs(before, options.input, check);
+  let checkInputs = await transformInputs(before, options.input, mode === 'int8-static' ? { ...check, enabled: true } : check);
+  let transformInputSets = checkInputs;
+  const split = mode === 'int8-static' && checkInputs ? (await import('./onnx/static-mode.js')).splitCalibration(checkInputs, options.calibSize, options.input) : undefined;
+  if (split) {
+    transformInputSets = split.calibration;
+    checkInputs = split.heldBack ?? split.calibration;
+  }
   return runStagedTransform(options.output, outKind, async (staged) => {
-    const outcome = await run({ ...options, output: staged, check, checkInputs });
+    const outcome = await run({ ...options, output: staged, check, checkInputs: transformInputSets });
+    if (split) outcome.notes.unshift(split.note);
     return finishTransform({ kind: 'quantize', mode, input: options.input, output: options.output, staged, before, outcome, check, checkInputs, onProgress: options.onProgress });
   });
 }

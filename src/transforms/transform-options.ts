@@ -6,7 +6,7 @@ import type { AccuracyCheckOptions } from '../accuracy/accuracy-check.js';
 import type { CheckInputs } from '../accuracy/check-inputs.js';
 import type { TransformReport } from '../core/reports/schemas.js';
 
-export type OnnxQuantMode = 'int8-weights' | 'int8-dynamic' | 'fp16' | 'int4-weights';
+export type OnnxQuantMode = 'int8-weights' | 'int8-dynamic' | 'int8-static' | 'fp16' | 'int4-weights';
 export type TfjsQuantDtype = 'uint8' | 'uint16' | 'float16';
 
 export interface CheckOptions
@@ -18,7 +18,7 @@ export interface CheckOptions
 export interface QuantizeOptions {
   input: string;
   output: string;
-  /** ONNX: int8-weights | int8-dynamic | fp16 | int4-weights. */
+  /** ONNX: int8-weights | int8-dynamic | int8-static | fp16 | int4-weights. */
   mode?: OnnxQuantMode;
   /** TF.js: uint8 | uint16 | float16 (tensorflowjs_converter's --quantize_*). */
   dtype?: TfjsQuantDtype;
@@ -57,8 +57,22 @@ export interface QuantizeOptions {
   accuracyLevel?: number;
   /** int8-dynamic kernel style. */
   kernels?: 'fused' | 'integer';
-  /** Run ORT's basic optimization first (like ORT's quant_pre_process): folds BatchNormalization into Conv. */
-  optimize?: 'basic';
+  /** int8-static: how activation ranges are calibrated on the samples (default minmax). */
+  calibrate?: 'minmax' | 'percentile' | 'entropy';
+  /** int8-static: how many input sets calibrate (default three quarters); the others are held back for the accuracy check. */
+  calibSize?: number;
+  /** int8-static: QDQ pairs around float ops (default) or integer operators (QLinearConv…), ONNX Runtime's two formats. */
+  quantFormat?: 'qdq' | 'qoperator';
+  /** int8-static: activation type (default uint8, asymmetric). */
+  activationType?: 'uint8' | 'int8';
+  /** int8-static: int8 activations symmetric around 0 (zero point 0). */
+  symmetricActivations?: boolean;
+  /**
+   * ORT's basic optimization first (like ORT's quant_pre_process: folds BatchNormalization into
+   * Conv, Constant nodes into initializers). Default: on for int8-weights, int8-static and fp16
+   * when onnxruntime-node is installed, off for int8-dynamic; 'none' turns it off.
+   */
+  optimize?: 'basic' | 'none';
   check?: CheckOptions;
   /** The check's input sets, resolved once before the transform (transforms that measure activations use them; the final check too). */
   checkInputs?: CheckInputs;

@@ -23,8 +23,9 @@ test('wide MLP: int8 per-tensor QDQ, file ≤ 0.30× fp32, cosine ≥ 0.99, runs
   assert.equal(opTypes(copy).filter((o) => o === 'DequantizeLinear').length, 2);
   const w = copy.graph!.initializer!.find((t) => t.name === 'layer0.weight_quantized')!;
   assert.is(w.data_type, OnnxDataType.INT8);
-  const zp = copy.graph!.initializer!.find((t) => t.name === 'layer0.weight_zero_point')!;
-  assert.equal(Array.from(tensorToTypedArray(zp) as Int8Array), [0]);
+  // symmetric int8: the zero point of all zeros is left out (DequantizeLinear's default)
+  assert.not.ok(copy.graph!.initializer!.some((t) => t.name === 'layer0.weight_zero_point'));
+  assert.ok(copy.graph!.node!.filter((n) => n.op_type === 'DequantizeLinear').every((n) => n.input!.length === 2));
   assert.not.ok(copy.graph!.initializer!.some((t) => t.name === 'layer0.weight'), 'float weight removed');
   const out = await save(copy, join(tmp.dir, 'wide.int8.onnx'));
   const ratio = statSync(out).size / statSync(original).size;
@@ -72,9 +73,13 @@ test('asymmetric: uint8 weights with non-zero zero points; reduce_range keeps va
 
 test('--min-elements, --op-types and --exclude-nodes leave weights alone (listed where it matters)', async () => {
   const small = (await roundTrip(makeCnn(), 'cnn-small')).copy;
-  const r = quantizeWeightsInt8(small);
+  const r = quantizeWeightsInt8(small, { minElements: 1024 });
   assert.is(r.changed.length, 0);
   assert.match(r.notes.join(' '), /\d+ weight tensor\(s\) under 1024 elements/);
+  // the default threshold (128): the 4×1×3×3 conv kernel (36) stays float, the 3×64 Gemm weight is quantized
+  const byDefault = quantizeWeightsInt8((await roundTrip(makeCnn(), 'cnn-default')).copy);
+  assert.match(byDefault.notes.join(' '), /1 weight tensor\(s\) under 128 elements/);
+  assert.equal(byDefault.changed.map((c) => c.name), ['gemm.weight']);
 
   const cnn = (await roundTrip(makeCnn(), 'cnn-ops')).copy;
   const r2 = quantizeWeightsInt8(cnn, { opTypes: ['Gemm'], minElements: 0 });

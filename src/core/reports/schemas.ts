@@ -63,7 +63,7 @@ export interface TransformReport {
   kind: 'quantize' | 'convert';
   input: string;
   output: string;
-  /** int8-weights | int8-dynamic | fp16 | uint8 | uint16 | float16 | optimize-basic | keras-to-tfjs ... */
+  /** int8-weights | int8-dynamic | int8-static | fp16 | uint8 | uint16 | float16 | optimize-basic | keras-to-tfjs ... */
   mode: string;
   bytesBefore: number;
   bytesAfter: number;

@@ -17,15 +17,18 @@ import { prepare, type Prepared } from './mode-measurements.js';
 import { searchOnnxMixedPrecision, type KeepMap, type MixedUnit } from './mixed-precision-onnx.js';
 import { fp16Units, int8Units } from './mixed-precision-units.js';
 import { optimizeOnnx } from './optimize-onnx.js';
+import { upgradeForPerChannel } from './opset-upgrade.js';
+import { dropSuffix, float16Params, tidyOptimized } from './compact-graph.js';
 import { countNodes, pruneUnusedInitializers } from './prune-initializers.js';
 import { quantizeDynamic } from './quantize-dynamic.js';
 import { checkInt4Options, int4Units, rewriteInt4 } from './quantize-int4.js';
 import { quantizeWeightsInt8 } from './quantize-weights.js';
 import { FOLD_QDQ_WEIGHTS } from '../../runtimes/ort-session-config.js';
+import { prepareStatic, rewriteStatic, type StaticPrepared } from './static-mode.js';
 import type { RewriteResult } from './transform-result.js';
 
 /** Default mixed-precision budget (file bytes as a fraction of the input's). */
-export const DEFAULT_ONNX_MAX_RATIO = { 'int8-weights': 0.3, 'int8-dynamic': 1, fp16: 0.52, 'int4-weights': 0.25 } as const;
+export const DEFAULT_ONNX_MAX_RATIO = { 'int8-weights': 0.3, 'int8-dynamic': 1, 'int8-static': 0.3, fp16: 0.52, 'int4-weights': 0.25 } as const;
 /** The int8 modes keep units in float only (checkFallback refuses --fallback int8 for them). */
 function floatOnly(keep: KeepMap): Map<string, { precision: 'float32' | 'float16'; reason: string }> {
   for (const [name, k] of keep) if (k.precision === 'int8') throw new Error(`internal: ${name} kept int8 outside int4-weights`);
@@ -42,17 +45,22 @@ function rewrite(proto: ModelProto, options: QuantizeOptions, prepared: Prepared
       if (record && prepared.means) {
         const bc = applyBiasCorrection(proto, record, prepared.means);
         pruneUnusedInitializers(proto); // the biases replaced by their corrected copies
+        dropSuffix(proto, '_corrected');
         if (bc.corrected.length) {
           result.notes.push(`bias correction: ${bc.corrected.length} layer bias(es) shifted by the mean error of their int8 weight on the check inputs (--no-bias-correction turns it off)`);
         }
         if (bc.skipped.length) result.notes.push(`bias correction skipped for ${bc.skipped.length} layer(s): ${bc.skipped.slice(0, 3).map((s) => `${s.name} (${s.reason})`).join(', ')}${bc.skipped.length > 3 ? ', …' : ''}`);
       }
+      const halved = float16Params(proto);
+      if (halved) result.notes.push(`${halved} per-channel scale/bias vector(s) stored as float16 with a Cast (folded by ONNX Runtime at load)`);
       return result;
     }
     case 'int8-dynamic':
       return quantizeDynamic(proto, { ...selection, perChannel: options.perChannel, symmetric: options.symmetric, reduceRange: options.reduceRange, kernels: options.kernels, keep: floatOnly(keep) });
     case 'int4-weights':
       return rewriteInt4(proto, options, keep);
+    case 'int8-static':
+      return rewriteStatic(proto, options, prepared as StaticPrepared, floatOnly(keep));
     case 'fp16': {
       const keepFloat32 = new Map(prepared.keepFloat32);
       for (const [n, k] of keep) keepFloat32.set(n, k.reason);
@@ -70,17 +78,32 @@ export async function quantizeOnnx(options: QuantizeOptions): Promise<TransformO
   const hadExternal = model.external.length > 0;
   const nodesBefore = countNodes(model.proto.graph);
   const notes: string[] = [];
-  if (options.optimize) {
+  // int8-weights, int8-static and fp16 start from ORT's basic optimization by default, as ORT's
+  // quant_pre_process does (BatchNormalization folded into Conv, Constant nodes into initializers)
+  const optimize = options.optimize ?? (options.mode === 'int8-dynamic' ? 'none' : 'auto');
+  if (optimize !== 'none') {
     progress('optimizing with onnxruntime (basic)');
-    const opt = await optimizeOnnx(options.input, 'basic');
-    model = opt.model;
-    notes.push(`pre-optimized with ONNX Runtime (basic): ${opt.nodesBefore} → ${opt.nodesAfter} nodes`);
+    const opt = await optimizeOnnx(options.input, 'basic').catch((err: unknown) => {
+      if (optimize === 'auto' && err instanceof DlpackError && err.code === 'RUNTIME' && /not installed|failed to load/.test(err.message)) return undefined;
+      throw err;
+    });
+    if (opt) {
+      model = opt.model;
+      tidyOptimized(model.proto);
+      notes.push(`pre-optimized with ONNX Runtime (basic${optimize === 'auto' ? ', the default; --optimize none skips it' : ''}): ${opt.nodesBefore} → ${opt.nodesAfter} nodes`);
+    } else {
+      notes.push('not pre-optimized: the offline optimizer needs onnxruntime-node (BatchNormalization stays unfolded)');
+    }
+  }
+  if (options.mode === 'int8-weights') {
+    const up = upgradeForPerChannel(model.proto, options.input);
+    if (up) notes.push(up);
   }
   checkFallback(options);
   checkInt4Options(options);
   const baseBytes = await encodeOnnx(model);
   const fresh = () => decodeOnnxBytes(baseBytes, options.input);
-  const prepared = await prepare(model.proto, options);
+  const prepared = options.mode === 'int8-static' ? await prepareStatic(model.proto, options) : await prepare(model.proto, options);
   notes.push(...prepared.notes);
   progress(`rewriting the graph (${options.mode})`);
   let proto = await fresh();
@@ -110,6 +133,7 @@ function checkFallback(options: QuantizeOptions): void {
   const file = options.input;
   if (f === 'uint16') throw new DlpackError('USAGE', '--fallback uint16 is for TF.js; ONNX falls back to float32 or float16', { file });
   if (f === 'int8' && options.mode !== 'int4-weights') throw new DlpackError('USAGE', `--fallback int8 is for --mode int4-weights (8-bit MatMulNBits blocks); ${options.mode} falls back to float16 or float32`, { file });
+  if (options.mode === 'int8-static' && f === 'float16') throw new DlpackError('USAGE', '--fallback float16 is for weight-only modes; int8-static keeps nodes float32 (--fallback float32)', { file });
   if (options.mode === 'fp16' && f === 'float16') throw new DlpackError('USAGE', '--fallback float16 is no wider than --mode fp16; use --fallback float32', { file });
   if (options.check?.enabled === false) throw new DlpackError('USAGE', '--fallback needs the accuracy check; drop --no-check', { file });
   if (options.check?.minCosine === undefined && options.check?.minTop1 === undefined && options.check?.maxError === undefined) {
@@ -136,7 +160,7 @@ async function maybeMixedPrecision(
   const mode = options.mode!;
   // the default search keeps int8 units as float16 weights (half the bytes of float32, as exact for these weights)
   // int4-weights keeps units as 8-bit MatMulNBits blocks (a quarter of float32, as fast as int4)
-  const fallback = explicit ? (options.fallback as 'float32' | 'float16' | 'int8') : mode === 'fp16' ? 'float32' : mode === 'int4-weights' ? 'int8' : 'float16';
+  const fallback = explicit ? (options.fallback as 'float32' | 'float16' | 'int8') : mode === 'fp16' || mode === 'int8-static' ? 'float32' : mode === 'int4-weights' ? 'int8' : 'float16';
   const maxRatio = options.maxRatio ?? DEFAULT_ONNX_MAX_RATIO[mode];
   if (!(maxRatio > 0)) throw new DlpackError('USAGE', `--max-ratio must be a number > 0, got ${maxRatio}`, { file: options.input });
 

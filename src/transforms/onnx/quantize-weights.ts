@@ -12,8 +12,15 @@ import { toFloat16 } from '../../core/tensor/to-float16.js';
 import { dequantize, quantizePerChannel, quantizePerTensor, type QuantizedTensor } from '../quant-math.js';
 import type { QuantizedWeight } from './bias-correction.js';
 import { NameAllocator, attr, forEachGraph, intAttr, makeNode, opsetVersion, usesOfGraphDefinitions, type Use } from './graph-edit.js';
-import { DEFAULT_MIN_ELEMENTS, emptyResult, type RewriteResult, type SelectionOptions } from './transform-result.js';
+import { emptyResult, type RewriteResult, type SelectionOptions } from './transform-result.js';
 import { DEFAULT_WEIGHT_OP_TYPES, weightSlot } from './weight-slots.js';
+
+/**
+ * Weights with fewer elements stay float. Quantizing costs a DequantizeLinear node and a scale per
+ * channel (≈ 120 bytes + 4 per channel, half that once scales are float16) and saves 3 bytes per
+ * element: from ~128 elements on it pays, depthwise 3×3 kernels included.
+ */
+export const WEIGHTS_MIN_ELEMENTS = 128;
 
 export interface WeightQuantOptions extends SelectionOptions {
   /** One scale per output channel where the op allows it (default true). */
@@ -56,7 +63,7 @@ export function quantizeWeightsInt8(model: ModelProto, options: WeightQuantOptio
   if (!graph) return result;
   const opTypes = new Set(options.opTypes ?? DEFAULT_WEIGHT_OP_TYPES);
   const excluded = new Set(options.excludeNodes ?? []);
-  const minElements = options.minElements ?? DEFAULT_MIN_ELEMENTS;
+  const minElements = options.minElements ?? WEIGHTS_MIN_ELEMENTS;
   const symmetric = options.symmetric ?? true;
   const qtype = symmetric ? 'int8' : 'uint8';
   const opset = opsetVersion(model);
@@ -143,8 +150,10 @@ export function quantizeWeightsInt8(model: ModelProto, options: WeightQuantOptio
       const newInits: TensorProto[] = [makeTensor(qName, qtype, dims, q.data)];
       const useDq = opset >= 10 && (axis === undefined || opset >= 13);
       if (useDq) {
-        newInits.push(makeTensor(sName, 'float32', paramDims, q.scales), makeTensor(zName, qtype, paramDims, zpData));
-        const dq = makeNode('DequantizeLinear', [qName, sName, zName], [cand.name], names.fresh(`${cand.name}_DequantizeLinear`), axis === undefined ? [] : [intAttr('axis', axis)]);
+        // a zero point of all zeros is left out (DequantizeLinear's default): symmetric int8 needs none
+        const zeroZp = q.zeroPoints.every((z) => z === 0);
+        newInits.push(makeTensor(sName, 'float32', paramDims, q.scales), ...(zeroZp ? [] : [makeTensor(zName, qtype, paramDims, zpData)]));
+        const dq = makeNode('DequantizeLinear', zeroZp ? [qName, sName] : [qName, sName, zName], [cand.name], '', axis === undefined ? [] : [intAttr('axis', axis)]);
         prelude.push(dq);
       } else {
         fallbackCastMul++;
