@@ -4,13 +4,11 @@
  */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { captureOutput } from '@oclif/test';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const SHARED_MODELS = join(ROOT, '..', 'shared', 'models');
-export const hasSharedModels = existsSync(SHARED_MODELS);
 
 interface RunnableCommand {
   run(argv?: string[], opts?: { root: string }): Promise<unknown>;
@@ -57,9 +55,4 @@ export function spawnNode(
       resolve({ code, signal, stdout, stderr, ms: Date.now() - started });
     });
   });
-}
-
-/** Prints a one-line skip message (the test runner shows lines starting with "SKIP:"). */
-export function skipMessage(what: string, why: string): void {
-  console.log(`SKIP: ${what}: ${why}`);
 }

@@ -3,12 +3,21 @@ import { readdirSync, readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from './cli.js';
+import type { Unavailable } from './skip.js';
 import { runBench, type BenchOptions } from '../../src/sim/run-bench.js';
-import { leftoverCgroups } from '../../src/sim/cgroup.js';
+import { detectCgroups, leftoverCgroups } from '../../src/sim/cgroup.js';
 import { liveInstances } from '../../src/sim/instance-registry.js';
 
 export const FIXTURES = join(ROOT, 'test', 'fixtures-sim');
 export const fixture = (name: string) => join(FIXTURES, name);
+
+/** Why instances cannot get cgroup limits of this kind here (no delegated controller), or false. */
+export function noCgroup(part: 'memory' | 'cpu' | 'both'): Unavailable {
+  const cg = detectCgroups();
+  if (part !== 'cpu' && !cg.memoryParent) return `cgroup memory limits: ${cg.memoryProblem}`;
+  if (part !== 'memory' && !cg.cpuParent) return `cgroup CPU limits: ${cg.cpuProblem}`;
+  return false;
+}
 
 export function eventFile(event: unknown): string {
   const dir = mkdtempSync(join(tmpdir(), 'dlpack-sim-event-'));

@@ -11,6 +11,7 @@ import type { ModelProto, NodeProto } from '../../src/formats/onnx/index.js';
 import { writeOnnx } from '../../src/formats/onnx/index.js';
 import type { AccuracyReport } from '../../src/core/reports/schemas.js';
 import { openOnnxSession } from '../../src/runtimes/onnxruntime-session.js';
+import { pythonWith } from './skip.js';
 
 export function tempDir(prefix = 'dlpack-transforms-'): { dir: string; cleanup(): void } {
   const dir = mkdtempSync(join(tmpdir(), prefix));
@@ -56,21 +57,6 @@ export async function inputOutputTypes(path: string): Promise<{ inputs: string[]
 
 // ------------------------------------------------------------------ python3-onnx checker tier
 
-let checkerPython: string | null | undefined;
-
-/** A python3 that imports onnx (PATH's python3, then Debian's /usr/bin/python3), or null. */
-export function onnxCheckerPython(): string | null {
-  if (checkerPython !== undefined) return checkerPython;
-  checkerPython = null;
-  for (const py of ['python3', '/usr/bin/python3']) {
-    const r = spawnSync(py, ['-c', 'import onnx'], { stdio: 'ignore', timeout: 30_000 });
-    if (r.status === 0) {
-      checkerPython = py;
-      break;
-    }
-  }
-  return checkerPython;
-}
 
 const CHECK_SCRIPT = `
 import sys, onnx
@@ -84,7 +70,7 @@ for p in sys.argv[1:]:
 
 /** Runs onnx.checker.check_model(full_check=True) on each file; returns failures ("path: why"). */
 export function onnxChecker(files: string[]): string[] {
-  const py = onnxCheckerPython();
+  const py = pythonWith('onnx');
   if (!py) throw new Error('python3-onnx is not installed');
   const r = spawnSync(py, ['-c', CHECK_SCRIPT, ...files], { encoding: 'utf8', timeout: 120_000 });
   if (r.status !== 0) return [`checker did not run: ${r.stderr || r.error}`];

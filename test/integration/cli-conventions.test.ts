@@ -8,17 +8,15 @@ import * as assert from 'uvu/assert';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT, skipMessage, spawnNode } from '../helpers/cli.js';
+import { ROOT, spawnNode } from '../helpers/cli.js';
+import { noBuild, testIf } from '../helpers/skip.js';
 
-const built = existsSync(join(ROOT, 'dist/commands/inspect.js')) && existsSync(join(ROOT, 'dist/oclif-core.cjs'));
-if (!built) skipMessage('CLI convention tests', 'dist/ is not built (npm run build)');
-const t = built ? test : test.skip;
 
 const cacheRoot = mkdtempSync(join(tmpdir(), 'dlpack-conv-'));
 const dlpack = (args: string[], env: NodeJS.ProcessEnv = {}) =>
   spawnNode([join(ROOT, 'bin/run.js'), ...args], { env: { DLPACK_CACHE_DIR: cacheRoot, ...env } });
 
-t('dlpack help bench, dlpack bench -h and dlpack bench --help print the same help', async () => {
+testIf(test, noBuild, 'dlpack help bench, dlpack bench -h and dlpack bench --help print the same help', async () => {
   const [a, b, c] = await Promise.all([dlpack(['help', 'bench']), dlpack(['bench', '-h']), dlpack(['bench', '--help'])]);
   for (const r of [a, b, c]) assert.is(r.code, 0, r.stderr);
   assert.match(a.stdout, /USAGE\n {2}\$ dlpack bench/);
@@ -27,7 +25,7 @@ t('dlpack help bench, dlpack bench -h and dlpack bench --help print the same hel
   assert.is(c.stdout, a.stdout);
 });
 
-t('help through the bundled oclif is the same text as through the installed oclif (root and every command)', async () => {
+testIf(test, noBuild, 'help through the bundled oclif is the same text as through the installed oclif (root and every command)', async () => {
   const manifest = JSON.parse(readFileSync(join(ROOT, 'oclif.manifest.json'), 'utf8')) as { commands: Record<string, unknown> };
   const root = await Promise.all([dlpack(['--help']), dlpack(['help'])]);
   assert.is(root[0].code, 0, root[0].stderr);
@@ -39,14 +37,14 @@ t('help through the bundled oclif is the same text as through the installed ocli
   }
 });
 
-t('dlpack --version (answered without oclif) is oclif’s user agent, as `dlpack version` prints it', async () => {
+testIf(test, noBuild, 'dlpack --version (answered without oclif) is oclif’s user agent, as `dlpack version` prints it', async () => {
   const [fast, plugin] = await Promise.all([dlpack(['--version']), dlpack(['version'])]);
   assert.is(fast.code, 0, fast.stderr);
   assert.match(fast.stdout, /^dlpack\/\d+\.\d+\.\d+ linux-(x64|arm64) node-v\d+/);
   assert.is(fast.stdout, plugin.stdout);
 });
 
-t('no plugin declares an init hook (the --version fast path skips oclif’s init hooks)', () => {
+testIf(test, noBuild, 'no plugin declares an init hook (the --version fast path skips oclif’s init hooks)', () => {
   const pjson = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
   assert.not.ok(pjson.oclif.hooks?.init, 'dlpack itself');
   for (const name of pjson.oclif.plugins as string[]) {
@@ -56,7 +54,7 @@ t('no plugin declares an init hook (the --version fast path skips oclif’s init
   }
 });
 
-t('dlpack benhc: one line suggesting bench, exit 2', async () => {
+testIf(test, noBuild, 'dlpack benhc: one line suggesting bench, exit 2', async () => {
   const r = await dlpack(['benhc']);
   assert.is(r.code, 2);
   assert.is(r.stdout, '');
@@ -64,14 +62,14 @@ t('dlpack benhc: one line suggesting bench, exit 2', async () => {
   assert.match(r.stderr, /"benhc" is not a dlpack command \(did you mean "dlpack bench"\?/);
 });
 
-t('dlpack bench --targte x: one line suggesting --target, exit 2, no usage dump', async () => {
+testIf(test, noBuild, 'dlpack bench --targte x: one line suggesting --target, exit 2, no usage dump', async () => {
   const r = await dlpack(['bench', '--targte', 'x']);
   assert.is(r.code, 2);
   assert.is(r.stdout, '');
   assert.equal(r.stderr.trim().split('\n'), ['Error: unknown flag --targte (did you mean --target?) (dlpack bench --help lists every flag)']);
 });
 
-t('other parser errors are one line too, exit 2 (bad option value, bad integer, missing argument, missing flag, extra argument)', async () => {
+testIf(test, noBuild, 'other parser errors are one line too, exit 2 (bad option value, bad integer, missing argument, missing flag, extra argument)', async () => {
   const cases: [string[], RegExp][] = [
     [['bench', '--cpu', 'cgrup'], /^Error: --cpu cgrup is not one of auto, cgroup, scale, off \(did you mean cgroup\?\)/],
     [['bench', '--cold', 'abc'], /^Error: --cold: Expected an integer but received: abc/],
@@ -88,13 +86,13 @@ t('other parser errors are one line too, exit 2 (bad option value, bad integer, 
   });
 });
 
-t('a parser error with --json is the JSON error object', async () => {
+testIf(test, noBuild, 'a parser error with --json is the JSON error object', async () => {
   const r = await dlpack(['bench', '--targte', 'x', '--json']);
   assert.is(r.code, 2);
   assert.equal(JSON.parse(r.stdout).error, { code: 'USAGE', message: 'unknown flag --targte (did you mean --target?)', hint: 'dlpack bench --help lists every flag' });
 });
 
-t('shell completion: dlpack autocomplete bash prints the setup, and the completion script names every command', async () => {
+testIf(test, noBuild, 'shell completion: dlpack autocomplete bash prints the setup, and the completion script names every command', async () => {
   const home = mkdtempSync(join(tmpdir(), 'dlpack-ac-'));
   try {
     // oclif's cache folder (DLPACK_CACHE_DIR overrides it, as for the code cache).
@@ -112,7 +110,7 @@ t('shell completion: dlpack autocomplete bash prints the setup, and the completi
   }
 });
 
-t('help writes a V8 code cache once and reuses it', async () => {
+testIf(test, noBuild, 'help writes a V8 code cache once and reuses it', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'dlpack-cc-'));
   try {
     const first = await dlpack(['inspect', '--help'], { DLPACK_CACHE_DIR: dir });

@@ -4,17 +4,16 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { existsSync } from 'node:fs';
-import { ROOT, spawnNode, skipMessage } from '../helpers/cli.js';
+import { ROOT, spawnNode } from '../helpers/cli.js';
+import { noBuild, testIf } from '../helpers/skip.js';
 
 // the sample decoders (pngjs, jpeg-js, wavefile, npyjs) load on first use too (oclif itself loads tinyglobby)
 const HEAVY = /node_modules\/(onnxruntime-[a-z]+|@tensorflow|esbuild|h5wasm|protobufjs|pngjs|jpeg-js|wavefile|npyjs)\/|^cjs:(onnxruntime-[a-z]+|@tensorflow\/[a-z-]+|esbuild|h5wasm|protobufjs|pngjs|jpeg-js|wavefile|npyjs)$/;
 
 // Runs the built CLI (bin/run.js + dist/): the dev entry loads tsx, which itself loads esbuild.
-const built = existsSync(join(ROOT, 'dist/commands/inspect.js'));
-if (!built) skipMessage('start-up import tests', 'dist/ is not built (npm run build)');
 
 for (const argv of [['--version'], ['--help'], ['inspect', '--help'], ['quantize', '--help']]) {
-  (built ? test : test.skip)(`start-up of \`dlpack ${argv.join(' ')}\` imports no runtime, tfjs or esbuild`, async () => {
+  testIf(test, noBuild, `start-up of \`dlpack ${argv.join(' ')}\` imports no runtime, tfjs or esbuild`, async () => {
     const dir = mkdtempSync(join(tmpdir(), 'dlpack-trace-'));
     const trace = join(dir, 'trace.txt');
     try {

@@ -8,13 +8,13 @@ import * as assert from 'uvu/assert';
 import { join } from 'node:path';
 import { statSync } from 'node:fs';
 import { inspectModel } from '../../src/index.js';
-import { hasSharedModels, ROOT, runCli, SHARED_MODELS, skipMessage } from '../helpers/cli.js';
+import { ROOT, runCli, SHARED_MODELS } from '../helpers/cli.js';
+import { noSharedModels, testIf } from '../helpers/skip.js';
 import { MLP_SHAPE } from '../../fixtures/make-onnx.js';
 
 const MODELS = join(ROOT, 'fixtures', 'models');
 
-test('dlpack inspect silero_vad.onnx --json: 4 inputs with dtypes and symbolic dims, If subgraph ops', async () => {
-  if (!hasSharedModels) return skipMessage('inspect silero_vad', '../shared/models is absent');
+testIf(test, noSharedModels, 'dlpack inspect silero_vad.onnx --json: 4 inputs with dtypes and symbolic dims, If subgraph ops', async () => {
   const path = join(SHARED_MODELS, 'onnx', 'silero_vad.onnx');
   const r = await runCli(['inspect', path, '--json'], { deadlineMs: 60_000 });
   assert.is(r.code, 0, r.stderr);
@@ -38,8 +38,7 @@ test('dlpack inspect silero_vad.onnx --json: 4 inputs with dtypes and symbolic d
   assert.ok(report.summary.parameters > 100_000);
 });
 
-test('dlpack inspect ppocr_cls.onnx: paddle2onnx keeps weights in Constant nodes, counted as weights', async () => {
-  if (!hasSharedModels) return skipMessage('inspect ppocr_cls', '../shared/models is absent');
+testIf(test, noSharedModels, 'dlpack inspect ppocr_cls.onnx: paddle2onnx keeps weights in Constant nodes, counted as weights', async () => {
   const report = await inspectModel(join(SHARED_MODELS, 'onnx', 'ppocr_cls.onnx'));
   assert.equal(report.model.inputs[0].shape, ['p2o.DynamicDimension.0', 3, 'p2o.DynamicDimension.1', 'p2o.DynamicDimension.2']);
   assert.ok(report.summary.opHistogram.Constant > 100);

@@ -3,7 +3,8 @@ import * as assert from 'uvu/assert';
 import { statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { inspectModel, renderInspectReport } from '../../src/index.js';
-import { hasSharedModels, runCli, skipMessage } from '../helpers/cli.js';
+import { runCli } from '../helpers/cli.js';
+import { noSharedModels, testIf } from '../helpers/skip.js';
 import { BLAZEFACE, EMOTION, GRAPH_FIXTURE, LAYERS_FIXTURE } from '../helpers/tfjs-test-helpers.js';
 
 const diskBytes = (model: string, files: { path: string }[]) => files.reduce((a, f) => a + statSync(join(dirname(model), f.path)).size, 0);
@@ -31,7 +32,7 @@ test('inspect layers fixture: tfjs-layers, layer histogram, one shard', async ()
   assert.is(r.summary.bytesOnDisk, diskBytes(LAYERS_FIXTURE, r.model.files));
 });
 
-(hasSharedModels ? test : test.skip)('inspect real models: blazeface.json and emotion.json (names other than model.json)', async () => {
+testIf(test, noSharedModels, 'inspect real models: blazeface.json and emotion.json (names other than model.json)', async () => {
   const b = await inspectModel(BLAZEFACE);
   assert.is(b.model.format, 'tfjs-graph');
   assert.equal(b.model.inputs, [{ name: 'input', dtype: 'float32', shape: [1, 256, 256, 3] }]);
@@ -45,9 +46,8 @@ test('inspect layers fixture: tfjs-layers, layer histogram, one shard', async ()
   assert.equal(e.model.inputs, [{ name: 'input_1', dtype: 'float32', shape: [null, 64, 64, 1] }]);
   assert.equal(e.model.outputs, [{ name: 'Identity', dtype: 'float32', shape: [null, 7] }], 'from userDefinedMetadata.signature');
 });
-if (!hasSharedModels) skipMessage('inspect on real TF.js models', '../shared/models is absent');
 
-(hasSharedModels ? test : test.skip)('`dlpack inspect blazeface.json --json` prints the report', async () => {
+testIf(test, noSharedModels, '`dlpack inspect blazeface.json --json` prints the report', async () => {
   const r = await runCli(['inspect', BLAZEFACE, '--json'], { deadlineMs: 30_000 });
   assert.is(r.code, 0, r.stderr);
   const report = JSON.parse(r.stdout);

@@ -10,13 +10,14 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { bundleModel } from '../../../src/bundle/index.js';
-import { skipMessage } from '../../helpers/cli.js';
+import { missingTool, testIf } from '../../helpers/skip.js';
 import { freshTmp, invokeBundle } from '../../helpers/bundle-host.js';
 import { MLP, sampleInput } from '../../helpers/bundle-reference.js';
 
 const work = freshTmp('dlpack-bundle-image-');
 test.after(() => rmSync(work, { recursive: true, force: true }));
-const has = (tool: string) => spawnSync(tool, ['--version'], { stdio: 'ignore' }).status === 0;
+const noSkopeo = missingTool('skopeo', 'apt-get install -y skopeo');
+const noUmoci = missingTool('umoci', 'apt-get install -y umoci');
 
 test('aws-lambda image: Dockerfile FROM the Lambda Node base image, OCI layout of the app layer, deterministic', async () => {
   const a = await bundleModel({ model: MLP, target: 'aws-lambda', format: 'image', out: join(work, 'img') });
@@ -30,8 +31,7 @@ test('aws-lambda image: Dockerfile FROM the Lambda Node base image, OCI layout o
   assert.ok(a.notes!.some((n) => n.includes('app layer only')), 'says the layout is the app layer only');
 });
 
-test('skopeo reads the OCI layout: platform, base-image label, one layer', () => {
-  if (!has('skopeo')) return skipMessage('skopeo validation', 'skopeo is not installed (apt-get install -y skopeo)');
+testIf(test, noSkopeo, 'skopeo reads the OCI layout: platform, base-image label, one layer', () => {
   const r = spawnSync('skopeo', ['inspect', `oci:${join(work, 'img', 'oci-image')}:latest`], { encoding: 'utf8' });
   assert.is(r.status, 0, r.stderr);
   const info = JSON.parse(r.stdout);
@@ -41,7 +41,9 @@ test('skopeo reads the OCI layout: platform, base-image label, one layer', () =>
   assert.match(info.Labels['org.opencontainers.image.base.name'], /^public\.ecr\.aws\/lambda\/nodejs:/);
 });
 
-test('gcp-functions and azure-functions images: their base images, layouts skopeo reads', async () => {
+const arm64Layouts: string[] = [];
+
+test('gcp-functions and azure-functions images: their base images and the app folder', async () => {
   for (const [target, base, dir] of [
     ['gcp-functions', /^FROM --platform=linux\/arm64 node:\d+-slim$/m, '/app/'],
     ['azure-functions', /^FROM --platform=linux\/arm64 mcr\.microsoft\.com\/azure-functions\/node:4-node\d+$/m, '/home/site/wwwroot/'],
@@ -51,15 +53,20 @@ test('gcp-functions and azure-functions images: their base images, layouts skope
     assert.match(dockerfile, base);
     assert.ok(dockerfile.includes(dir), `${target} copies the app to ${dir}`);
     assert.ok(r.files.some((f) => f.path === 'onnxruntime_binding.node'));
-    if (!has('skopeo')) continue;
-    const s = spawnSync('skopeo', ['inspect', `oci:${r.image!.ociLayout}:latest`], { encoding: 'utf8' });
+    arm64Layouts.push(r.image!.ociLayout!);
+  }
+});
+
+testIf(test, noSkopeo, 'skopeo reads the gcp-functions and azure-functions layouts as arm64', () => {
+  assert.is(arm64Layouts.length, 2);
+  for (const layout of arm64Layouts) {
+    const s = spawnSync('skopeo', ['inspect', `oci:${layout}:latest`], { encoding: 'utf8' });
     assert.is(s.status, 0, s.stderr);
     assert.is(JSON.parse(s.stdout).Architecture, 'arm64');
   }
 });
 
-test('umoci unpacks the layout (digests verified); /var/task holds the bundle byte for byte and it answers in node', async () => {
-  if (!has('umoci')) return skipMessage('umoci validation', 'umoci is not installed (apt-get install -y umoci)');
+testIf(test, noUmoci, 'umoci unpacks the layout (digests verified); /var/task holds the bundle byte for byte and it answers in node', async () => {
   const dest = join(work, 'unpacked');
   const r = spawnSync('umoci', ['unpack', '--rootless', '--image', `${join(work, 'img', 'oci-image')}:latest`, dest], { encoding: 'utf8' });
   assert.is(r.status, 0, r.stderr);

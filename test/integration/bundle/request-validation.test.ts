@@ -10,7 +10,8 @@ import { base64DecodedLength, buildFeeds, parseBody, RequestError, utf8Length } 
 import { tensorToJson } from '../../../src/bundle/handler-runtime/tensor-response.js';
 import type { HandlerConfig } from '../../../src/bundle/handler-runtime/handler-config.js';
 import { bundleModel } from '../../../src/bundle/index.js';
-import { hasSharedModels, SHARED_MODELS, skipMessage } from '../../helpers/cli.js';
+import { SHARED_MODELS } from '../../helpers/cli.js';
+import { noSharedModels, testIf } from '../../helpers/skip.js';
 import { freshTmp, invokeBundle, unzipTo } from '../../helpers/bundle-host.js';
 import { MLP, sampleInput } from '../../helpers/bundle-reference.js';
 
@@ -149,8 +150,7 @@ test('a bundled Lambda answers 4xx to bad requests (payload over 6 MB: 413) and 
   }
 });
 
-test('int64 model input end to end (shared silero_vad: sr int64 scalar, LSTM state)', async () => {
-  if (!hasSharedModels) return skipMessage('silero bundle', '../shared/models is absent');
+testIf(test, noSharedModels, 'int64 model input end to end (shared silero_vad: sr int64 scalar, LSTM state)', async () => {
   const work = freshTmp('dlpack-bundle-silero-');
   try {
     const model = join(SHARED_MODELS, 'onnx', 'silero_vad.onnx');

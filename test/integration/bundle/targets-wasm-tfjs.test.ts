@@ -8,7 +8,8 @@ import * as assert from 'uvu/assert';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { bundleModel } from '../../../src/bundle/index.js';
-import { hasSharedModels, SHARED_MODELS, skipMessage } from '../../helpers/cli.js';
+import { SHARED_MODELS } from '../../helpers/cli.js';
+import { noSharedModels, testIf } from '../../helpers/skip.js';
 import { freshTmp, invokeBundle, unzipTo } from '../../helpers/bundle-host.js';
 import { MLP, MLP_EXTERNAL, TFJS_GRAPH, TFJS_LAYERS, maxAbsDiff, onnxReference, sampleInput, tfjsReference } from '../../helpers/bundle-reference.js';
 
@@ -82,8 +83,7 @@ test('cloudflare-workers + tfjs-backend-wasm: graph model through the precompile
   Object.values(r.body.outputs!).forEach((o, i) => assert.ok(maxAbsDiff(o.data, ref[i]) <= 1e-4));
 });
 
-test('real TF.js model (shared emotion classifier) on aws-lambda', async () => {
-  if (!hasSharedModels) return skipMessage('emotion bundle', '../shared/models is absent');
+testIf(test, noSharedModels, 'real TF.js model (shared emotion classifier) on aws-lambda', async () => {
   const model = join(SHARED_MODELS, 'tfjs', 'emotion', 'emotion.json');
   const data = sampleInput(1, 64 * 64);
   const ref = await tfjsReference(model, [1, 64, 64, 1], data);

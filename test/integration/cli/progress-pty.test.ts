@@ -9,13 +9,10 @@ import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT, skipMessage } from '../../helpers/cli.js';
+import { ROOT } from '../../helpers/cli.js';
+import { firstReason, missingTool, noBuild, testIf } from '../../helpers/skip.js';
 
-const hasScript = spawnSync('script', ['--version'], { encoding: 'utf8' }).status === 0;
-const built = existsSync(join(ROOT, 'dist/commands/inspect.js'));
-if (!hasScript) skipMessage('PTY tests', 'util-linux `script` is not installed');
-else if (!built) skipMessage('PTY tests', 'dist/ is not built (npm run build)');
-const t = hasScript && built ? test : test.skip;
+const needs = firstReason(missingTool('script', 'util-linux'), noBuild);
 
 const dir = mkdtempSync(join(tmpdir(), 'dlpack-pty-'));
 const MLP = join(dir, 'mlp.onnx');
@@ -83,7 +80,7 @@ const runs: [string, string[]][] = [
 ];
 
 for (const [name, args] of runs) {
-  t(`${name} on a terminal: progress shown, then cleared before the results (no screen line keeps it)`, async () => {
+  testIf(test, needs, `${name} on a terminal: progress shown, then cleared before the results (no screen line keeps it)`, async () => {
     const r = await onPty(args);
     assert.is(r.code, 0, r.raw.slice(-2000));
     assert.ok(r.raw.includes('\x1b[2K') && PROGRESS.test(r.raw), 'progress was drawn on the terminal');
@@ -95,7 +92,7 @@ for (const [name, args] of runs) {
 }
 
 for (const [ci, shown] of [['true', false], ['1', false], ['false', true], ['0', true]] as const) {
-  t(`CI=${ci}: progress ${shown ? 'shown' : 'hidden'} on a terminal`, async () => {
+  testIf(test, needs, `CI=${ci}: progress ${shown ? 'shown' : 'hidden'} on a terminal`, async () => {
     const out = join(dir, `b-${ci}`);
     const r = await onPty(['bundle', MLP, '--target', 'aws-lambda', '-o', out], { CI: ci });
     assert.is(r.code, 0, r.raw.slice(-1000));
@@ -103,7 +100,7 @@ for (const [ci, shown] of [['true', false], ['1', false], ['false', true], ['0',
   });
 }
 
-t('a CI vendor variable without CI (GITHUB_ACTIONS=true) counts as CI', async () => {
+testIf(test, needs, 'a CI vendor variable without CI (GITHUB_ACTIONS=true) counts as CI', async () => {
   const r = await onPty(['bundle', MLP, '--target', 'aws-lambda', '-o', join(dir, 'b-gha')], { GITHUB_ACTIONS: 'true' });
   assert.is(r.code, 0, r.raw.slice(-1000));
   assert.not.ok(PROGRESS.test(r.raw));

@@ -16,7 +16,8 @@ import yazl from 'yazl';
 import { inspectModel } from '../../../src/index.js';
 import { isDlpackError } from '../../../src/core/errors/dlpack-error.js';
 import { resolveInputShapes } from '../../../src/accuracy/input-feeds.js';
-import { ROOT, skipMessage, spawnNode } from '../../helpers/cli.js';
+import { ROOT, spawnNode } from '../../helpers/cli.js';
+import { noPython, pythonWith, testIf } from '../../helpers/skip.js';
 
 const work = mkdtempSync(join(tmpdir(), 'dlpack-memcaps-'));
 const PEAK_LIMIT_MB = 512;
@@ -56,7 +57,7 @@ test('a .keras zip bomb (600 MB of zeros in a small archive) is refused from its
   assert.ok(r.peakMb < PEAK_LIMIT_MB, `peak RSS ${r.peakMb.toFixed(0)} MB`);
 });
 
-test('a few-KB .h5 declaring a lazily allocated 2^28-element dataset is refused before HDF5 reads it, under 512 MB', async () => {
+testIf(test, noPython('h5py', 'python3-h5py'), 'a few-KB .h5 declaring a lazily allocated 2^28-element dataset is refused before HDF5 reads it, under 512 MB', async () => {
   const file = join(work, 'lazy.h5');
   const py = `
 import h5py, sys
@@ -69,11 +70,7 @@ with h5py.File(sys.argv[1], 'w') as f:
     g.attrs['weight_names'] = [b'dense/kernel:0']
     g.create_dataset('dense/kernel:0', shape=(2**28,), dtype='f4')
 `;
-  try {
-    execFileSync('/usr/bin/python3', ['-c', py, file], { stdio: 'pipe' });
-  } catch (err) {
-    return skipMessage('lazy HDF5 dataset', `python3-h5py is not available (${String((err as Error).message).split('\n')[0]})`);
-  }
+  execFileSync(pythonWith('h5py')!, ['-c', py, file], { stdio: 'pipe' });
   const r = await inspectInChild(file);
   assert.is(r.code, 'TOO_LARGE', JSON.stringify(r));
   assert.match(r.message!, /declares 268435456 values, more than 64× the \d+-byte file can hold/);

@@ -11,7 +11,8 @@ import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT, skipMessage } from '../../helpers/cli.js';
+import { ROOT } from '../../helpers/cli.js';
+import { noBuild, testIf, type Unavailable } from '../../helpers/skip.js';
 
 interface Run {
   code: number | null;
@@ -58,21 +59,17 @@ function findFiles(dir: string, re: RegExp, out: string[] = []): string[] {
   return out;
 }
 
-const built = existsSync(join(ROOT, 'dist/commands/inspect.js')) && existsSync(join(ROOT, 'dist/oclif-core.cjs'));
 const home = mkdtempSync(join(tmpdir(), 'dlpack-user-'));
 const project = join(home, 'app');
 const env = userEnv(home);
-let reachable = false;
-if (!built) skipMessage('packed install', 'dist/ is not built (npm run build)');
-else {
+let needs: Unavailable = noBuild;
+if (!needs) {
   const ping = await run('npm', ['ping'], home, env, 30_000);
-  reachable = ping.code === 0;
-  if (!reachable) skipMessage('packed install', `the npm registry is unreachable (${ping.out.trim().split('\n').pop()})`);
+  if (ping.code !== 0) needs = `the npm registry is unreachable (${ping.out.trim().split('\n').pop()})`;
 }
-const t = built && reachable ? test : test.skip;
 let tarball = '';
 
-t('npm pack: the tarball holds the CLI, the built code, the manifest, the oclif bundle and LICENSE', async () => {
+testIf(test, needs, 'npm pack: the tarball holds the CLI, the built code, the manifest, the oclif bundle and LICENSE', async () => {
   const r = await run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', home], ROOT, env, 120_000);
   assert.is(r.code, 0, r.out);
   const info = JSON.parse(r.out.slice(r.out.indexOf('['))) as { filename: string; files: { path: string }[] }[];
@@ -84,7 +81,7 @@ t('npm pack: the tarball holds the CLI, the built code, the manifest, the oclif 
   assert.not.ok(files.some((f) => f.startsWith('test/') || f.startsWith('fixtures/')), 'no tests or fixtures');
 });
 
-t('npm install <tarball> in an empty folder: succeeds with the registry only; no onnxruntime-node, no CUDA files', async () => {
+testIf(test, needs, 'npm install <tarball> in an empty folder: succeeds with the registry only; no onnxruntime-node, no CUDA files', async () => {
   rmSync(project, { recursive: true, force: true });
   const { mkdirSync } = await import('node:fs');
   mkdirSync(project);
@@ -97,7 +94,7 @@ t('npm install <tarball> in an empty folder: succeeds with the registry only; no
   assert.equal(findFiles(join(project, 'node_modules'), /providers_(cuda|tensorrt)/), [], 'no CUDA/TensorRT libraries');
 });
 
-t('npx dlpack --version, inspect, bundle (wasm fallback, said so) and bench run from the installed package', async () => {
+testIf(test, needs, 'npx dlpack --version, inspect, bundle (wasm fallback, said so) and bench run from the installed package', async () => {
   copyFileSync(join(ROOT, 'fixtures/models/mlp.onnx'), join(project, 'mlp.onnx'));
   const version = await run('npx', ['dlpack', '--version'], project, env, 60_000);
   assert.is(version.code, 0, version.out);

@@ -10,7 +10,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { skipMessage } from '../../helpers/cli.js';
+import { testIf } from '../../helpers/skip.js';
 import { writeReports } from '../../../src/report/formats/report-files.js';
 import { benchReport, bundleReport, transformReport } from '../../helpers/report-fixtures.js';
 import { evaluateBudgets } from '../../../src/budgets/evaluate-budgets.js';
@@ -81,32 +81,29 @@ test('the HTML is one self-contained file: no script, no link, no external addre
   assert.match(html, /budget 80% of memory/);
 });
 
-if (!CHROMIUM) {
-  skipMessage('HTML report in Chromium', 'chromium is not installed (apt-get install -y chromium)');
-} else {
-  test('the console check sees a console message (the probe page logs one)', async () => {
-    const probe = join(dir, 'probe.html');
-    writeFileSync(probe, '<!doctype html><p>probe</p><script>console.error("probe-error")</script>');
-    const r = await screenshot(probe, join(dir, 'probe.png'), '400,300');
-    assert.ok(consoleLines(r.stderr).some((l) => l.includes('probe-error')), r.stderr.slice(-2000));
-  });
+const noChromium = CHROMIUM ? false : 'chromium is not installed (apt-get install -y chromium)';
+testIf(test, noChromium, 'the console check sees a console message (the probe page logs one)', async () => {
+  const probe = join(dir, 'probe.html');
+  writeFileSync(probe, '<!doctype html><p>probe</p><script>console.error("probe-error")</script>');
+  const r = await screenshot(probe, join(dir, 'probe.png'), '400,300');
+  assert.ok(consoleLines(r.stderr).some((l) => l.includes('probe-error')), r.stderr.slice(-2000));
+});
 
-  test('Chromium renders the report with charts and no console message', async () => {
-    const page = await htmlPage();
-    const png = join(dir, 'report.png');
-    const r = await screenshot(page, png, '1200,2600');
-    assert.ok(existsSync(png), `no screenshot: ${r.stderr.slice(-1500)}`);
-    assert.equal(consoleLines(r.stderr), []);
-    const px = decodePng(readFileSync(png));
-    assert.is(px.width, 1200);
-    const total = px.width * px.height;
-    const nonWhite = countNear(px, [255, 255, 255], 6);
-    assert.ok(total - nonWhite > total * 0.05, `mostly blank: ${total - nonWhite} non-white pixels`);
-    assert.ok(distinctColours(px) > 200, 'anti-aliased charts give many colours');
-    assert.ok(countNear(px, [0x25, 0x63, 0xeb], 30) > 400, 'the blue warm-latency series is drawn');
-    assert.ok(countNear(px, [0xdc, 0x26, 0x26], 30) > 150, 'red budget lines are drawn');
-    assert.ok(countNear(px, [0xd9, 0x77, 0x06], 30) > 400, 'the amber contention bars are drawn');
-  });
-}
+testIf(test, noChromium, 'Chromium renders the report with charts and no console message', async () => {
+  const page = await htmlPage();
+  const png = join(dir, 'report.png');
+  const r = await screenshot(page, png, '1200,2600');
+  assert.ok(existsSync(png), `no screenshot: ${r.stderr.slice(-1500)}`);
+  assert.equal(consoleLines(r.stderr), []);
+  const px = decodePng(readFileSync(png));
+  assert.is(px.width, 1200);
+  const total = px.width * px.height;
+  const nonWhite = countNear(px, [255, 255, 255], 6);
+  assert.ok(total - nonWhite > total * 0.05, `mostly blank: ${total - nonWhite} non-white pixels`);
+  assert.ok(distinctColours(px) > 200, 'anti-aliased charts give many colours');
+  assert.ok(countNear(px, [0x25, 0x63, 0xeb], 30) > 400, 'the blue warm-latency series is drawn');
+  assert.ok(countNear(px, [0xdc, 0x26, 0x26], 30) > 150, 'red budget lines are drawn');
+  assert.ok(countNear(px, [0xd9, 0x77, 0x06], 30) > 400, 'the amber contention bars are drawn');
+});
 
 test.run();

@@ -16,7 +16,8 @@ import { getPlatform, nodeFlags, runtimeEnv } from '../../../src/platforms/index
 import type { PlatformId } from '../../../src/core/platform-facts.js';
 import { runBench } from '../../../src/sim/run-bench.js';
 import { isDlpackError } from '../../../src/core/errors/dlpack-error.js';
-import { childProcesses, fixture, FIXTURES, ownLeftovers } from '../../helpers/sim-helpers.js';
+import { childProcesses, fixture, FIXTURES, noCgroup, ownLeftovers } from '../../helpers/sim-helpers.js';
+import { testIf } from '../../helpers/skip.js';
 
 async function invokeOnce(target: PlatformId, file: string, event: unknown, memoryMb: number) {
   const profile = getPlatform(target);
@@ -121,9 +122,8 @@ test('a bundle folder and its zip are benched by their manifest; its target is c
   assert.ok(isDlpackError(esc) && esc.code === 'PATH_ESCAPE', String(esc));
 });
 
-test('a cgroup instance is placed before Node starts: its memory and CPU limits are the kernel\'s', async () => {
+testIf(test, noCgroup('both'), 'a cgroup instance is placed before Node starts: its memory and CPU limits are the kernel\'s', async () => {
   const support = detectCgroups();
-  if (!support.memoryParent || !support.cpuParent) return console.log(`SKIP: cgroup placement: ${support.memoryProblem ?? support.cpuProblem}`);
   const cg = new InstanceCgroup(support, { memoryBytes: 300 * 1024 * 1024, vcpu: 0.5 });
   const dirs = [...cg.dirs];
   assert.is(dirs.length, support.version === 1 ? 2 : 1);

@@ -8,7 +8,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { detectCgroups, removeStaleCgroups } from '../../../src/sim/cgroup.js';
-import { benchHandler, childProcesses, liveInstances, ownLeftovers } from '../../helpers/sim-helpers.js';
+import { benchHandler, childProcesses, liveInstances, noCgroup, ownLeftovers } from '../../helpers/sim-helpers.js';
+import { testIf } from '../../helpers/skip.js';
 
 const cg = detectCgroups();
 
@@ -25,8 +26,7 @@ async function oomCase(mode: 'cgroup' | 'watchdog') {
   assert.ok(big.peakMemoryMb > 300, `peak ${big.peakMemoryMb} MB`);
 }
 
-test('300 MB allocation: runs at 1024 MB, out of memory at 256 MB (cgroup)', async () => {
-  if (!cg.memoryParent) return console.log(`SKIP: cgroup OOM: ${cg.memoryProblem}`);
+testIf(test, noCgroup('memory'), '300 MB allocation: runs at 1024 MB, out of memory at 256 MB (cgroup)', async () => {
   await oomCase('cgroup');
 });
 
@@ -70,12 +70,11 @@ test('a leaking handler is flagged; a clean one is not', async () => {
   assert.not.ok(clean.configurations[0].leakWarning, `growth ${clean.configurations[0].memoryGrowthKbPerInvoke} kB/invoke`);
 });
 
-test('empty groups of a dlpack process that was SIGKILLed are removed by the next run', async () => {
-  if (!cg.memoryParent) return console.log(`SKIP: stale cgroups: ${cg.memoryProblem}`);
+testIf(test, noCgroup('memory'), 'empty groups of a dlpack process that was SIGKILLed are removed by the next run', async () => {
   const dead = spawnSync('true').pid!;
-  const stale = join(cg.memoryParent, `dlpack-${dead}-1`);
+  const stale = join(cg.memoryParent!, `dlpack-${dead}-1`);
   mkdirSync(stale);
-  const mine = join(cg.memoryParent, `dlpack-${process.pid}-999`);
+  const mine = join(cg.memoryParent!, `dlpack-${process.pid}-999`);
   mkdirSync(mine);
   try {
     assert.equal(removeStaleCgroups(), [stale]);

@@ -1,14 +1,12 @@
 /** The ONNX models in ../shared/models bench end to end on aws-lambda: 3 memory sizes, cold 3, warm 10, < 1 min each. */
 import { test } from 'uvu';
-import { hasSharedModels, skipMessage } from '../../helpers/cli.js';
+import { noSharedModels, testIf } from '../../helpers/skip.js';
 import { benchRealModel } from '../../helpers/real-models-helpers.js';
 import { childProcesses, ownLeftovers } from '../../helpers/sim-helpers.js';
 import * as assert from 'uvu/assert';
 
-if (!hasSharedModels) skipMessage('real ONNX model benches', '../shared/models is absent');
-const run = hasSharedModels ? test : test.skip;
 
-run('silero_vad.onnx (LSTM, If, int64 sr) with a 16 kHz request', async () => {
+testIf(test, noSharedModels, 'silero_vad.onnx (LSTM, If, int64 sr) with a 16 kHz request', async () => {
   const seq = 512;
   await benchRealModel('onnx/silero_vad.onnx', {
     inputs: {
@@ -20,14 +18,14 @@ run('silero_vad.onnx (LSTM, If, int64 sr) with a 16 kHz request', async () => {
   });
 });
 
-run('ppocr_cls.onnx with a 1×3×48×192 image', async () => {
+testIf(test, noSharedModels, 'ppocr_cls.onnx with a 1×3×48×192 image', async () => {
   const n = 3 * 48 * 192;
   await benchRealModel('onnx/ppocr_cls.onnx', {
     inputs: { x: { dims: [1, 3, 48, 192], data: Array.from({ length: n }, (_, i) => (i % 255) / 255), dtype: 'float32' } },
   });
 });
 
-run('afterwards: no child process, no cgroup left', () => {
+testIf(test, noSharedModels, 'afterwards: no child process, no cgroup left', () => {
   assert.equal(childProcesses(), []);
   assert.equal(ownLeftovers(), []);
 });

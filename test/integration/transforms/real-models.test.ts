@@ -10,14 +10,15 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { join } from 'node:path';
-import { hasSharedModels, SHARED_MODELS, skipMessage } from '../../helpers/cli.js';
+import { SHARED_MODELS } from '../../helpers/cli.js';
+import { firstReason, noPython, noSharedModels, noSharedSamples, testIf } from '../../helpers/skip.js';
 import { existsSync } from 'node:fs';
 import { parsePreprocessFlags } from '../../../src/accuracy/samples/preprocess-spec.js';
 import { CheckFailedError } from '../../../src/transforms/finish-transform.js';
 import { quantizeModel } from '../../../src/transforms/quantize-model.js';
 import { convertModel } from '../../../src/transforms/convert-model.js';
 import type { TransformReport } from '../../../src/core/reports/schemas.js';
-import { onnxChecker, onnxCheckerPython, tempDir } from '../../helpers/transform-helpers.js';
+import { onnxChecker, tempDir } from '../../helpers/transform-helpers.js';
 
 const SAMPLES = join(SHARED_MODELS, '..', 'samples');
 const MODELS = [
@@ -30,8 +31,7 @@ const outputs: string[] = [];
 
 const cosine = (r: TransformReport) => Math.min(...r.accuracy!.outputs.map((o) => o.cosine));
 
-if (!hasSharedModels) skipMessage('real-model transforms', `${SHARED_MODELS} is absent`);
-const maybe = hasSharedModels ? test : test.skip;
+const needs = firstReason(noSharedModels, noSharedSamples);
 
 for (const m of MODELS) {
   const input = join(SHARED_MODELS, 'onnx', `${m.name}.onnx`);
@@ -39,7 +39,7 @@ for (const m of MODELS) {
   // Silero's int8 weights need the mixed-precision fallback on speech, beyond the default 0.30× budget
   const maxRatio = m.name === 'silero_vad' ? 0.5 : undefined;
 
-  maybe(`${m.name}: int8-weights (per-tensor and per-channel) runs, cosine ≥ 0.99 on every output`, async () => {
+  testIf(test, needs, `${m.name}: int8-weights (per-tensor and per-channel) runs, cosine ≥ 0.99 on every output`, async () => {
     if (m.name === 'silero_vad') {
       const refused = await quantizeModel({ input, output: join(tmp.dir, 'refused.onnx'), mode: 'int8-weights', check }).then(() => undefined, (e: unknown) => e);
       assert.instance(refused, CheckFailedError);
@@ -60,7 +60,7 @@ for (const m of MODELS) {
     }
   });
 
-  maybe(`${m.name}: fp16 keeps float32 I/O, ratio ≤ 0.56 (≤ 0.52 pre-optimized), cosine ≥ 0.999`, async () => {
+  testIf(test, needs, `${m.name}: fp16 keeps float32 I/O, ratio ≤ 0.56 (≤ 0.52 pre-optimized), cosine ≥ 0.999`, async () => {
     const output = join(tmp.dir, `${m.name}.fp16.onnx`);
     const r = await quantizeModel({ input, output, mode: 'fp16', check });
     outputs.push(output);
@@ -75,7 +75,7 @@ for (const m of MODELS) {
     assert.ok(cosine(r2) >= 0.999, `cosine ${cosine(r2)}`);
   });
 
-  maybe(`${m.name}: int8-dynamic and pre-optimized int8-weights run`, async () => {
+  testIf(test, needs, `${m.name}: int8-dynamic and pre-optimized int8-weights run`, async () => {
     const dyn = join(tmp.dir, `${m.name}.dyn.onnx`);
     const r = await quantizeModel({ input, output: dyn, mode: 'int8-dynamic', minElements: 0, check });
     outputs.push(dyn);
@@ -87,7 +87,7 @@ for (const m of MODELS) {
     assert.match(r2.notes!.join(' '), /pre-optimized with ONNX Runtime/);
   });
 
-  maybe(`${m.name}: convert --optimize basic and extended keep the outputs`, async () => {
+  testIf(test, needs, `${m.name}: convert --optimize basic and extended keep the outputs`, async () => {
     for (const level of ['basic', 'extended'] as const) {
       const output = join(tmp.dir, `${m.name}.opt-${level}.onnx`);
       const r = await convertModel({ input, output, optimize: level, check });
@@ -98,11 +98,7 @@ for (const m of MODELS) {
   });
 }
 
-(hasSharedModels ? test : test.skip)('onnx.checker (python3-onnx, full_check) accepts every output', () => {
-  if (!onnxCheckerPython()) {
-    skipMessage('onnx.checker tier', 'python3-onnx is not installed (apt-get install python3-onnx)');
-    return;
-  }
+testIf(test, firstReason(needs, noPython('onnx', 'python3-onnx')), 'onnx.checker (python3-onnx, full_check) accepts every output', () => {
   assert.ok(outputs.length >= 16, `${outputs.length} files`);
   assert.equal(onnxChecker(outputs), []);
 });

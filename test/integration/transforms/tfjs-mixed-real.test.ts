@@ -22,20 +22,19 @@ import { writeTfjs } from '../../../src/formats/tfjs/write-tfjs.js';
 import { equalizeDepthwisePointwise } from '../../../src/transforms/tfjs/cross-layer-equalization.js';
 import { CheckFailedError } from '../../../src/transforms/finish-transform.js';
 import { quantizeModel } from '../../../src/transforms/quantize-model.js';
-import { hasSharedModels, skipMessage } from '../../helpers/cli.js';
+import { noSharedModels, testIf } from '../../helpers/skip.js';
 import { BLAZEFACE, tempDir } from '../../helpers/tfjs-test-helpers.js';
 import { cosine, plainLoad, plainRun, shardBytes } from '../../helpers/tfjs-plain-load.js';
 
 const check = { runs: 0, count: 2, backend: 'wasm', minCosine: 0.99 };
 const SHAPE = [1, 256, 256, 3];
 
-if (!hasSharedModels) {
-  skipMessage('tfjs-mixed-real', '../shared/models is absent (real TF.js models)');
-} else {
+{
+  // the real TF.js models of ../shared/models; skipped when absent
   const tmp = tempDir('dlpack-tfjs-mixed-');
   test.after(() => tmp.cleanup());
 
-  test('blazeface uint8 + float16 fallback, budget 0.27× (issue target): goal not reachable → CHECK_FAILED, nothing written, budget kept, report says why', async () => {
+  testIf(test, noSharedModels, 'blazeface uint8 + float16 fallback, budget 0.27× (issue target): goal not reachable → CHECK_FAILED, nothing written, budget kept, report says why', async () => {
     const out = join(tmp.dir, 'bf-027');
     let err: unknown;
     try {
@@ -58,7 +57,7 @@ if (!hasSharedModels) {
     assert.ok(report.changed.some((c) => /kept at float16 instead of uint8/.test(c.what)));
   });
 
-  test('blazeface uint8 + float16 fallback, --max-ratio 0.36: every output ≥ 0.99, ≤ 0.36×, stock tfjs runs it', async () => {
+  testIf(test, noSharedModels, 'blazeface uint8 + float16 fallback, --max-ratio 0.36: every output ≥ 0.99, ≤ 0.36×, stock tfjs runs it', async () => {
     const out = join(tmp.dir, 'bf-036');
     const report = await quantizeModel({ input: BLAZEFACE, output: out, dtype: 'uint8', fallback: 'float16', maxRatio: 0.36, check });
     const model = join(out, 'blazeface.json');
@@ -83,7 +82,7 @@ if (!hasSharedModels) {
     for (const c of held) assert.ok(c >= 0.98, `held-out cosine ${c}`);
   });
 
-  test('blazeface cross-layer equalization: 32 depthwise → 1×1 pairs, exact in float under stock tfjs, better uint8 on the regressors', async () => {
+  testIf(test, noSharedModels, 'blazeface cross-layer equalization: 32 depthwise → 1×1 pairs, exact in float under stock tfjs, better uint8 on the regressors', async () => {
     const model = await readTfjs(BLAZEFACE);
     const values = new Map(model.weights.filter((w) => w.dtype === 'float32').map((w) => [w.name, dequantizeWeight(w) as Float32Array]));
     const pairs = equalizeDepthwisePointwise(model, values);

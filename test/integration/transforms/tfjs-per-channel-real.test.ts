@@ -13,7 +13,7 @@ import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { quantizeModel } from '../../../src/transforms/quantize-model.js';
-import { hasSharedModels, skipMessage } from '../../helpers/cli.js';
+import { noSharedModels, testIf } from '../../helpers/skip.js';
 import { BLAZEFACE, tempDir } from '../../helpers/tfjs-test-helpers.js';
 import { cosine, plainLoad, plainRun, shardBytes } from '../../helpers/tfjs-plain-load.js';
 
@@ -32,13 +32,12 @@ async function stockHeldOut(model: string): Promise<number[]> {
   return want.map((w, k) => cosine(w, got[k]));
 }
 
-if (!hasSharedModels) {
-  skipMessage('tfjs-per-channel-real', '../shared/models is absent (real TF.js models)');
-} else {
+{
+  // the real TF.js models of ../shared/models; skipped when absent
   const tmp = tempDir('dlpack-tfjs-pc-real-');
   test.after(() => tmp.cleanup());
 
-  test('blazeface uint8 --per-channel: ≤ 0.27× with the scales, worst output far above per-tensor, stock tfjs runs the Mul graph', async () => {
+  testIf(test, noSharedModels, 'blazeface uint8 --per-channel: ≤ 0.27× with the scales, worst output far above per-tensor, stock tfjs runs the Mul graph', async () => {
     const out = join(tmp.dir, 'bf-pc');
     const report = await quantizeModel({ input: BLAZEFACE, output: out, dtype: 'uint8', perChannel: true, check: { runs: 0, count: 2, backend: 'wasm', minCosine: 0.95 } });
     const model = join(out, 'blazeface.json');
@@ -58,7 +57,7 @@ if (!hasSharedModels) {
     for (const c of held) assert.ok(c > 0.95, `held-out cosine ${c}`);
   });
 
-  test('blazeface uint8 --per-channel --equalize --fallback float16 --min-cosine 0.99 --max-ratio 0.27: issue target met, stock tfjs loads it', async () => {
+  testIf(test, noSharedModels, 'blazeface uint8 --per-channel --equalize --fallback float16 --min-cosine 0.99 --max-ratio 0.27: issue target met, stock tfjs loads it', async () => {
     const out = join(tmp.dir, 'bf-pc-mixed');
     const report = await quantizeModel({
       input: BLAZEFACE,

@@ -17,7 +17,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { CheckFailedError } from '../../../src/transforms/finish-transform.js';
 import { quantizeModel } from '../../../src/transforms/quantize-model.js';
-import { hasSharedModels, skipMessage } from '../../helpers/cli.js';
+import { noSharedModels, testIf } from '../../helpers/skip.js';
 import { BLAZEFACE, EMOTION, tempDir } from '../../helpers/tfjs-test-helpers.js';
 import { cosine, plainLoad, plainRun, shardBytes } from '../../helpers/tfjs-plain-load.js';
 
@@ -27,14 +27,13 @@ const MODELS = [
 ];
 const LIMITS = { uint8: { bytes: 0.27 }, uint16: { bytes: 0.52 }, float16: { bytes: 0.52 } } as const;
 
-if (!hasSharedModels) {
-  skipMessage('tfjs-quantize-real', '../shared/models is absent (real TF.js models)');
-} else {
+{
+  // the real TF.js models of ../shared/models; skipped when absent
   const tmp = tempDir('dlpack-tfjs-real-');
   test.after(() => tmp.cleanup());
   for (const m of MODELS) {
     for (const dtype of ['uint8', 'float16', ...(m.name === 'blazeface' ? ['uint16'] : [])] as ('uint8' | 'uint16' | 'float16')[]) {
-      test(`${m.name} → ${dtype}: weight bytes, stock tfjs loads it, accuracy per output`, async () => {
+      testIf(test, noSharedModels, `${m.name} → ${dtype}: weight bytes, stock tfjs loads it, accuracy per output`, async () => {
         const out = join(tmp.dir, `${m.name}-${dtype}`);
         const check = { runs: 0, count: 2, backend: 'wasm' };
         const belowFloor = dtype === 'uint8' && m.uint8MinCosine < 0.99;

@@ -18,13 +18,12 @@ import { buildSpec, parsePreprocessFlags, PRESETS } from '../../../src/accuracy/
 import { resizeBilinear } from '../../../src/accuracy/samples/image-tensor.js';
 import { loadSampleFeeds } from '../../../src/accuracy/samples/sample-feeds.js';
 import { listSampleFiles } from '../../../src/accuracy/samples/list-sample-files.js';
-import { ROOT, skipMessage } from '../../helpers/cli.js';
+import { ROOT } from '../../helpers/cli.js';
+import { missingPath, testIf } from '../../helpers/skip.js';
 import { tempDir } from '../../helpers/transform-helpers.js';
 
 const SAMPLES = join(ROOT, '..', 'shared', 'samples');
-const hasSamples = existsSync(SAMPLES);
-if (!hasSamples) skipMessage('sample decoding on ../shared/samples', `${SAMPLES} is absent`);
-const real = hasSamples ? test : test.skip;
+const noSamples = missingPath(SAMPLES, 'the real samples of ../shared');
 const tmp = tempDir('dlpack-samples-');
 test.after(() => tmp.cleanup());
 
@@ -76,7 +75,7 @@ test('bilinear resize is OpenCV INTER_LINEAR (half-pixel centres, clamped edges)
   assert.equal(Array.from(down.filter((_, i) => i % 3 === 0)), [5, 25]);
 });
 
-real('text lines through each PaddleOCR preset: shapes, value ranges and channel order as PaddleOCR feeds them', async () => {
+testIf(test, noSamples, 'text lines through each PaddleOCR preset: shapes, value ranges and channel order as PaddleOCR feeds them', async () => {
   const lines = join(SAMPLES, 'text-lines');
   const cls = await loadSampleFeeds([image()], { samples: lines, preprocess: preset('paddleocr-cls') });
   assert.is(cls.feeds.length, 6);
@@ -98,7 +97,7 @@ real('text lines through each PaddleOCR preset: shapes, value ranges and channel
   assert.equal(nhwc.feeds[0].img.shape, [1, 32, 32, 3]);
 });
 
-real('speech through the audio preset: 512-sample windows in [-1, 1], sr = 16000, LSTM state zeros', async () => {
+testIf(test, noSamples, 'speech through the audio preset: 512-sample windows in [-1, 1], sr = 16000, LSTM state zeros', async () => {
   const inputs: TensorInfo[] = [
     { name: 'input', dtype: 'float32', shape: ['batch', 'seq'] },
     { name: 'sr', dtype: 'int64', shape: [] },

@@ -5,7 +5,7 @@ import { basename, join } from 'node:path';
 import { readTfjs, writeTfjs, type TfjsModel } from '../../../src/formats/tfjs/index.js';
 import { DlpackError } from '../../../src/core/errors/dlpack-error.js';
 import { makeTfjsFixtures } from '../../../fixtures/make-tfjs.js';
-import { hasSharedModels, skipMessage } from '../../helpers/cli.js';
+import { noSharedModels, testIf, type Unavailable } from '../../helpers/skip.js';
 import { BLAZEFACE, EMOTION, GRAPH_FIXTURE, LAYERS_FIXTURE, tempDir } from '../../helpers/tfjs-test-helpers.js';
 
 function assertSameModel(a: TfjsModel, b: TfjsModel): void {
@@ -20,14 +20,14 @@ function assertSameModel(a: TfjsModel, b: TfjsModel): void {
   });
 }
 
-const models: [string, string, boolean][] = [
-  ['graph fixture', GRAPH_FIXTURE, true],
-  ['layers fixture', LAYERS_FIXTURE, true],
-  ['blazeface', BLAZEFACE, hasSharedModels],
-  ['emotion', EMOTION, hasSharedModels],
+const models: [string, string, Unavailable][] = [
+  ['graph fixture', GRAPH_FIXTURE, false],
+  ['layers fixture', LAYERS_FIXTURE, false],
+  ['blazeface', BLAZEFACE, noSharedModels],
+  ['emotion', EMOTION, noSharedModels],
 ];
-for (const [label, file, available] of models) {
-  (available ? test : test.skip)(`${label}: read → write → read gives identical JSON and weight bytes`, async () => {
+for (const [label, file, needs] of models) {
+  testIf(test, needs, `${label}: read → write → read gives identical JSON and weight bytes`, async () => {
     const t = tempDir();
     try {
       const a = await readTfjs(file);
@@ -44,9 +44,8 @@ for (const [label, file, available] of models) {
     }
   });
 }
-if (!hasSharedModels) skipMessage('TF.js round trip on real models', '../shared/models is absent');
 
-(hasSharedModels ? test : test.skip)('shards are cut like tensorflowjs_converter: groupG-shardIofN.bin, 4 MB by default, split at the byte', async () => {
+testIf(test, noSharedModels, 'shards are cut like tensorflowjs_converter: groupG-shardIofN.bin, 4 MB by default, split at the byte', async () => {
   const t = tempDir();
   try {
     const m = await readTfjs(BLAZEFACE);

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { openTfjsSession } from '../../../src/runtimes/tfjs-session.js';
 import { readTfjs, writeTfjs } from '../../../src/formats/tfjs/index.js';
 import { DlpackError } from '../../../src/core/errors/dlpack-error.js';
-import { hasSharedModels, skipMessage } from '../../helpers/cli.js';
+import { noSharedModels, testIf } from '../../helpers/skip.js';
 import {
   BLAZEFACE,
   copyFolder,
@@ -113,7 +113,7 @@ const realModels: [string, number[], string][] = [
 ];
 for (const [file, shape, inputName] of realModels) {
   const name = file.split('/').pop();
-  (hasSharedModels ? test : test.skip)(`${name} loads and runs on wasm through our IO handler; a rewritten copy gives identical outputs`, async () => {
+  testIf(test, noSharedModels, `${name} loads and runs on wasm through our IO handler; a rewritten copy gives identical outputs`, async () => {
     const t = tempDir();
     try {
       const x = testInput(shape.reduce((a, b) => a * b, 1)).map((v) => (v + 1) / 2);
@@ -144,6 +144,5 @@ for (const [file, shape, inputName] of realModels) {
     }
   });
 }
-if (!hasSharedModels) skipMessage('real TF.js models', '../shared/models is absent');
 
 test.run();

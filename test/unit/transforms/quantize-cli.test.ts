@@ -6,21 +6,18 @@ import { ROOT, runCli, runCommand } from '../../helpers/cli.js';
 import Quantize from '../../../commands/quantize.js';
 import Convert from '../../../commands/convert.js';
 import type { TransformReport } from '../../../src/core/reports/schemas.js';
-import { onnxChecker, onnxCheckerPython, tempDir } from '../../helpers/transform-helpers.js';
-import { skipMessage } from '../../helpers/cli.js';
+import { tempDir } from '../../helpers/transform-helpers.js';
 
 const tmp = tempDir('dlpack-qcli-');
 test.after(() => tmp.cleanup());
 const MLP = join(ROOT, 'fixtures/models/mlp.onnx');
 const CNN = join(ROOT, 'fixtures/models/cnn.onnx');
-const written: string[] = [];
 
 test('quantize --mode fp16 --json: a dlpack.transform/1 report with sizes, weights, latency, accuracy', async () => {
   const out = join(tmp.dir, 'mlp.fp16.onnx');
   const r = await runCli(['quantize', MLP, '--mode', 'fp16', '-o', out, '--json', '--runs', '5'], { deadlineMs: 60_000 });
   assert.is(r.code, 0, r.stderr);
   const report = JSON.parse(r.stdout) as TransformReport;
-  written.push(out);
   assert.is(report.schema, 'dlpack.transform/1');
   assert.is(report.mode, 'fp16');
   assert.is(report.bytesAfter, statSync(out).size);
@@ -32,7 +29,8 @@ test('quantize --mode fp16 --json: a dlpack.transform/1 report with sizes, weigh
   assert.is(report.accuracy!.backend, 'onnxruntime-node (cpu)');
 });
 
-test('every mode on the fixtures: table output, outputs pass onnx.checker', async () => {
+// onnx.checker on what each mode writes: test/integration/transforms/onnx-checker.test.ts
+test('every mode on the fixtures: table output', async () => {
   for (const [model, mode, extra] of [
     [CNN, 'int8-weights', ['--per-channel', '--min-elements', '0']],
     [MLP, 'int8-dynamic', ['--min-elements', '0']],
@@ -43,15 +41,11 @@ test('every mode on the fixtures: table output, outputs pass onnx.checker', asyn
     assert.is(r.exitCode, 0, String(r.error));
     assert.match(r.stdout, new RegExp(`quantize ${mode}:`));
     assert.match(r.stdout, /cosine/);
-    written.push(out);
   }
   const opt = join(tmp.dir, 'cnn.opt.onnx');
   const c = await runCommand(Convert, [CNN, '--optimize', 'basic', '-o', opt]);
   assert.is(c.exitCode, 0, String(c.error));
   assert.match(c.stdout, /nodes: +7 → \d/);
-  written.push(opt);
-  if (!onnxCheckerPython()) return skipMessage('onnx.checker on fixture outputs', 'python3-onnx is not installed');
-  assert.equal(onnxChecker(written), []);
 });
 
 test('--max-error gate: the report is printed, then a one-line CHECK_FAILED error, exit 1', async () => {
