@@ -13,7 +13,7 @@ import { dump } from 'npyjs';
 import { seededFloats, seededRandom } from '../../../fixtures/make-onnx.js';
 import { OnnxDataType as T, makeTensor, writeOnnx, type ModelProto } from '../../../src/formats/onnx/index.js';
 import { quantizeModel } from '../../../src/transforms/quantize-model.js';
-import { runCliIn } from '../../helpers/run-in.js';
+import { runInProcess } from '../../helpers/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'dlpack-check-samples-'));
 test.after(() => rmSync(dir, { recursive: true, force: true }));
@@ -51,7 +51,7 @@ test('accuracy budgets: degenerate on generated inputs → missing with the reas
 
   const entry = { model: 'sat.int8.onnx', original: 'sat.onnx', budgets: { minCosine: 0.99, maxAbsError: 0.1 } };
   writeFileSync(join(dir, 'dlpack.config.json'), JSON.stringify({ models: [entry] }));
-  const noisy = await runCliIn(dir, ['check', '--json'], { deadlineMs: 60_000 });
+  const noisy = await runInProcess(['check', '--json'], { cwd: dir });
   assert.is(noisy.code, 1, noisy.stderr + noisy.stdout);
   const r1 = JSON.parse(noisy.stdout) as { results: { budget: string; status: string; reason?: string }[] };
   for (const row of r1.results) {
@@ -60,14 +60,14 @@ test('accuracy budgets: degenerate on generated inputs → missing with the reas
   }
 
   writeFileSync(join(dir, 'dlpack.config.json'), JSON.stringify({ models: [{ ...entry, samples: 'samples' }] }));
-  const real = await runCliIn(dir, ['check', '--json'], { deadlineMs: 60_000 });
+  const real = await runInProcess(['check', '--json'], { cwd: dir });
   assert.is(real.code, 0, real.stderr + real.stdout);
   const r2 = JSON.parse(real.stdout) as { results: { budget: string; status: string; actual: number }[] };
   assert.equal(r2.results.map((r) => [r.budget, r.status]), [['minCosine', 'pass'], ['maxAbsError', 'pass']]);
   assert.ok(r2.results[0].actual >= 0.99 && r2.results[0].actual < 1);
 
   writeFileSync(join(dir, 'dlpack.config.json'), JSON.stringify({ models: [{ ...entry, samples: 'samples', preprocess: { preset: 'imagenet', hieght: 3 } }] }));
-  const bad = await runCliIn(dir, ['check'], { deadlineMs: 30_000 });
+  const bad = await runInProcess(['check'], { cwd: dir });
   assert.is(bad.code, 2, bad.stderr);
   assert.match(bad.stderr, /Unknown option "hieght"/);
 });

@@ -1,12 +1,13 @@
 /**
- * `dlpack check --from …` end to end as a real child process: exit codes (0 met, 1 broken or
+ * `dlpack check --from …` end to end, in process (the command class as bin/ runs it; the exit code
+ * through a real child is in test/integration/cli.test.ts): exit codes (0 met, 1 broken or
  * missing, 2 config/usage), what is printed, --json, CI outputs.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runCliIn } from '../../helpers/run-in.js';
+import { runInProcess } from '../../helpers/cli.js';
 import { benchReport, bundleReport, transformReport, writeFolder } from '../../helpers/report-fixtures.js';
 
 const dirs: string[] = [];
@@ -39,7 +40,7 @@ const reports = { 'bundle.json': bundleReport(), 'bench.json': benchReport(), 'q
 
 test('all budgets met: exit 0 and a PASS line', async () => {
   const cwd = folder({ 'dlpack.config.json': config(), ...reports });
-  const r = await runCliIn(cwd, ['check', ...from]);
+  const r = await runInProcess(['check', ...from], { cwd });
   assert.is(r.code, 0, r.stderr + r.stdout);
   assert.match(r.stdout, /PASS: 16 of 16 budgets met/);
   assert.match(r.stdout, /warm p50/);
@@ -48,7 +49,7 @@ test('all budgets met: exit 0 and a PASS line', async () => {
 
 test('one broken budget: exit 1, named in the output', async () => {
   const cwd = folder({ 'dlpack.config.json': config({ ...budgets, initP50: '400 ms' }), ...reports });
-  const r = await runCliIn(cwd, ['check', ...from]);
+  const r = await runInProcess(['check', ...from], { cwd });
   assert.is(r.code, 1, r.stderr + r.stdout);
   const failLines = r.stdout.split('\n').filter((l) => l.includes('FAIL'));
   assert.ok(failLines.some((l) => l.includes('init p50') && l.includes('512 MB')), r.stdout);
@@ -59,7 +60,7 @@ test('one broken budget: exit 1, named in the output', async () => {
 
 test('malformed config: exit 2 naming the unknown key, with a suggestion and an example', async () => {
   const cwd = folder({ 'dlpack.config.json': config({ warmP50ms: '20 ms' }), ...reports });
-  const r = await runCliIn(cwd, ['check', ...from]);
+  const r = await runInProcess(['check', ...from], { cwd });
   assert.is(r.code, 2, r.stderr + r.stdout);
   assert.match(r.stderr, /^Error: dlpack\.config\.json: Unknown option "warmP50ms" in models\[0\]\.budgets \(did you mean "warmP50"\?\)/);
   assert.match(r.stderr, /\(example: "budgets": \{"zipped": "45 MB", /);
@@ -68,21 +69,21 @@ test('malformed config: exit 2 naming the unknown key, with a suggestion and an 
 
 test('a bad value exits 2 naming its key', async () => {
   const cwd = folder({ 'dlpack.config.json': config({ warmP50: '20 mss' }), ...reports });
-  const r = await runCliIn(cwd, ['check', ...from]);
+  const r = await runInProcess(['check', ...from], { cwd });
   assert.is(r.code, 2, r.stderr);
   assert.match(r.stderr, /invalid value "20 mss" for models\[0\]\.budgets\.warmP50/);
 });
 
 test('broken JSON in the config exits 2', async () => {
   const cwd = folder({ 'dlpack.config.json': '{"models": [', ...reports });
-  const r = await runCliIn(cwd, ['check', ...from]);
+  const r = await runInProcess(['check', ...from], { cwd });
   assert.is(r.code, 2, r.stderr);
   assert.match(r.stderr, /dlpack\.config\.json: not valid JSON/);
 });
 
 test('a warn-level breach exits 0 and is shown', async () => {
   const cwd = folder({ 'dlpack.config.json': config({ ...budgets, warmP50: { limit: '5 ms', level: 'warn' } }), ...reports });
-  const r = await runCliIn(cwd, ['check', ...from]);
+  const r = await runInProcess(['check', ...from], { cwd });
   assert.is(r.code, 0, r.stderr + r.stdout);
   assert.ok(r.stdout.split('\n').some((l) => l.includes('WARN') && l.includes('warm p50') && l.includes('512 MB')), r.stdout);
   assert.match(r.stdout, /PASS: 15 of 16 budgets met, 1 warning/);
@@ -90,7 +91,7 @@ test('a warn-level breach exits 0 and is shown', async () => {
 
 test('a missing measurement fails (exit 1), it never passes', async () => {
   const cwd = folder({ 'dlpack.config.json': config(), 'bench.json': benchReport(), 'quant.json': transformReport() });
-  const r = await runCliIn(cwd, ['check', '--from', 'bench.json', '--from', 'quant.json']);
+  const r = await runInProcess(['check', '--from', 'bench.json', '--from', 'quant.json'], { cwd });
   assert.is(r.code, 1, r.stderr + r.stdout);
   assert.match(r.stdout, /MISSING.*zipped size/);
   assert.match(r.stdout, /no bundle report for aws-lambda/);
@@ -99,18 +100,18 @@ test('a missing measurement fails (exit 1), it never passes', async () => {
 test('baseline: a regression within budget is caught on two recorded reports', async () => {
   const cwd = folder({ 'dlpack.config.json': config(), 'main-bench.json': benchReport(1), 'pr-bench.json': benchReport(1.25), 'bundle.json': bundleReport(), 'quant.json': transformReport() });
   const args = ['check', '--from', 'pr-bench.json', '--from', 'bundle.json', '--from', 'quant.json'];
-  const plain = await runCliIn(cwd, args);
+  const plain = await runInProcess(args, { cwd });
   assert.is(plain.code, 0, 'within every absolute budget: ' + plain.stdout);
-  const r = await runCliIn(cwd, [...args, '--baseline', 'main-bench.json', '--max-regression', '10%']);
+  const r = await runInProcess([...args, '--baseline', 'main-bench.json', '--max-regression', '10%'], { cwd });
   assert.is(r.code, 1, r.stdout);
   assert.match(r.stdout, /regressed by \+25% vs baseline \(95% CI \+\d/);
-  const loose = await runCliIn(cwd, [...args, '--baseline', 'main-bench.json', '--max-regression', '30%']);
+  const loose = await runInProcess([...args, '--baseline', 'main-bench.json', '--max-regression', '30%'], { cwd });
   assert.is(loose.code, 0, loose.stdout);
 });
 
 test('--json prints one CheckReport and keeps the exit code', async () => {
   const cwd = folder({ 'dlpack.config.json': config({ ...budgets, zipped: '10 MB' }), ...reports });
-  const r = await runCliIn(cwd, ['check', ...from, '--json']);
+  const r = await runInProcess(['check', ...from, '--json'], { cwd });
   assert.is(r.code, 1, r.stderr);
   const report = JSON.parse(r.stdout);
   assert.is(report.schema, 'dlpack.check/1');
@@ -125,7 +126,7 @@ test('GitHub Actions: annotations on stdout, Markdown appended to the step summa
   const cwd = folder({ 'dlpack.config.json': config({ ...budgets, warmP50: '5 ms', coldP90: { limit: '500 ms', level: 'warn' } }), ...reports });
   const summary = join(cwd, 'summary.md');
   writeFileSync(summary, '# earlier step\n');
-  const r = await runCliIn(cwd, ['check', ...from], { env: { GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: summary } });
+  const r = await runInProcess(['check', ...from], { cwd, env: { GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: summary } });
   assert.is(r.code, 1);
   assert.match(r.stdout, /^::error file=dlpack\.config\.json,title=dlpack budget%3A warm p50::warm p50 for mlp · aws-lambda · 512 MB: /m);
   assert.match(r.stdout, /^::warning file=dlpack\.config\.json,title=dlpack budget%3A cold start p90::/m);
@@ -137,7 +138,7 @@ test('GitHub Actions: annotations on stdout, Markdown appended to the step summa
 
 test('--format junit -o writes the file atomically and prints the table', async () => {
   const cwd = folder({ 'dlpack.config.json': config(), ...reports });
-  const r = await runCliIn(cwd, ['check', ...from, '--format', 'junit', '-o', 'out.xml']);
+  const r = await runInProcess(['check', ...from, '--format', 'junit', '-o', 'out.xml'], { cwd });
   assert.is(r.code, 0, r.stderr);
   assert.match(readFileSync(join(cwd, 'out.xml'), 'utf8'), /<testsuites name="dlpack" tests="17" failures="0" errors="0">/);
   assert.match(r.stdout, /PASS: 16 of 16/);
@@ -145,21 +146,21 @@ test('--format junit -o writes the file atomically and prints the table', async 
 
 test('config from the "dlpack" key of package.json', async () => {
   const cwd = folder({ 'package.json': { name: 'app', dlpack: config({ zipped: '45 MB' }) }, 'bundle.json': bundleReport() });
-  const r = await runCliIn(cwd, ['check', '--from', 'bundle.json']);
+  const r = await runInProcess(['check', '--from', 'bundle.json'], { cwd });
   assert.is(r.code, 0, r.stderr + r.stdout);
   assert.match(r.stdout, /1 of 1 budgets met/);
 });
 
 test('no config anywhere: exit 2 with the way out', async () => {
   const cwd = folder({ 'bundle.json': bundleReport() });
-  const r = await runCliIn(cwd, ['check', '--from', 'bundle.json']);
+  const r = await runInProcess(['check', '--from', 'bundle.json'], { cwd });
   assert.is(r.code, 2);
   assert.match(r.stderr, /no dlpack\.config\.json .*dlpack init/);
 });
 
 test('a --from file that is not a dlpack report exits 2 naming it', async () => {
   const cwd = folder({ 'dlpack.config.json': config(), 'x.json': { hello: 1 } });
-  const r = await runCliIn(cwd, ['check', '--from', 'x.json']);
+  const r = await runInProcess(['check', '--from', 'x.json'], { cwd });
   assert.is(r.code, 2);
   assert.match(r.stderr, /x\.json: not a dlpack report/);
 });
