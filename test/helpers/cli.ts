@@ -21,12 +21,12 @@ let config: Promise<Config> | undefined;
 const loadConfig = () => (config ??= Config.load({ root: ROOT }));
 
 /** Variables the CI running the tests may set that would change what a command does. */
-const OUTSIDE_ENV = ['GITHUB_ACTIONS', 'GITHUB_STEP_SUMMARY', 'DEBUG'];
+const OUTSIDE_ENV = ['GITHUB_ACTIONS', 'GITHUB_STEP_SUMMARY'];
 
 /**
  * Runs a command class in this process the way bin/ runs it in a child: in `cwd` (process.chdir,
  * restored), with `env` on top of CI=true and NO_COLOR=1 (the CI's own GitHub variables removed),
- * stdout and stderr captured; the exit code is oclif's (`this.exit`, an error's exit code) or
+ * stdout and stderr captured as written (no ANSI stripping: escaping tests see every byte); the exit code is oclif's (`this.exit`, an error's exit code) or
  * `process.exitCode` if the command set it (reset afterwards, so the test file's own is untouched).
  */
 export async function runCommand<T = unknown>(Cmd: RunnableCommand, argv: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}) {
@@ -45,7 +45,7 @@ export async function runCommand<T = unknown>(Cmd: RunnableCommand, argv: string
   setEnv(env);
   if (options.cwd) process.chdir(options.cwd);
   try {
-    const out = await captureOutput<T>(async () => (await Cmd.run(argv, cfg)) as T, { print: false });
+    const out = await captureOutput<T>(async () => (await Cmd.run(argv, cfg)) as T, { print: false, stripAnsi: false });
     const error = out.error as (Error & { oclif?: { exit?: number } }) | undefined;
     const set = Number(process.exitCode ?? 0);
     const exitCode = error ? (error.oclif?.exit ?? 1) : set;

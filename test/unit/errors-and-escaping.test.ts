@@ -14,7 +14,7 @@ import { DlpackError, wrapUnexpected } from '../../src/core/errors/dlpack-error.
 import { capMessage, escapeControls, escapeJsonText, quoted } from '../../src/core/text.js';
 import { encodeModelProto } from '../../src/formats/onnx/onnx-codec.js';
 import { readOnnx } from '../../src/formats/onnx/index.js';
-import { ROOT, runCli, runCommand } from '../helpers/cli.js';
+import { ROOT, runCommand, runInProcess } from '../helpers/cli.js';
 
 const work = mkdtempSync(join(tmpdir(), 'dlpack-escaping-'));
 const HOSTILE = '\x1b[2J\x1b]0;pwned\x07\rError: fake line\u202eevil\u2066\x9b31m';
@@ -89,12 +89,12 @@ test('CLI: a crafted input name is shown escaped by inspect (table and --json) a
   m.producer_name = `evil\x1b]0;title\x07`;
   const file = join(work, 'escape.onnx');
   writeFileSync(file, await encodeModelProto(m));
-  const table = await runCli(['inspect', file], { deadlineMs: 30_000 });
+  const table = await runInProcess(['inspect', file]);
   assert.is(table.code, 0, table.stderr);
   assert.not.match(table.stdout, /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/);
   assert.ok(table.stdout.includes('\\x1B[2J\\x1B]0;pwned\\x07\\x0DError: fake line\\u202Eevil'), table.stdout);
   assert.ok(table.stdout.includes('evil\\x1B]0;title\\x07'));
-  const json = await runCli(['inspect', file, '--json'], { deadlineMs: 30_000 });
+  const json = await runInProcess(['inspect', file, '--json']);
   assert.not.match(json.stdout, /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/);
   assert.is(JSON.parse(json.stdout).model.inputs[0].name, HOSTILE, '--json keeps the true name');
 
@@ -105,7 +105,7 @@ test('CLI: a crafted input name is shown escaped by inspect (table and --json) a
   bad.graph!.initializer![0].data_type = 99;
   const badFile = join(work, 'bad-name.onnx');
   writeFileSync(badFile, await encodeModelProto(bad));
-  const r = await runCli(['inspect', badFile], { deadlineMs: 30_000 });
+  const r = await runInProcess(['inspect', badFile]);
   assert.is(r.code, 1);
   assert.ok(r.stderr.length < 600, `stderr is ${r.stderr.length} characters`);
   assert.is(r.stderr.trim().split('\n').length, 1, r.stderr);

@@ -7,7 +7,7 @@ import * as assert from 'uvu/assert';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { inspectModel } from '../../src/index.js';
-import { runCli } from '../helpers/cli.js';
+import { runInProcess } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tfjs-test-helpers.js';
 import * as K from '../helpers/keras-test-helpers.js';
 
@@ -42,7 +42,7 @@ test('inspect a Keras HDF5 model: format, keras version, layers, weights, input 
   assert.equal(summary.weightBytesByDtype, { float32: 4 * 27 });
   assert.ok(model.ops.some((o) => o.type === 'Dense'));
 
-  const r = await runCli(['inspect', file]);
+  const r = await runInProcess(['inspect', file]);
   assert.is(r.code, 0, r.stderr);
   assert.match(r.stdout, /format:\s+keras/);
 });
@@ -50,7 +50,7 @@ test('inspect a Keras HDF5 model: format, keras version, layers, weights, input 
 test('a truncated Keras file is a one-line error', async () => {
   const file = join(tmp.dir, 'broken.h5');
   writeFileSync(file, Buffer.from([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0]));
-  const r = await runCli(['inspect', file]);
+  const r = await runInProcess(['inspect', file]);
   assert.is(r.code, 1);
   assert.is(r.stderr.trim().split('\n').length, 1, r.stderr);
   assert.match(r.stderr, /broken\.h5/);

@@ -1,5 +1,5 @@
 /**
- * `dlpack inspect` on ONNX models: the real CLI with --json on silero_vad (4 inputs, `sr` int64,
+ * `dlpack inspect` on ONNX models: the command (in process) with --json on silero_vad (4 inputs, `sr` int64,
  * symbolic dims by name), the human table, and the engine's report on the fixtures (parameters,
  * bytes per dtype, op histogram, external data files, subgraph ops).
  */
@@ -8,7 +8,7 @@ import * as assert from 'uvu/assert';
 import { join } from 'node:path';
 import { statSync } from 'node:fs';
 import { inspectModel } from '../../src/index.js';
-import { ROOT, runCli, SHARED_MODELS } from '../helpers/cli.js';
+import { ROOT, runInProcess, SHARED_MODELS } from '../helpers/cli.js';
 import { noSharedModels, testIf } from '../helpers/skip.js';
 import { MLP_SHAPE } from '../../fixtures/make-onnx.js';
 
@@ -16,7 +16,7 @@ const MODELS = join(ROOT, 'fixtures', 'models');
 
 testIf(test, noSharedModels, 'dlpack inspect silero_vad.onnx --json: 4 inputs with dtypes and symbolic dims, If subgraph ops', async () => {
   const path = join(SHARED_MODELS, 'onnx', 'silero_vad.onnx');
-  const r = await runCli(['inspect', path, '--json'], { deadlineMs: 60_000 });
+  const r = await runInProcess(['inspect', path, '--json']);
   assert.is(r.code, 0, r.stderr);
   const report = JSON.parse(r.stdout);
   assert.is(report.schema, 'dlpack.inspect/1');
@@ -82,7 +82,7 @@ test('inspect mlp-external: external data file counted on disk, weights marked e
 });
 
 test('dlpack inspect fixtures/models/mlp.onnx prints the table', async () => {
-  const r = await runCli(['inspect', join(MODELS, 'mlp.onnx')], { deadlineMs: 60_000 });
+  const r = await runInProcess(['inspect', join(MODELS, 'mlp.onnx')]);
   assert.is(r.code, 0, r.stderr);
   assert.match(r.stdout, /format:\s+onnx/);
   assert.match(r.stdout, /batch, 16/);

@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import { statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { inspectModel, renderInspectReport } from '../../src/index.js';
-import { runCli } from '../helpers/cli.js';
+import { runInProcess } from '../helpers/cli.js';
 import { noSharedModels, testIf } from '../helpers/skip.js';
 import { BLAZEFACE, EMOTION, GRAPH_FIXTURE, LAYERS_FIXTURE } from '../helpers/tfjs-test-helpers.js';
 
@@ -48,7 +48,7 @@ testIf(test, noSharedModels, 'inspect real models: blazeface.json and emotion.js
 });
 
 testIf(test, noSharedModels, '`dlpack inspect blazeface.json --json` prints the report', async () => {
-  const r = await runCli(['inspect', BLAZEFACE, '--json'], { deadlineMs: 30_000 });
+  const r = await runInProcess(['inspect', BLAZEFACE, '--json']);
   assert.is(r.code, 0, r.stderr);
   const report = JSON.parse(r.stdout);
   assert.is(report.model.format, 'tfjs-graph');

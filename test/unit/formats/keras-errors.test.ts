@@ -9,7 +9,7 @@ import { existsSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DlpackError } from '../../../src/core/errors/dlpack-error.js';
 import { convertModel } from '../../../src/transforms/convert-model.js';
-import { runCli } from '../../helpers/cli.js';
+import { runInProcess } from '../../helpers/cli.js';
 import { tempDir } from '../../helpers/tfjs-test-helpers.js';
 import * as K from '../../helpers/keras-test-helpers.js';
 
@@ -73,7 +73,7 @@ test('truncated HDF5 → CORRUPT_MODEL (one line through the CLI, nothing writte
   writeFileSync(cut, readFileSync(good).subarray(0, 600));
   await expectError(cut, 'CORRUPT_MODEL', /HDF5|model_weights|model_config/);
   const out = join(tmp.dir, 'cli-cut');
-  const r = await runCli(['convert', cut, '--to', 'tfjs', '-o', out], { deadlineMs: 60_000 });
+  const r = await runInProcess(['convert', cut, '--to', 'tfjs', '-o', out]);
   assert.is(r.code, 1);
   assert.is(r.stderr.trim().split('\n').length, 1, r.stderr);
   assert.match(r.stderr, /cut\.h5/);

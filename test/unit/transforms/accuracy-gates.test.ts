@@ -17,7 +17,7 @@ import type { TransformReport } from '../../../src/core/reports/schemas.js';
 import { convertToFloat16 } from '../../../src/transforms/onnx/convert-fp16.js';
 import { CheckFailedError } from '../../../src/transforms/finish-transform.js';
 import { quantizeModel } from '../../../src/transforms/quantize-model.js';
-import { ROOT, runCli } from '../../helpers/cli.js';
+import { ROOT, runInProcess } from '../../helpers/cli.js';
 import { compare, minCosine, save, tempDir } from '../../helpers/transform-helpers.js';
 
 const tmp = tempDir('dlpack-gates-');
@@ -53,7 +53,7 @@ function saturatingModel(): ModelProto {
 test('outputs constant on noise: the degenerate-output warning, exit 1, nothing written; real samples make the figures count', async () => {
   const input = await save(saturatingModel(), join(tmp.dir, 'saturating.onnx'));
   const out = join(tmp.dir, 'saturating.int8.onnx');
-  const r = await runCli(['quantize', input, '--mode', 'int8-weights', '--min-elements', '0', '-o', out, '--runs', '0'], { deadlineMs: 60_000 });
+  const r = await runInProcess(['quantize', input, '--mode', 'int8-weights', '--min-elements', '0', '-o', out, '--runs', '0']);
   assert.is(r.code, 1, r.stderr);
   assert.match(r.stdout, /WARNING: output "y" — saturated \[0, 1\] output: reference values .* on these inputs: these figures say nothing about the transform; pass real inputs with --samples/);
   assert.match(r.stdout, /GATE FAILED \(figures not meaningful on these inputs\)/);
@@ -61,7 +61,7 @@ test('outputs constant on noise: the degenerate-output warning, exit 1, nothing 
   assert.not.ok(existsSync(out));
   assert.equal(leftovers(tmp.dir), []);
   // --json: the report flags the output, the gate is inconclusive, the run did not count
-  const j = await runCli(['quantize', input, '--mode', 'int8-weights', '--min-elements', '0', '-o', out, '--runs', '0', '--json'], { deadlineMs: 60_000 });
+  const j = await runInProcess(['quantize', input, '--mode', 'int8-weights', '--min-elements', '0', '-o', out, '--runs', '0', '--json']);
   const report = JSON.parse(j.stdout) as TransformReport & { error: { code: string } };
   assert.is(report.error.code, 'CHECK_FAILED');
   assert.match(report.accuracy!.outputs[0].degenerate!, /^saturated \[0, 1\] output/);
@@ -73,7 +73,7 @@ test('outputs constant on noise: the degenerate-output warning, exit 1, nothing 
   mkdirSync(samples);
   const rand = seededRandom(9);
   for (let i = 0; i < 4; i++) writeFileSync(join(samples, `s${i}.npy`), Buffer.from(dump(Float32Array.from({ length: 64 }, () => (rand() - 0.3) * 60), [1, 64])));
-  const ok = await runCli(['quantize', input, '--mode', 'int8-weights', '--min-elements', '0', '-o', out, '--runs', '0', '--samples', samples, '--json'], { deadlineMs: 60_000 });
+  const ok = await runInProcess(['quantize', input, '--mode', 'int8-weights', '--min-elements', '0', '-o', out, '--runs', '0', '--samples', samples, '--json']);
   assert.is(ok.code, 0, ok.stderr);
   const good = JSON.parse(ok.stdout) as TransformReport;
   assert.is(good.accuracy!.outputs[0].degenerate, undefined);
@@ -145,7 +145,7 @@ test('default floor: a missed floor exits 1 naming the flag that relaxes it and 
   const out = join(tmp.dir, 'outlier.int8.onnx');
   writeFileSync(out, 'an earlier result');
   const args = ['quantize', input, '--mode', 'int8-weights', '--no-per-channel', '--min-elements', '0', '-o', out, '--runs', '0', '--count', '8'];
-  const r = await runCli([...args, '--fallback', 'none'], { deadlineMs: 60_000 });
+  const r = await runInProcess([...args, '--fallback', 'none']);
   assert.is(r.code, 1, r.stderr);
   // the cosine of the softmax barely moves (≈ 0.998) while the arg-max flips on most rows: top-1 catches it
   assert.match(r.stderr, /accuracy gate failed: output "p": top-1 agreement \d+\.\d% < 99% \(default floor; --min-top1 X relaxes it, --min-top1 0 turns it off\)/);
@@ -155,11 +155,11 @@ test('default floor: a missed floor exits 1 naming the flag that relaxes it and 
   assert.is(readFileSync(out, 'utf8'), 'an earlier result', 'the existing output is untouched');
   assert.equal(leftovers(tmp.dir), []);
   // relaxed: written
-  const relaxed = await runCli([...args, '--fallback', 'none', '--min-cosine', '0', '--min-top1', '0', '--json'], { deadlineMs: 60_000 });
+  const relaxed = await runInProcess([...args, '--fallback', 'none', '--min-cosine', '0', '--min-top1', '0', '--json']);
   assert.is(relaxed.code, 0, relaxed.stderr);
   assert.is((JSON.parse(relaxed.stdout) as TransformReport).written, true);
   // default (this one-weight model needs a budget above the default 0.30×): the search keeps the weight at float16 and meets the floor
-  const auto = await runCli([...args, '--max-ratio', '0.6', '--json'], { deadlineMs: 60_000 });
+  const auto = await runInProcess([...args, '--max-ratio', '0.6', '--json']);
   assert.is(auto.code, 0, auto.stderr);
   const rep = JSON.parse(auto.stdout) as TransformReport;
   assert.equal(rep.mixedPrecision!.kept.map((k) => [k.name, k.precision]), [['w', 'float16']]);
@@ -230,10 +230,10 @@ test('ONNX mixed precision for int8-dynamic (nodes kept with float16 weights) an
 
 test('--samples N (the old count) fails naming --count; --preprocess needs --samples', async () => {
   const input = join(ROOT, 'fixtures/models/mlp.onnx');
-  const r = await runCli(['quantize', input, '--mode', 'fp16', '-o', join(tmp.dir, 'm.onnx'), '--samples', '5'], { deadlineMs: 30_000 });
+  const r = await runInProcess(['quantize', input, '--mode', 'fp16', '-o', join(tmp.dir, 'm.onnx'), '--samples', '5']);
   assert.is(r.code, 2);
   assert.match(r.stderr, /--samples now takes sample files \(a file, folder or glob\), not a count; for 5 generated input sets use --count 5/);
-  const p = await runCli(['quantize', input, '--mode', 'fp16', '-o', join(tmp.dir, 'm.onnx'), '--preprocess', 'imagenet'], { deadlineMs: 30_000 });
+  const p = await runInProcess(['quantize', input, '--mode', 'fp16', '-o', join(tmp.dir, 'm.onnx'), '--preprocess', 'imagenet']);
   assert.match(p.stderr, /--preprocess says how --samples files become inputs; give --samples too/);
 });
 

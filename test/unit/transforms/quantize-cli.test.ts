@@ -2,7 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { copyFileSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, runCli, runCommand } from '../../helpers/cli.js';
+import { ROOT, runCommand, runInProcess } from '../../helpers/cli.js';
 import Quantize from '../../../commands/quantize.js';
 import Convert from '../../../commands/convert.js';
 import type { TransformReport } from '../../../src/core/reports/schemas.js';
@@ -15,7 +15,7 @@ const CNN = join(ROOT, 'fixtures/models/cnn.onnx');
 
 test('quantize --mode fp16 --json: a dlpack.transform/1 report with sizes, weights, latency, accuracy', async () => {
   const out = join(tmp.dir, 'mlp.fp16.onnx');
-  const r = await runCli(['quantize', MLP, '--mode', 'fp16', '-o', out, '--json', '--runs', '5'], { deadlineMs: 60_000 });
+  const r = await runInProcess(['quantize', MLP, '--mode', 'fp16', '-o', out, '--json', '--runs', '5']);
   assert.is(r.code, 0, r.stderr);
   const report = JSON.parse(r.stdout) as TransformReport;
   assert.is(report.schema, 'dlpack.transform/1');
@@ -50,12 +50,12 @@ test('every mode on the fixtures: table output', async () => {
 
 test('--max-error gate: the report is printed, then a one-line CHECK_FAILED error, exit 1', async () => {
   const out = join(tmp.dir, 'gate.onnx');
-  const r = await runCli(['quantize', CNN, '--mode', 'int8-weights', '--min-elements', '0', '-o', out, '--max-error', '0', '--runs', '0'], { deadlineMs: 60_000 });
+  const r = await runInProcess(['quantize', CNN, '--mode', 'int8-weights', '--min-elements', '0', '-o', out, '--max-error', '0', '--runs', '0']);
   assert.is(r.code, 1);
   assert.match(r.stdout, /GATE FAILED/);
   assert.match(r.stderr, /accuracy gate failed: output "logits": max abs error .* \(limit 0\)/);
   assert.not.match(r.stderr, /\n\s+at /);
-  const j = await runCli(['quantize', CNN, '--mode', 'int8-weights', '--min-elements', '0', '-o', out, '--min-cosine', '1.0', '--max-error', '0', '--runs', '0', '--json'], { deadlineMs: 60_000 });
+  const j = await runInProcess(['quantize', CNN, '--mode', 'int8-weights', '--min-elements', '0', '-o', out, '--min-cosine', '1.0', '--max-error', '0', '--runs', '0', '--json']);
   assert.is(j.code, 1);
   const report = JSON.parse(j.stdout);
   assert.is(report.error.code, 'CHECK_FAILED');

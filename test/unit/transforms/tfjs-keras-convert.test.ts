@@ -9,7 +9,7 @@ import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { convertModel } from '../../../src/transforms/convert-model.js';
-import { runCli } from '../../helpers/cli.js';
+import { runInProcess } from '../../helpers/cli.js';
 import { tempDir } from '../../helpers/tfjs-test-helpers.js';
 import * as K from '../../helpers/keras-test-helpers.js';
 import { plainLoad, plainRun } from '../../helpers/tfjs-plain-load.js';
@@ -250,7 +250,7 @@ test('CLI: dlpack convert model.keras --to tfjs --json names the TF.js backend a
   const input = join(tmp.dir, 'cli.keras');
   await K.writeKerasV3(input, configB, varsB);
   const out = join(tmp.dir, 'cli-out');
-  const r = await runCli(['convert', input, '--to', 'tfjs', '-o', out, '--json'], { deadlineMs: 90_000 });
+  const r = await runInProcess(['convert', input, '--to', 'tfjs', '-o', out, '--json']);
   assert.is(r.code, 0, r.stderr);
   const report = JSON.parse(r.stdout);
   assert.is(report.kind, 'convert');
