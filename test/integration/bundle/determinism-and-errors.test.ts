@@ -12,7 +12,7 @@ import { ortNodeFiles } from '../../../src/bundle/runtime-files.js';
 import { packageDir } from '../../../src/bundle/runtime-registry.js';
 import { createHash } from 'node:crypto';
 import { DlpackError } from '../../../src/core/errors/dlpack-error.js';
-import { runCli } from '../../helpers/cli.js';
+import { runInProcess } from '../../helpers/cli.js';
 import { freshTmp } from '../../helpers/bundle-host.js';
 import { MLP, TFJS_LAYERS } from '../../helpers/bundle-reference.js';
 
@@ -146,7 +146,7 @@ test('an existing output is refused without --force and replaced whole with it',
 test('the CLI prints one line for a bad target and exits non-zero, writing nothing', async () => {
   const model = join(work, 'cli-model.onnx');
   copyFileSync(MLP, model);
-  const r = await runCli(['bundle', model, '--target', 'cloudflare-workers', '--runtime', 'onnxruntime-node', '-o', join(work, 'cli-out')], { deadlineMs: 30_000 });
+  const r = await runInProcess(['bundle', model, '--target', 'cloudflare-workers', '--runtime', 'onnxruntime-node', '-o', join(work, 'cli-out')]);
   assert.is.not(r.code, 0);
   assert.match(r.stderr, /native addon/);
   assert.not.ok(r.stderr.includes('    at '), 'no stack trace');
@@ -155,14 +155,14 @@ test('the CLI prints one line for a bad target and exits non-zero, writing nothi
 
 test('the CLI: --json prints the BundleReport; an unknown target is one line naming the known ones', async () => {
   const out = join(work, 'cli-json');
-  const r = await runCli(['bundle', MLP, '--target', 'vercel', '-o', out, '--json'], { deadlineMs: 30_000 });
+  const r = await runInProcess(['bundle', MLP, '--target', 'vercel', '-o', out, '--json']);
   assert.is(r.code, 0, r.stderr);
   const report = JSON.parse(r.stdout);
   assert.is(report.schema, 'dlpack.bundle/1');
   assert.is(report.target, 'vercel');
   assert.ok(report.limits.some((l: { limit: string }) => l.limit === 'unzipped'));
   assert.is(report.sha256.length, 64);
-  const bad = await runCli(['bundle', MLP, '--target', 'lambda', '-o', join(work, 'cli-bad')], { deadlineMs: 30_000 });
+  const bad = await runInProcess(['bundle', MLP, '--target', 'lambda', '-o', join(work, 'cli-bad')]);
   assert.is(bad.code, 2);
   assert.match(bad.stderr, /unknown target "lambda".*aws-lambda, gcp-functions/);
   assert.is(bad.stderr.trim().split('\n').length, 1);

@@ -8,7 +8,7 @@ import * as assert from 'uvu/assert';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT } from '../../helpers/cli.js';
+import { ROOT, runInProcess } from '../../helpers/cli.js';
 import { runCliIn } from '../../helpers/run-in.js';
 import { loadConfig } from '../../../src/config/load-config.js';
 
@@ -17,7 +17,7 @@ const dir = mkdtempSync(join(tmpdir(), 'dlpack-init-'));
 test.after(() => rmSync(dir, { recursive: true, force: true }));
 
 test('init without a model and without a terminal asks nothing and exits 2', async () => {
-  const r = await runCliIn(dir, ['init'], { deadlineMs: 30_000 });
+  const r = await runInProcess(['init'], { cwd: dir });
   assert.is(r.code, 2, r.stderr);
   assert.match(r.stderr, /which model\? pass --model <file>/);
 });
@@ -60,12 +60,12 @@ test('accuracy budgets are measured against the "original" model (no bundle or b
   const cwd = mkdtempSync(join(dir, 'acc-'));
   const config = (model: string) => ({ models: [{ model, original: MLP, budgets: { minCosine: 0.9999, maxAbsError: 0 } }] });
   writeFileSync(join(cwd, 'dlpack.config.json'), JSON.stringify(config(MLP)));
-  const same = await runCliIn(cwd, ['check', '--json'], { deadlineMs: 30_000 });
+  const same = await runInProcess(['check', '--json'], { cwd });
   assert.is(same.code, 0, same.stderr + same.stdout);
   const sameReport = JSON.parse(same.stdout);
   assert.equal(sameReport.results.map((r: { budget: string; actual: number }) => [r.budget, r.actual]), [['minCosine', 1], ['maxAbsError', 0]]);
   writeFileSync(join(cwd, 'dlpack.config.json'), JSON.stringify(config(join(ext, 'model.onnx'))));
-  const other = await runCliIn(cwd, ['check'], { deadlineMs: 30_000 });
+  const other = await runInProcess(['check'], { cwd });
   assert.is(other.code, 1, other.stderr + other.stdout);
   assert.ok(other.stdout.split('\n').some((l) => l.includes('FAIL') && l.includes('min cosine')), other.stdout);
   assert.ok(other.stdout.split('\n').some((l) => l.includes('FAIL') && l.includes('max abs error')), other.stdout);

@@ -18,7 +18,7 @@ import { isDlpackError } from '../../../src/core/errors/dlpack-error.js';
 import { encodeModelProto } from '../../../src/formats/onnx/onnx-codec.js';
 import { readOnnx, type ModelProto } from '../../../src/formats/onnx/index.js';
 import { seededRandom } from '../../../fixtures/make-onnx.js';
-import { ROOT, runCli, SHARED_MODELS } from '../../helpers/cli.js';
+import { ROOT, runInProcess, SHARED_MODELS } from '../../helpers/cli.js';
 import { noSharedModels, testIf, type Unavailable } from '../../helpers/skip.js';
 import { bundleModel } from '../../../src/bundle/index.js';
 
@@ -286,7 +286,7 @@ test('through the CLI: one line on stderr naming the file, exit 1, no stack', as
   for (const i of picks) {
     const dir = join(root, `case-${i}`);
     const path = join(dir, basename(join(dir, 'model.onnx')));
-    const r = await runCli(['inspect', path], { deadlineMs: 30_000 });
+    const r = await runInProcess(['inspect', path]);
     assert.is(r.code, 1, `${variants[i].name}: exit ${r.code}\n${r.stderr}`);
     const lines = r.stderr.trim().split('\n');
     assert.is(lines.length, 1, r.stderr);
@@ -395,7 +395,7 @@ for (const h of runtimeHostile) {
 
 test('through the CLI: ORT failures are one line with its last clause, no ORT log lines (load and run)', async () => {
   const cycle = await hostileFile('cli cycle', runtimeHostile[0].mutate);
-  const b = await runCli(['bundle', cycle, '--target', 'aws-lambda', '-o', join(root, 'cli-cycle-out')], { deadlineMs: 60_000 });
+  const b = await runInProcess(['bundle', cycle, '--target', 'aws-lambda', '-o', join(root, 'cli-cycle-out')]);
   assert.is(b.code, 1, b.stderr);
   assert.equal(b.stderr.trim().split('\n').length, 1, b.stderr);
   assert.match(b.stderr, /the graph is not acyclic/);
@@ -406,7 +406,7 @@ test('through the CLI: ORT failures are one line with its last clause, no ORT lo
     m.graph!.node!.unshift({ op_type: 'Reshape', input: ['input', 'shp'], output: ['rs'], name: 'bad_reshape' }, { op_type: 'Reshape', input: ['rs', 'shp2'], output: ['input2'], name: 'back' });
     m.graph!.node![2].input![0] = 'input2';
   });
-  const q = await runCli(['quantize', reshape, '--mode', 'int8-dynamic', '-o', join(root, 'reshape.int8.onnx')], { deadlineMs: 60_000 });
+  const q = await runInProcess(['quantize', reshape, '--mode', 'int8-dynamic', '-o', join(root, 'reshape.int8.onnx')]);
   assert.is(q.code, 1, q.stderr);
   assert.equal(q.stderr.trim().split('\n').length, 1, q.stderr);
   assert.match(q.stderr, /Reshape node 'bad_reshape': The input tensor cannot be reshaped to the requested shape/);

@@ -11,7 +11,7 @@ import { linkSync, mkdirSync, readFileSync, rmSync, symlinkSync, truncateSync, a
 import { join } from 'node:path';
 import { inspectModel } from '../../../src/index.js';
 import { DlpackError, type ErrorCode } from '../../../src/core/errors/dlpack-error.js';
-import { runCli } from '../../helpers/cli.js';
+import { runInProcess } from '../../helpers/cli.js';
 import { GRAPH_FIXTURE, copyFolder, tempDir } from '../../helpers/tfjs-test-helpers.js';
 
 const MODEL = 'classifier.json';
@@ -179,7 +179,7 @@ const cliCases = ['truncated shard', '../ shard path', 'JSON that is not a model
 for (const name of cliCases) {
   const { v, file } = built.find((b) => b.v.name === name)!;
   test(`dlpack inspect on "${name}": one line on stderr, exit 1, no stack`, async () => {
-    const r = await runCli(['inspect', file], { deadlineMs: 30_000 });
+    const r = await runInProcess(['inspect', file]);
     assert.is(r.code, 1, r.stderr);
     const lines = r.stderr.trim().split('\n');
     assert.is(lines.length, 1, r.stderr);
