@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Runs every test/**/*.test.ts file under uvu, each in its own Node process, two at a time with a
-// deadline: first the unit tier (everything outside test/integration/), then the integration tier
-// (test/integration/). Prints a line
+// deadline: first the unit tier (everything outside test/integration/, with a preload that makes
+// starting a child process throw), then the integration tier (test/integration/). Prints a line
 // per file, each skipped test's `SKIP:` reason, the totals per tier, and one closing line:
 // `tests: N passed, N failed, N skipped (unit N files X s, integration N files Y s)`.
 // A file fails when a test fails, when it registers no test, when it prints a SKIP line for a test
@@ -21,6 +21,7 @@ const only = args.includes('--unit') ? 'unit' : args.includes('--integration') ?
 const filters = args.filter((a) => a !== '--unit' && a !== '--integration');
 const deadlineMs = Number(process.env.TEST_FILE_DEADLINE_MS || 600_000);
 const parallel = Number(process.env.TEST_PARALLEL || Math.min(2, os.cpus().length));
+const forbidProcesses = join(root, 'test', 'helpers', 'forbid-processes.mjs');
 
 function findTests(dir) {
   const out = [];
@@ -47,10 +48,11 @@ try {
   /* first run */
 }
 
-function runFile(file) {
+function runFile(file, tier) {
   return new Promise((resolve) => {
     const started = Date.now();
-    const child = spawn(process.execPath, ['--import', 'tsx', file], {
+    const preload = tier === 'unit' ? ['--import', forbidProcesses] : [];
+    const child = spawn(process.execPath, [...preload, '--import', 'tsx', file], {
       cwd: root,
       env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1' },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -68,7 +70,7 @@ function runFile(file) {
       clearTimeout(timer);
       // kill anything the test file left behind in its process group
       try { process.kill(-child.pid, 'SIGKILL'); } catch { /* gone */ }
-      resolve({ file, text: out, ms: Date.now() - started, ...tallyFile({ text: out, code, timedOut }) });
+      resolve({ file, tier, text: out, ms: Date.now() - started, ...tallyFile({ text: out, code, timedOut }) });
     });
   });
 }
@@ -88,7 +90,7 @@ async function runTier(tier, list) {
   const results = [];
   const worker = async () => {
     for (let file = queue.shift(); file; file = queue.shift()) {
-      const r = await runFile(file);
+      const r = await runFile(file, tier);
       results.push(r);
       report(r);
     }
@@ -97,7 +99,7 @@ async function runTier(tier, list) {
   const seconds = (Date.now() - started) / 1000;
   const sum = (k) => results.reduce((a, r) => a + r[k], 0);
   const totals = { passed: sum('passed'), failed: sum('failed'), skipped: sum('skipped') };
-  process.stdout.write(`${tier}: ${list.length} files, ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped, ${seconds.toFixed(1)} s\n`);
+  process.stdout.write(`${tier}: ${list.length} file${list.length === 1 ? '' : 's'}, ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped, ${seconds.toFixed(1)} s\n`);
   return { name: tier, files: list.length, seconds, results, ...totals };
 }
 
