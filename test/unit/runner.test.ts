@@ -23,7 +23,7 @@ test('a SKIP line printed by a test that then passed fails the file', () => {
   assert.is(t.failed, 1);
   assert.match(t.problems[0], /1 SKIP line\(s\) but uvu counted 0 skipped: register skips with testIf\(\)/);
   const bare = tallyFile({ text: summary(1, 1, 1), code: 0 });
-  assert.is(bare.failed, 1, 'test.skip without its reason');
+  assert.is(bare.failed, 1, 'a skipped test without its SKIP line');
 });
 
 test('a file that registers no test fails; one whose tests are all skipped does not', () => {
