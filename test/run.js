@@ -21,7 +21,7 @@ const only = args.includes('--unit') ? 'unit' : args.includes('--integration') ?
 const filters = args.filter((a) => a !== '--unit' && a !== '--integration');
 const deadlineMs = Number(process.env.TEST_FILE_DEADLINE_MS || 600_000);
 const parallel = Number(process.env.TEST_PARALLEL || Math.min(2, os.cpus().length));
-const forbidProcesses = join(root, 'test', 'helpers', 'forbid-processes.mjs');
+const forbidProcesses = join(root, 'test', 'helpers', 'forbid-processes.cjs');
 
 function findTests(dir) {
   const out = [];
