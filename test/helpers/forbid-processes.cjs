@@ -40,11 +40,21 @@ cp.ChildProcess.prototype.spawn = function forbidden(options) {
   refuse(`new ChildProcess().spawn(${shown(options?.file)})`);
 };
 
+// tsx compiles the test's TypeScript with esbuild, from the main thread too (esbuild's sync
+// worker, when a file is not in tsx's cache yet): the test runner's own machinery, not the test's.
+function startedByTsx() {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = Infinity;
+  const stack = new Error().stack ?? '';
+  Error.stackTraceLimit = limit;
+  return /[\\/]node_modules[\\/]tsx[\\/]/.test(stack);
+}
+
 if (wt.isMainThread) {
   const { Worker } = wt;
   wt.Worker = class GuardedWorker extends Worker {
     constructor(filename, options = {}) {
-      super(filename, { ...options, execArgv: [...(options.execArgv ?? process.execArgv), '--require', __filename] });
+      super(filename, startedByTsx() ? options : { ...options, execArgv: [...(options.execArgv ?? process.execArgv), '--require', __filename] });
     }
   };
   const ch = new BroadcastChannel(CHANNEL);
