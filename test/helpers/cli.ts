@@ -10,7 +10,9 @@ import { Config } from '@oclif/core';
 import { captureOutput } from '@oclif/test';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-export const SHARED_MODELS = join(ROOT, '..', 'shared', 'models');
+/** ../shared (real models and samples); DLPACK_TEST_SHARED points elsewhere, e.g. at an empty folder to see the skips. */
+export const SHARED = process.env.DLPACK_TEST_SHARED || join(ROOT, '..', 'shared');
+export const SHARED_MODELS = join(SHARED, 'models');
 
 interface RunnableCommand {
   run(argv?: string[], opts?: Config | { root: string }): Promise<unknown>;

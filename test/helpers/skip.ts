@@ -12,7 +12,7 @@ import type { Callback, Test } from 'uvu';
 import { spawnSync } from 'node:child_process';
 import { accessSync, constants, existsSync } from 'node:fs';
 import { delimiter, join, relative } from 'node:path';
-import { ROOT, SHARED_MODELS } from './cli.js';
+import { ROOT, SHARED, SHARED_MODELS } from './cli.js';
 
 /** Why a test cannot run here, or false (or undefined) when it can. */
 export type Unavailable = string | false | undefined;
@@ -29,13 +29,17 @@ export function firstReason(...reasons: Unavailable[]): Unavailable {
   return reasons.find((r) => r) || false;
 }
 
-const shown = (path: string) => relative(ROOT, path) || path;
+/** `../shared/models` next to the repository, an absolute path farther away. */
+const shown = (path: string) => {
+  const rel = relative(ROOT, path);
+  return rel && !rel.startsWith(join('..', '..')) ? rel : path;
+};
 
 /** The real models of ../shared/models (ONNX, TF.js). */
 export const noSharedModels: Unavailable = existsSync(SHARED_MODELS) ? false : `${shown(SHARED_MODELS)} is absent (real models)`;
 
 /** The real text-line PNGs and speech WAVs of ../shared/samples. */
-export const SHARED_SAMPLES = join(ROOT, '..', 'shared', 'samples');
+export const SHARED_SAMPLES = join(SHARED, 'samples');
 export const noSharedSamples: Unavailable = existsSync(SHARED_SAMPLES) ? false : `${shown(SHARED_SAMPLES)} is absent (real samples)`;
 
 /** The built CLI (dist/, from `npm run build`). */

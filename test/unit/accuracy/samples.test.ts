@@ -18,11 +18,11 @@ import { buildSpec, parsePreprocessFlags, PRESETS } from '../../../src/accuracy/
 import { resizeBilinear } from '../../../src/accuracy/samples/image-tensor.js';
 import { loadSampleFeeds } from '../../../src/accuracy/samples/sample-feeds.js';
 import { listSampleFiles } from '../../../src/accuracy/samples/list-sample-files.js';
-import { ROOT } from '../../helpers/cli.js';
+import { SHARED } from '../../helpers/cli.js';
 import { missingPath, testIf } from '../../helpers/skip.js';
 import { tempDir } from '../../helpers/transform-helpers.js';
 
-const SAMPLES = join(ROOT, '..', 'shared', 'samples');
+const SAMPLES = join(SHARED, 'samples');
 const noSamples = missingPath(SAMPLES, 'the real samples of ../shared');
 const tmp = tempDir('dlpack-samples-');
 test.after(() => tmp.cleanup());
