@@ -11,7 +11,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { skipMessage } from '../helpers/cli.js';
-import { writeReports } from '../../src/report/formats/report-files.js';
+import { writeReports } from '../../src/report/write-reports.js';
 import { benchReport, bundleReport, transformReport } from '../check/report-fixtures.js';
 import { evaluateBudgets } from '../../src/budgets/evaluate-budgets.js';
 import { resolveBudgets } from '../../src/config/resolve-budgets.js';
