@@ -4,24 +4,11 @@
  */
 import { relative } from 'node:path';
 import type { BudgetBasis, InitReport } from '../../core/reports/schemas.js';
-import { formatBytes, formatMemoryMb, formatMs, formatUsd } from '../../core/units.js';
+import { formatBudgetValue, formatBytes, formatMemoryMb, formatMs, formatUsd } from '../../core/units.js';
 import { cell, table } from '../markdown.js';
 import type { HumanOptions, KindRenderer } from '../render-types.js';
 
 const pct = (x: number) => `${Math.round(x * 100)}%`;
-
-function measured(b: BudgetBasis): string {
-  switch (b.unit) {
-    case 'bytes':
-      return formatBytes(b.measured);
-    case 'ms':
-      return formatMs(b.measured);
-    case 'MB':
-      return formatMemoryMb(b.measured);
-    case 'usd':
-      return formatUsd(b.measured);
-  }
-}
 
 /** "= 79.9 ms at 1024 MB + 30% (spread ±8%)" */
 export function basisText(b: BudgetBasis & { memoryMb?: number }): string {
@@ -29,7 +16,7 @@ export function basisText(b: BudgetBasis & { memoryMb?: number }): string {
   const spread = b.spread !== undefined ? `, spread ±${pct(b.spread)}` : '';
   const fromSpread = b.spread !== undefined && b.headroom > 0 && Math.abs(b.headroom - 3 * b.spread) < 1e-9 ? ' (3 × spread)' : '';
   const how = b.floor ? 'the absolute floor' : `+${pct(b.headroom)}${fromSpread}`;
-  return `= ${measured(b)}${where}${spread}; ${how}`;
+  return `= ${formatBudgetValue(b.unit, b.measured)}${where}${spread}; ${how}`;
 }
 
 function initHuman(r: InitReport, o: HumanOptions = {}): string {
