@@ -5,7 +5,7 @@ import { DlpackError } from '../src/core/errors/dlpack-error.js';
 import { parseDuration } from '../src/core/units.js';
 import { numberFlag, percentFlag } from '../src/cli/number-flags.js';
 import { runBench, type BenchRunReport } from '../src/sim/run-bench.js';
-import { renderBenchReport } from '../src/report/kinds/bench.js';
+import { renderForTerminal } from '../src/cli/render.js';
 
 export default class Bench extends DlpackCommand {
   static summary = 'Simulate cold starts, memory limits and CPU share per platform and memory size, locally.';
@@ -46,7 +46,7 @@ export default class Bench extends DlpackCommand {
       options: ['emulator', 'real'],
       default: 'emulator',
     }),
-    verbose: Flags.boolean({ description: 'print Lambda-style REPORT lines and errors for every invocation', default: false }),
+    verbose: Flags.boolean({ description: 'print Lambda-style REPORT lines and errors for every invocation, and every column of the table', default: false }),
   };
 
   async run(): Promise<BenchRunReport> {
@@ -79,7 +79,7 @@ export default class Bench extends DlpackCommand {
         progress: (m) => progress.update(m),
       });
       progress.done();
-      if (!this.jsonEnabled()) this.log(renderBenchReport(report));
+      if (!this.jsonEnabled()) this.log(renderForTerminal(report, { verbose: flags.verbose, verboseFlag: '--verbose' }));
       if (!report.configurations.some((c) => c.errors.oom + c.errors.timeout + c.errors.error === 0)) {
         // nothing to deploy: a failure, whatever was printed
         this.logToStderr('Error: no configuration ran without errors (out of memory, timeouts or handler faults: see the errors above)');

@@ -3,7 +3,7 @@ import { DlpackCommand } from '../src/cli/base-command.js';
 import { createProgress } from '../src/cli/progress.js';
 import { runCheck } from '../src/budgets/run-check.js';
 import { durationFlag, percentFlag } from '../src/cli/number-flags.js';
-import { emitReport, TEXT_FORMATS } from '../src/report/formats/emit-report.js';
+import { emitReport, terminalOptions, TEXT_FORMATS } from '../src/cli/render.js';
 import type { CheckReport } from '../src/core/reports/schemas.js';
 
 export default class Check extends DlpackCommand {
@@ -53,7 +53,7 @@ export default class Check extends DlpackCommand {
     }).finally(() => progress.done());
     await emitReport(
       { kind: 'check', file: configFile, report },
-      { format: flags.format as (typeof TEXT_FORMATS)[number], output: flags.output, json: this.jsonEnabled(), log: (t) => this.log(t), annotationFile: configFile },
+      { format: flags.format as (typeof TEXT_FORMATS)[number], output: flags.output, json: this.jsonEnabled(), log: (t) => this.log(t), annotationFile: configFile, human: terminalOptions() },
     );
     if (report.pass) return report;
     if (this.jsonEnabled()) this.logJson(report);

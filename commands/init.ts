@@ -2,7 +2,7 @@ import { Flags } from '@oclif/core';
 import { DlpackCommand } from '../src/cli/base-command.js';
 import { createProgress } from '../src/cli/progress.js';
 import { runInit, type InitReport } from '../src/init/run-init.js';
-import { renderInit } from '../src/init/render-init.js';
+import { renderForTerminal } from '../src/cli/render.js';
 import { ttyAsk } from '../src/init/ask-tty.js';
 import { durationFlag } from '../src/cli/number-flags.js';
 
@@ -37,7 +37,7 @@ export default class Init extends DlpackCommand {
       const report = await runInit({
         model: flags.model,
         target: flags.target,
-        memory: flags.memory?.split(',').map((s) => Number(s.trim())),
+        memory: flags.memory,
         runtime: flags.runtime,
         arch: flags.arch as 'x64' | 'arm64' | undefined,
         cold: flags.cold,
@@ -50,7 +50,7 @@ export default class Init extends DlpackCommand {
         progress: (m) => progress.update(m),
       });
       progress.done();
-      if (!this.jsonEnabled()) this.log(renderInit(report));
+      if (!this.jsonEnabled()) this.log(renderForTerminal(report));
       return report;
     } finally {
       progress.done();

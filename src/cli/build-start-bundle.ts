@@ -19,6 +19,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { formatBytes } from '../core/units.js';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
 const require = createRequire(join(root, 'package.json'));
@@ -66,4 +67,4 @@ const result = await build({
 });
 writeFileSync(join(root, 'dist', 'oclif-core.json'), JSON.stringify({ version: core.version }) + '\n');
 const bytes = Object.values(result.metafile.outputs)[0]?.bytes ?? 0;
-console.log(`dist/oclif-core.cjs: @oclif/core ${core.version}, ${(bytes / 1024).toFixed(0)} KiB`);
+console.log(`dist/oclif-core.cjs: @oclif/core ${core.version}, ${formatBytes(bytes)}`);

@@ -6,6 +6,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { percentile, sortedCopy } from '../../src/core/stats/percentiles.js';
 import type { BenchConfigResult, BenchReport, BundleReport, TransformReport } from '../../src/core/reports/schemas.js';
 
 export function bundleReport(over: Partial<BundleReport> = {}): BundleReport {
@@ -54,10 +55,7 @@ function samples(n: number, centre: number, spread: number, seed: number): numbe
   return out;
 }
 
-function pct(xs: number[], p: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))];
-}
+const pct = (xs: number[], p: number): number => percentile(sortedCopy(xs), p);
 
 export function benchConfig(memoryMb: number, scale = 1, over: Partial<BenchConfigResult> = {}): BenchConfigResult {
   const c = makeBenchConfig(memoryMb, scale, over);

@@ -2,7 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { inspectModel, renderInspectReport } from '../../src/index.js';
+import { inspectModel, renderHuman } from '../../src/index.js';
 import { runInProcess } from '../helpers/cli.js';
 import { noSharedModels, testIf } from '../helpers/skip.js';
 import { BLAZEFACE, EMOTION, GRAPH_FIXTURE, LAYERS_FIXTURE } from '../helpers/tfjs-test-helpers.js';
@@ -18,7 +18,7 @@ test('inspect graph fixture: parameters, bytes per dtype, op histogram, bytes on
   assert.is(r.summary.opHistogram.Const, 5);
   assert.is(r.summary.opHistogram.Conv2D, 1);
   assert.is(r.summary.bytesOnDisk, diskBytes(GRAPH_FIXTURE, r.model.files));
-  const text = renderInspectReport(r);
+  const text = renderHuman(r);
   assert.match(text, /format:\s+tfjs-graph/);
   assert.match(text, /\[\?, 4, 4, 1\]/);
 });

@@ -2,7 +2,8 @@
  * The versioned JSON reports dlpack writes (`--json`) and reads back (`dlpack check --from`,
  * `dlpack report`). One interface per report; bump the schema string on a breaking change.
  * Producers: transform (quantize/convert) → src/transforms, bundle → src/bundle, bench → src/sim,
- * check → src/budgets, inspect → src/formats (describeModel), platforms → src/platforms.
+ * check → src/budgets, inspect → src/formats (describeModel), platforms → src/platforms, init →
+ * src/init. Every kind is rendered by src/report/kinds/<kind>.ts, for its command and `dlpack report`.
  */
 import type { Arch, PlatformId, PlatformProfile } from '../platform-facts.js';
 import { summarize, type ModelDescription, type ModelSummary } from '../model-description.js';
@@ -393,4 +394,60 @@ export interface PlatformsReport {
   platforms: PlatformProfile[];
 }
 
-export type AnyReport = TransformReport | BundleReport | BenchReport | CheckReport;
+// ---------------------------------------------------------------- init
+
+/** How one starter budget was set: the measured figure, its spread and the headroom added. */
+export interface BudgetBasis {
+  measured: number;
+  /** Relative half-width of the figure's 95% CI (undefined when there were no samples). */
+  spread?: number;
+  /** Relative headroom applied (before the floor and rounding). */
+  headroom: number;
+  /** The absolute floor won over the relative headroom. */
+  floor?: boolean;
+  unit: 'bytes' | 'ms' | 'MB' | 'usd';
+}
+
+/** What `dlpack init --json` prints: what was measured, the budgets written and how each was set. */
+export interface InitReport {
+  schema: 'dlpack.init/1';
+  /** Absolute path of the config written. */
+  config: string;
+  workflow?: string;
+  model: string;
+  target: PlatformId;
+  memoryMb: number[];
+  /** Budget key (see config/budget-keys.ts) → the limit as written into the config. */
+  budgets: Partial<Record<string, string>>;
+  /** How each budget was set: the measured figure (at the memory size with the largest budget), its spread, the headroom. */
+  basis: Partial<Record<string, BudgetBasis & { memoryMb?: number }>>;
+  /** The estimate timing budgets were set from (and `dlpack check` will judge on). */
+  estimate: Estimate;
+  measured: { zipBytes?: number; unzippedBytes: number; configurations: { memoryMb: number; initP50Ms: number; coldP50Ms: number; warmP50Ms: number; peakMemoryMb: number; costPerMillion: number }[] };
+}
+
+export type AnyReport = TransformReport | BundleReport | BenchReport | CheckReport | InspectReport | PlatformsReport | InitReport;
+
+/** The kind of each report, keyed by its schema string. */
+export const REPORT_SCHEMAS = {
+  'dlpack.transform/1': 'transform',
+  'dlpack.bundle/1': 'bundle',
+  'dlpack.bench/1': 'bench',
+  'dlpack.check/1': 'check',
+  'dlpack.inspect/1': 'inspect',
+  'dlpack.platforms/1': 'platforms',
+  'dlpack.init/1': 'init',
+} as const;
+
+export type ReportKind = (typeof REPORT_SCHEMAS)[keyof typeof REPORT_SCHEMAS];
+
+/** The report type of a kind. */
+export interface ReportsByKind {
+  transform: TransformReport;
+  bundle: BundleReport;
+  bench: BenchReport;
+  check: CheckReport;
+  inspect: InspectReport;
+  platforms: PlatformsReport;
+  init: InitReport;
+}

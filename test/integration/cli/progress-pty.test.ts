@@ -1,16 +1,18 @@
 /**
  * Terminal output through a real pseudo-terminal (util-linux `script`): progress is shown on a
  * TTY and cleared before results (no screen line keeps progress text), and hidden in CI by the
- * ecosystem's rules (CI=true hides it; CI=false and CI=0 do not count as CI).
+ * ecosystem's rules (CI=true hides it; CI=false and CI=0 do not count as CI); tables fit the
+ * terminal's width (`stty cols`), leaving out columns and saying which.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from '../../helpers/cli.js';
 import { firstReason, missingTool, noBuild, testIf } from '../../helpers/skip.js';
+import { benchReport } from '../../helpers/report-fixtures.js';
 
 const needs = firstReason(missingTool('script', 'util-linux'), noBuild);
 
@@ -20,10 +22,11 @@ copyFileSync(join(ROOT, 'fixtures/models/mlp.onnx'), MLP);
 
 const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
-/** Runs `dlpack <args>` on a pseudo-terminal; returns the raw bytes the terminal received and the exit code. */
-function onPty(args: string[], env: Record<string, string> = {}, deadlineMs = 120_000): Promise<{ raw: string; code: number | null }> {
+/** Runs `dlpack <args>` on a pseudo-terminal (`cols` wide when given); returns the raw bytes the terminal received and the exit code. */
+function onPty(args: string[], env: Record<string, string> = {}, deadlineMs = 120_000, cols?: number): Promise<{ raw: string; code: number | null }> {
   const log = join(dir, `pty-${Math.random().toString(36).slice(2)}.log`);
-  const cmd = [process.execPath, join(ROOT, 'bin/run.js'), ...args].map(quote).join(' ');
+  const dlpack = [process.execPath, join(ROOT, 'bin/run.js'), ...args].map(quote).join(' ');
+  const cmd = cols ? `stty cols ${cols} rows 50; exec ${dlpack}` : dlpack;
   // Only what a terminal session has: no CI variables inherited from the test run.
   const clean: Record<string, string> = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? dir, TERM: 'xterm', COLUMNS: '120', NO_COLOR: '1', DLPACK_CACHE_DIR: join(dir, 'cache'), ...env };
   return new Promise((resolve) => {
@@ -104,6 +107,32 @@ testIf(test, needs, 'a CI vendor variable without CI (GITHUB_ACTIONS=true) count
   const r = await onPty(['bundle', MLP, '--target', 'aws-lambda', '-o', join(dir, 'b-gha')], { GITHUB_ACTIONS: 'true' });
   assert.is(r.code, 0, r.raw.slice(-1000));
   assert.not.ok(PROGRESS.test(r.raw));
+});
+
+/** Table lines (box drawing) on the screen and the widest of them. */
+const tableWidth = (lines: string[]) => Math.max(0, ...lines.filter((l) => /^[┌│├└]/.test(l)).map((l) => [...l].length));
+
+for (const [name, cols, args] of [
+  ['platforms', 70, ['platforms']],
+  ['report of a bench', 100, ['report', 'bench.json']],
+  ['inspect', 50, ['inspect', MLP]],
+] as const) {
+  testIf(test, needs, `${name} on a ${cols}-column terminal: every table line fits, what was left out is named`, async () => {
+    writeFileSync(join(dir, 'bench.json'), JSON.stringify(benchReport()));
+    const r = await onPty([...args], {}, 60_000, cols);
+    assert.is(r.code, 0, r.raw.slice(-2000));
+    const lines = screenLines(r.raw);
+    assert.ok(tableWidth(lines) > 0, 'a table was printed');
+    assert.ok(tableWidth(lines) <= cols, `table ${tableWidth(lines)} columns wide on a ${cols}-column terminal:\n${lines.join('\n')}`);
+    if (name !== 'inspect') assert.ok(lines.some((l) => l.includes(`not shown to fit ${cols} columns`)), 'the note says what was left out');
+  });
+}
+
+testIf(test, needs, 'the same table piped (no terminal) has every column', () => {
+  const r = spawnSync(process.execPath, [join(ROOT, 'bin/run.js'), 'platforms'], { cwd: dir, encoding: 'utf8', env: { ...process.env, CI: 'true' } });
+  assert.is(r.status, 0, r.stderr);
+  assert.ok(tableWidth(r.stdout.split('\n')) > 100, 'piped: the whole table');
+  assert.not.match(r.stdout, /not shown to fit/);
 });
 
 test.after(() => rmSync(dir, { recursive: true, force: true }));

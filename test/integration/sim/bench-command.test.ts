@@ -38,7 +38,7 @@ test('table output and --verbose Lambda REPORT lines', async () => {
   assert.is(r.exitCode, 0, String(r.error));
   assert.match(r.stdout, /REPORT RequestId: \S+ Duration: [\d.]+ ms Billed Duration: \d+ ms Memory Size: 256 MB Max Memory Used: \d+ MB Init Duration: [\d.]+ ms/);
   assert.is(r.stdout.match(/^REPORT /gm)?.length, 3);
-  assert.match(r.stdout, /warm p50\/p90\/p99/);
+  assert.match(r.stdout, /│ warm p50 │ warm p90 │ warm p99 │/);
   assert.match(r.stdout, /CPU share: scale/);
 });
 

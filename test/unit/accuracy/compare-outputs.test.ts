@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { OutputComparison, looksLikeClassScores } from '../../../src/accuracy/compare-outputs.js';
-import { percentiles } from '../../../src/accuracy/latency.js';
+import { percentiles } from '../../../src/core/stats/percentiles.js';
 import type { TensorData } from '../../../src/runtimes/runtime.js';
 import { float32ToFloat16Bits } from '../../../src/core/tensor/to-float16.js';
 
@@ -100,13 +100,14 @@ test('zero vectors: cosine 1 when both are zero, 0 when one is', () => {
   assert.is(o.result().cosine, 0);
 });
 
-test('percentiles', () => {
+test('latency percentiles: the one nearest-rank definition (p50 of an even count is the lower middle sample)', () => {
   const p = percentiles([5, 1, 4, 2, 3]);
   assert.is(p.p50, 3);
   assert.is(p.min, 1);
   assert.is(p.max, 5);
   assert.is(p.p90, 5);
-  assert.is(percentiles([1, 2, 3, 4]).p50, 2.5);
+  assert.is(percentiles([1, 2, 3, 4]).p50, 2);
+  assert.is(percentiles([10, 20, 30, 40]).p50, 20, 'as a bench report and CloudWatch would print it, not 25');
 });
 
 test.run();

@@ -10,7 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ttyAsk } from '../../../src/init/ask-tty.js';
 import { runInit } from '../../../src/init/run-init.js';
-import { starterBudgets, roundUpNice } from '../../../src/init/starter-budgets.js';
+import { starterBudgets } from '../../../src/init/starter-budgets.js';
+import { roundUpNice } from '../../../src/core/units.js';
 import { DlpackError } from '../../../src/core/errors/dlpack-error.js';
 import { benchConfig, bundleReport } from '../../helpers/report-fixtures.js';
 
@@ -73,8 +74,8 @@ test('answers are checked before anything is measured or written', async () => {
 
 test('starter budgets: measurement plus headroom, rounded up, with floors for tiny timings', () => {
   const b = starterBudgets(bundleReport(), benchConfig(1024));
-  assert.is(b.zipped, '20 MB', '17.83 MB + 10% = 19.6 → 20 MB');
-  assert.is(b.unzipped, '52 MB', '47.2 MB + 10% = 51.9 → 52 MB');
+  assert.is(b.zipped, '19 MB', '17.01 MB (binary) + 10% = 18.7 → 19 MB');
+  assert.is(b.unzipped, '50 MB', '45.03 MB + 10% = 49.5 → 50 MB');
   assert.match(b.warmP50!, /^6\.\d ms$/, 'a 4.1 ms warm p50 gets the +2 ms floor');
   assert.match(b.peakMemory!, /^1\d\d MB$/);
   assert.match(b.costPer1M!, /^\$0\.3\d*$/);

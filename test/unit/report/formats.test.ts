@@ -11,10 +11,8 @@ import { resolveBudgets } from '../../../src/config/resolve-budgets.js';
 import type { DlpackConfig } from '../../../src/config/config-types.js';
 import type { LoadedReport } from '../../../src/core/reports/read-report.js';
 import { identifyReport } from '../../../src/core/reports/read-report.js';
-import { renderJunit } from '../../../src/report/formats/junit.js';
-import { renderMarkdown } from '../../../src/report/formats/markdown.js';
-import { renderAnnotations } from '../../../src/report/formats/github-annotations.js';
-import { renderText } from '../../../src/report/formats/emit-report.js';
+import { renderAnnotations, renderJunit, renderMarkdown } from '../../../src/report/kinds/index.js';
+import { renderText } from '../../../src/report/emit.js';
 import { benchConfig, benchReport, bundleReport, transformReport } from '../../helpers/report-fixtures.js';
 
 const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '', isArray: (name) => name === 'testcase' });
@@ -50,11 +48,11 @@ test('check → JUnit: one testcase per budget; failure, error (missing) and war
   assert.is(cases.length, report.results.length + 1, 'one per budget, and the notes on how they were measured');
   assert.is(Number(suite.tests), 7);
   assert.match(String(cases[cases.length - 1]['system-out']), /judged on the load-robust estimate/);
-  assert.is(Number(suite.failures), 1, 'zipped 17.8 MB > 10 MB');
+  assert.is(Number(suite.failures), 1, 'zipped 17.0 MB > 10 MB');
   assert.is(Number(suite.errors), 1, 'min cosine: no transform report');
   const failed = cases.filter((c) => c.failure);
   assert.match(String(failed[0].name), /^zipped size \(weird <name> & "quotes" \| pipes · aws-lambda\)$/);
-  assert.match(String((failed[0].failure as Record<string, string>).message), /17\.83 MB against budget ≤ 10\.00 MB/);
+  assert.match(String((failed[0].failure as Record<string, string>).message), /17\.01 MB against budget ≤ 10\.00 MB/);
   const warned = cases.find((c) => String(c['system-out'] ?? '').startsWith('WARNING'));
   assert.ok(warned, 'warn-level breach is reported in system-out');
   assert.not.ok(warned!.failure);
@@ -105,11 +103,11 @@ test('bundle, bench, transform → Markdown and table render their key figures',
     { kind: 'transform', file: 't', report: transformReport() },
   ];
   const [bmd, rmd, tmd] = kinds.map((k) => renderMarkdown(k));
-  assert.match(bmd, /Zipped \*\*17\.83 MB\*\*, unzipped \*\*47\.21 MB\*\*/);
-  assert.match(bmd, /\| libonnxruntime\.so\.1 \| 46\.02 MB \|/);
+  assert.match(bmd, /Zipped \*\*17\.01 MB\*\*, unzipped \*\*45\.03 MB\*\*/);
+  assert.match(bmd, /\| libonnxruntime\.so\.1 \| 43\.89 MB \|/);
   assert.match(rmd, /\| aws-lambda \| 512 MB \|/);
   assert.match(rmd, /\| cheapest \| aws-lambda \d+ MB \|/);
-  assert.match(tmd, /743\.3 kB → 196\.2 kB/);
+  assert.match(tmd, /725\.9 KB → 191\.6 KB/);
   assert.match(tmd, /\| logits \| 0\.0123 \|/);
   for (const k of kinds) {
     assert.ok(renderText(k, 'table').length > 50);

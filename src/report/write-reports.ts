@@ -1,16 +1,19 @@
 /**
- * `dlpack report` as a library call: read reports, optionally the config (for budgets on the
- * charts), render in the chosen format and write it (atomic) or hand it back for stdout.
+ * `dlpack report` as a library call: read reports of any kind, optionally the config (for budgets
+ * on the charts), render in the chosen format with the kind's own renderer (the same its command
+ * prints with) and write it (atomic) or hand it back for stdout.
  */
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { DlpackError } from '../../core/errors/dlpack-error.js';
-import { assertNotInput, writeFileAtomic } from '../../core/io/atomic-output.js';
-import { loadConfig, CONFIG_FILE } from '../../config/load-config.js';
-import { resolveLoaded, type ResolvedConfig } from '../../config/resolve-budgets.js';
-import { readReport, type LoadedReport } from '../../core/reports/read-report.js';
-import { emitReport, TEXT_FORMATS, type TextFormat } from './emit-report.js';
-import { renderHtml } from './html/html-report.js';
+import { DlpackError } from '../core/errors/dlpack-error.js';
+import { assertNotInput, writeFileAtomic } from '../core/io/atomic-output.js';
+import { loadConfig, CONFIG_FILE } from '../config/load-config.js';
+import { resolveLoaded, type ResolvedConfig } from '../config/resolve-budgets.js';
+import { readReport, type LoadedReport } from '../core/reports/read-report.js';
+import { emitReport, TEXT_FORMATS, type TextFormat } from './emit.js';
+import { renderHtml } from './html/page.js';
+import { assertFormat } from './kinds/index.js';
+import type { HumanOptions } from './render-types.js';
 
 export const REPORT_FORMATS = [...TEXT_FORMATS, 'html'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
@@ -25,6 +28,8 @@ export interface ReportOptions {
   json?: boolean;
   log: (text: string) => void;
   env?: NodeJS.ProcessEnv;
+  /** Layout of the terminal table (width, verbose), as the producing command would print it. */
+  human?: HumanOptions;
 }
 
 async function budgetsConfig(explicit: string | undefined, cwd: string): Promise<ResolvedConfig | undefined> {
@@ -40,12 +45,13 @@ export async function writeReports(options: ReportOptions): Promise<LoadedReport
   const output = options.output ? resolve(cwd, options.output) : undefined;
   if (output) assertNotInput(output, options.files.map((f) => resolve(cwd, f)));
   if (options.format === 'html') {
+    assertFormat(loaded, 'html'); // before the config is read: a wrong kind is the first thing to say
     const config = await budgetsConfig(options.config, cwd);
     const html = renderHtml(loaded, { config });
     if (output) await writeFileAtomic(output, html);
     else if (!options.json) options.log(html);
     return loaded;
   }
-  await emitReport(loaded, { format: options.format as TextFormat, output, json: options.json, log: options.log, env: options.env });
+  await emitReport(loaded, { format: options.format as TextFormat, output, json: options.json, log: options.log, env: options.env, human: options.human });
   return loaded;
 }

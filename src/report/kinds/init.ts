@@ -1,23 +1,14 @@
-/** What `dlpack init` prints: what it measured, the budgets it wrote and how each was set, and what to do next. */
+/**
+ * The init report (`dlpack.init/1`), for `dlpack init` and `dlpack report init.json`: what was
+ * measured, the budgets written and how each was set, and what to do next. Markdown too.
+ */
 import { relative } from 'node:path';
-import { formatBytes, formatMs, formatUsd } from '../core/units.js';
-import type { InitReport } from './run-init.js';
-import type { BudgetBasis } from './starter-budgets.js';
+import type { BudgetBasis, InitReport } from '../../core/reports/schemas.js';
+import { formatBudgetValue, formatBytes, formatMemoryMb, formatMs, formatUsd } from '../../core/units.js';
+import { cell, table } from '../markdown.js';
+import type { HumanOptions, KindRenderer } from '../render-types.js';
 
 const pct = (x: number) => `${Math.round(x * 100)}%`;
-
-function measured(b: BudgetBasis): string {
-  switch (b.unit) {
-    case 'bytes':
-      return formatBytes(b.measured);
-    case 'ms':
-      return formatMs(b.measured);
-    case 'MB':
-      return `${Math.round(b.measured)} MB`;
-    case 'usd':
-      return formatUsd(b.measured);
-  }
-}
 
 /** "= 79.9 ms at 1024 MB + 30% (spread ±8%)" */
 export function basisText(b: BudgetBasis & { memoryMb?: number }): string {
@@ -25,20 +16,21 @@ export function basisText(b: BudgetBasis & { memoryMb?: number }): string {
   const spread = b.spread !== undefined ? `, spread ±${pct(b.spread)}` : '';
   const fromSpread = b.spread !== undefined && b.headroom > 0 && Math.abs(b.headroom - 3 * b.spread) < 1e-9 ? ' (3 × spread)' : '';
   const how = b.floor ? 'the absolute floor' : `+${pct(b.headroom)}${fromSpread}`;
-  return `= ${measured(b)}${where}${spread}; ${how}`;
+  return `= ${formatBudgetValue(b.unit, b.measured)}${where}${spread}; ${how}`;
 }
 
-export function renderInit(r: InitReport, cwd = process.cwd()): string {
+function initHuman(r: InitReport, o: HumanOptions = {}): string {
+  const cwd = o.cwd ?? process.cwd();
   const figure = r.estimate === 'stable' ? 'load-robust estimate' : 'wall time';
   const lines = [`Measured ${r.model} on ${r.target} (timings: ${figure}):`];
   lines.push(`  artifact  ${r.measured.zipBytes !== undefined ? `${formatBytes(r.measured.zipBytes)} zipped, ` : ''}${formatBytes(r.measured.unzippedBytes)} unzipped`);
   for (const c of r.measured.configurations) {
-    lines.push(`  ${c.memoryMb} MB   init p50 ${formatMs(c.initP50Ms)}, cold p50 ${formatMs(c.coldP50Ms)}, warm p50 ${formatMs(c.warmP50Ms)}, peak ${Math.round(c.peakMemoryMb)} MB, ${formatUsd(c.costPerMillion)} / 1M requests`);
+    lines.push(`  ${c.memoryMb} MB   init p50 ${formatMs(c.initP50Ms)}, cold p50 ${formatMs(c.coldP50Ms)}, warm p50 ${formatMs(c.warmP50Ms)}, peak ${formatMemoryMb(c.peakMemoryMb)}, ${formatUsd(c.costPerMillion)} / 1M requests`);
   }
   lines.push('', `Wrote ${relative(cwd, r.config)} with budgets (measurement + headroom: the larger of a fixed share and 3 × the measured spread):`);
   for (const [k, v] of Object.entries(r.budgets)) {
-    const b = r.basis[k as keyof typeof r.basis];
-    lines.push(`  ${k.padEnd(11)} ${v.padEnd(9)}${b ? ` ${basisText(b)}` : ''}`);
+    const b = r.basis[k];
+    lines.push(`  ${k.padEnd(11)} ${(v ?? '').padEnd(9)}${b ? ` ${basisText(b)}` : ''}`);
   }
   if (r.estimate === 'stable') {
     lines.push('', 'Timing and cost budgets use the load-robust estimate (CPU time through the vCPU share + I/O waits, without waits for a CPU other work held), so they hold on a busy CI runner; `dlpack check` judges on the same ("bench.estimate" in the config).');
@@ -47,3 +39,12 @@ export function renderInit(r: InitReport, cwd = process.cwd()): string {
   lines.push('', 'Next: `dlpack check` (exit 1 when a budget breaks); tighten the budgets as you go.');
   return lines.join('\n');
 }
+
+function initMarkdown(r: InitReport): string {
+  const lines = [`### dlpack init: ${cell(r.model)} on ${r.target}`, ''];
+  lines.push(table(['Budget', 'Limit', 'How it was set'], Object.entries(r.budgets).map(([k, v]) => [k, v ?? '', r.basis[k] ? basisText(r.basis[k]!) : ''])), '');
+  lines.push(`<sub>${cell(`written to ${r.config}${r.workflow ? ` and ${r.workflow}` : ''}; timings are the ${r.estimate === 'stable' ? 'load-robust estimate' : 'wall time'}`)}</sub>`, '');
+  return lines.join('\n');
+}
+
+export const init: KindRenderer<InitReport> = { human: initHuman, markdown: initMarkdown };
