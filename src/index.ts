@@ -84,3 +84,10 @@ export type { CheckReport, BudgetResult, AnyReport } from './core/reports/schema
 export { runInit } from './init/run-init.js';
 export type { InitOptions, InitReport } from './init/run-init.js';
 export { workflowYaml } from './init/workflow-template.js';
+
+// invoke / serve: a bundle called locally the way its platform calls it
+export { invokeBundle } from './sim/invoke.js';
+export type { InvokeOptions, InvokeResult, InvokeResponse } from './sim/invoke.js';
+export { reportLine } from './sim/report-line.js';
+export type { InvocationReport } from './sim/report-line.js';
+export { renderInvokeResponse } from './report/kinds/invoke.js';
