@@ -91,3 +91,5 @@ export type { InvokeOptions, InvokeResult, InvokeResponse } from './sim/invoke.j
 export { reportLine } from './sim/report-line.js';
 export type { InvocationReport } from './sim/report-line.js';
 export { renderInvokeResponse } from './report/kinds/invoke.js';
+export { serveBundle } from './sim/serve.js';
+export type { ServeOptions, ServeHandle } from './sim/serve.js';

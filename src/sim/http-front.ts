@@ -33,6 +33,8 @@ export interface RequestInfo {
 type Failure = Pick<PhaseResult, 'kind' | 'errorType' | 'errorMessage' | 'status'>;
 
 export interface HttpFront {
+  /** What the local endpoint plays, in the platform's words. */
+  name: string;
   /** What the function is invoked with: an event (Lambda) or the request itself (`http`). */
   toInvocation(req: HttpRequestData, info: RequestInfo): { event: unknown; http?: HttpRequestData };
   /** The client's answer for an invocation's outcome. */
@@ -147,6 +149,7 @@ function lambdaInvokeResponse(r: PhaseResult, requestId: string): { payload: str
 }
 
 const lambdaUrl: HttpFront = {
+  name: 'Lambda function URL (payload format 2.0)',
   directInvoke: lambdaInvokeResponse,
   toInvocation: (req, info) => ({ event: functionUrlEvent(req, info) }),
   toAnswer(r, _info) {
@@ -161,8 +164,9 @@ const lambdaUrl: HttpFront = {
 // -------------------------------------------------------------------------- the HTTP platforms
 
 /** HTTP targets receive the request itself; the answer is the function's, or `failed(r)`. */
-function httpFront(failed: (r: Failure, info: RequestInfo) => HttpAnswer): HttpFront {
+function httpFront(name: string, failed: (r: Failure, info: RequestInfo) => HttpAnswer): HttpFront {
   return {
+    name,
     toInvocation: (req) => ({ event: req.body, http: req }),
     toAnswer: (r, info) => functionAnswer(r) ?? refusal(r) ?? failed(r, info),
   };
@@ -175,7 +179,7 @@ function httpFront(failed: (r: Failure, info: RequestInfo) => HttpAnswer): HttpF
  * timeout is answered 504 by Cloud Run's front end (verify: "upstream request timeout", seen on
  * Cloud Run, 2026-11); an instance killed for memory 500.
  */
-const gcpFront = httpFront((r) =>
+const gcpFront = httpFront('Cloud Run function, HTTP trigger (Functions Framework)', (r) =>
   r.kind === 'timeout' ? answer(504, 'upstream request timeout') : answer(500, 'Internal Server Error', 'text/plain; charset=utf-8', { 'x-google-status': 'crash' }),
 );
 
@@ -184,14 +188,14 @@ const gcpFront = httpFront((r) =>
  * empty body (learn.microsoft.com/azure/azure-functions/functions-bindings-http-webhook-output;
  * verify: status seen with func start, 2026-11).
  */
-const azureFront = httpFront(() => ({ status: 500, headers: { 'content-length': '0' }, body: new Uint8Array() }));
+const azureFront = httpFront('Azure Functions HTTP trigger', () => ({ status: 500, headers: { 'content-length': '0' }, body: new Uint8Array() }));
 
 /**
  * Workers: an exception is Cloudflare's error 1101 "Worker threw exception" (500), CPU time or
  * memory over the limit error 1102 "Worker exceeded resource limits" (503); non-browser clients get
  * the plain-text form (developers.cloudflare.com/workers/observability/errors/).
  */
-const workersFront = httpFront((r) =>
+const workersFront = httpFront('Workers fetch handler', (r) =>
   r.kind === 'timeout' || r.kind === 'oom' ? answer(503, 'error code: 1102') : answer(500, 'error code: 1101'),
 );
 
@@ -199,7 +203,7 @@ const workersFront = httpFront((r) =>
  * Vercel: FUNCTION_INVOCATION_FAILED (500) and FUNCTION_INVOCATION_TIMEOUT (504), with the error
  * code in `x-vercel-error` and Vercel's plain-text page (vercel.com/docs/errors).
  */
-const vercelFront = httpFront((_r, info) => {
+const vercelFront = httpFront('Vercel Node.js function', (_r, info) => {
   const code = _r.kind === 'timeout' ? 'FUNCTION_INVOCATION_TIMEOUT' : 'FUNCTION_INVOCATION_FAILED';
   return answer(code === 'FUNCTION_INVOCATION_TIMEOUT' ? 504 : 500, `A server error has occurred\n\n${code}\n\n${info.requestId}\n`, 'text/plain; charset=utf-8', { 'x-vercel-error': code, 'x-vercel-id': info.requestId });
 });

@@ -108,7 +108,7 @@ export async function invokeBundle(opts: InvokeOptions): Promise<InvokeResult> {
       await stopAndNote(inst, notes);
     }
     // INIT failed: nothing was invoked (Lambda's REPORT then has the INIT only)
-    const report = invocationReport(profile, memoryMb, outcome, invoked ? wall(outcome) : 0, requestId, initMs);
+    const report = invocationReport(profile, memoryMb, outcome, invoked ? wall(outcome) : 0, requestId, initMs, inst.isolateBaselineBytes);
     const failed = !outcome.raw;
     return {
       schema: 'dlpack.invoke/1',

@@ -23,10 +23,12 @@ export interface InvocationReport {
 }
 
 /** The report of one invocation: `ms` its duration, `initMs` the INIT before it (cold start). */
-export function invocationReport(profile: PlatformProfile, memoryMb: number, r: PhaseResult, ms: number, requestId: string, initMs?: number): InvocationReport {
+export function invocationReport(profile: PlatformProfile, memoryMb: number, r: PhaseResult, ms: number, requestId: string, initMs?: number, baselineBytes = 0): InvocationReport {
   const billed = billedDuration(profile, ms + (initMs !== undefined && profile.billing.initBilled.value ? initMs : 0));
   // a death without a sample (timeout, exit, signal): the cgroup's or watchdog's high-water mark, else unknown
-  const peak = r.sample?.maxRssBytes ?? r.maxMemoryBytes;
+  // (isolate platforms: Node's own baseline before INIT is not the function's, `baselineBytes`)
+  const measured = r.sample?.maxRssBytes ?? r.maxMemoryBytes;
+  const peak = measured === undefined ? undefined : Math.max(0, measured - baselineBytes);
   return {
     requestId,
     durationMs: ms,
@@ -34,7 +36,8 @@ export function invocationReport(profile: PlatformProfile, memoryMb: number, r: 
     memorySizeMb: memoryMb,
     maxMemoryUsedMb: r.kind === 'oom' ? memoryMb : peak !== undefined ? Math.round(peak / MIB) : undefined,
     initDurationMs: initMs,
-    status: r.ok ? 'success' : r.kind === 'timeout' ? 'timeout' : 'error',
+    // a function that answered (any HTTP status, a Lambda result) succeeded as far as the platform is concerned
+    status: r.ok || r.raw !== undefined ? 'success' : r.kind === 'timeout' ? 'timeout' : 'error',
   };
 }
 
