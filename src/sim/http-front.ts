@@ -78,7 +78,7 @@ export function functionUrlEvent(req: HttpRequestData, info: RequestInfo): Recor
   const query: Record<string, string> = {};
   for (const [k, v] of url.searchParams) query[k] = k in query ? `${query[k]},${v}` : v;
   const urlId = 'dlpacklocal0000000000000000000000';
-  const hasBody = req.body.length > 0;
+  const hasBody = req.body.byteLength > 0;
   const asText = TEXT_TYPES.test(headers['content-type'] ?? '');
   const date = new Date(info.time);
   return {
@@ -101,7 +101,7 @@ export function functionUrlEvent(req: HttpRequestData, info: RequestInfo): Recor
       time: clfTime(date),
       timeEpoch: info.time,
     },
-    ...(hasBody ? { body: asText ? req.body : Buffer.from(req.body).toString('base64') } : {}),
+    ...(hasBody ? { body: asText ? new TextDecoder().decode(req.body) : Buffer.from(req.body).toString('base64') } : {}),
     isBase64Encoded: hasBody && !asText,
   };
 }
@@ -167,7 +167,7 @@ const lambdaUrl: HttpFront = {
 function httpFront(name: string, failed: (r: Failure, info: RequestInfo) => HttpAnswer): HttpFront {
   return {
     name,
-    toInvocation: (req) => ({ event: req.body, http: req }),
+    toInvocation: (req) => ({ event: new TextDecoder().decode(req.body), http: req }),
     toAnswer: (r, info) => functionAnswer(r) ?? refusal(r) ?? failed(r, info),
   };
 }

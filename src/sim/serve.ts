@@ -188,7 +188,7 @@ export async function serveBundle(opts: ServeOptions): Promise<ServeHandle> {
 }
 
 /** The body, or undefined when it is over the hard cap (the rest is drained). */
-function readBody(req: IncomingMessage): Promise<string | undefined> {
+function readBody(req: IncomingMessage): Promise<Uint8Array | undefined> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -196,7 +196,7 @@ function readBody(req: IncomingMessage): Promise<string | undefined> {
       size += c.length;
       if (size <= HARD_BODY_CAP) chunks.push(c);
     });
-    req.on('end', () => resolve(size > HARD_BODY_CAP ? undefined : Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => resolve(size > HARD_BODY_CAP ? undefined : new Uint8Array(Buffer.concat(chunks))));
     req.on('error', reject);
   });
 }

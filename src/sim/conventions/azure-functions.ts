@@ -68,7 +68,7 @@ export const azureFunctionsConvention: Convention = {
       const url = ctx.http ? new URL(http.url, `http://${http.headers.host ?? 'localhost:7071'}`).href : `http://localhost:7071/api/${ctx.functionName}`;
       const hasBody = http.method !== 'GET' && http.method !== 'HEAD';
       const headers = Object.fromEntries(Object.entries(http.headers).filter(([k]) => k !== 'content-length' && k !== 'connection' && k !== 'transfer-encoding'));
-      const web = new Request(url, { method: http.method, body: hasBody ? http.body : undefined, headers });
+      const web = new Request(url, { method: http.method, body: hasBody ? (http.body as Uint8Array<ArrayBuffer>) : undefined, headers });
       const request = {
         method: http.method,
         url,

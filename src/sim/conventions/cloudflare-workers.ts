@@ -31,7 +31,7 @@ export const cloudflareWorkersConvention: Convention = {
       const hasBody = http.method !== 'GET' && http.method !== 'HEAD';
       const request = new Request(new URL(http.url, `https://${http.headers.host ?? 'dlpack.local'}`), {
         method: http.method,
-        body: hasBody ? http.body : undefined,
+        body: hasBody ? (http.body as Uint8Array<ArrayBuffer>) : undefined,
         headers: withoutHopByHop(http.headers),
       });
       const response = (await fetchFn.call(holder, request, env, executionContext)) as Response;

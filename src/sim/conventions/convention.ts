@@ -29,8 +29,8 @@ export interface HttpRequestData {
   url: string;
   /** Lower-case names; repeated headers joined with ", " (set-cookie: the first). */
   headers: Record<string, string>;
-  /** The body as received (UTF-8 text; dlpack's handlers take JSON). */
-  body: string;
+  /** The body as received. */
+  body: Uint8Array;
 }
 
 /**
@@ -39,8 +39,8 @@ export interface HttpRequestData {
  */
 export function httpRequestOf(event: unknown, ctx: InvokeContext, defaults: Record<string, string>): HttpRequestData {
   if (ctx.http) return ctx.http;
-  const body = bodyOf(event);
-  return { method: 'POST', url: '/', headers: { 'content-type': 'application/json', 'content-length': String(new TextEncoder().encode(body).byteLength), ...defaults }, body };
+  const body = new TextEncoder().encode(bodyOf(event));
+  return { method: 'POST', url: '/', headers: { 'content-type': 'application/json', 'content-length': String(body.byteLength), ...defaults }, body };
 }
 
 export interface Convention {

@@ -18,7 +18,7 @@ type BodyStyle = 'functions-framework' | 'vercel';
 
 function makeRequest(event: unknown, ctx: InvokeContext, style: BodyStyle) {
   const http = httpRequestOf(event, ctx, { host: 'localhost:8080', 'x-request-id': ctx.requestId });
-  const raw = http.body;
+  const raw = new TextDecoder().decode(http.body);
   const headers = http.headers;
   const target = new URL(http.url, 'http://localhost');
   const query = Object.fromEntries(target.searchParams);
@@ -51,7 +51,7 @@ function makeRequest(event: unknown, ctx: InvokeContext, style: BodyStyle) {
     Object.defineProperty(req, 'body', { enumerable: true, get: () => (parsed ??= { value: parse() }).value });
     return req;
   }
-  return Object.assign(req, { body: parse(), rawBody: Buffer.from(raw) });
+  return Object.assign(req, { body: parse(), rawBody: Buffer.from(http.body) });
 }
 
 function makeResponse(resolve: (o: InvokeOutcome) => void) {
@@ -122,7 +122,7 @@ function nodeHttpConvention(names: string[], what: string, faults: FaultBehaviou
       const fn = findFunction(mod, exportName ? [exportName] : names, what);
       return (event, ctx) =>
         new Promise<InvokeOutcome>((resolve, reject) => {
-          const answered = framework?.(ctx.http ? ctx.http.body : bodyOf(event), ctx.http?.headers['content-type']);
+          const answered = framework?.(ctx.http ? new TextDecoder().decode(ctx.http.body) : bodyOf(event), ctx.http?.headers['content-type']);
           if (answered) return resolve(answered);
           const res = makeResponse(resolve);
           try {
