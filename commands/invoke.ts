@@ -1,6 +1,7 @@
 import { Args, Flags } from '@oclif/core';
 import { DlpackCommand } from '../src/cli/base-command.js';
-import { invokeBundle, parseDuration, renderInvokeResponse, reportLine, type InvokeResult } from '../src/index.js';
+import { instanceFlags, instanceOptions } from '../src/cli/instance-flags.js';
+import { invokeBundle, renderInvokeResponse, reportLine, type InvokeResult } from '../src/index.js';
 
 export default class Invoke extends DlpackCommand {
   static summary = 'Call a bundle once, locally, the way its platform would: one cold start, the response, the logs and a REPORT line.';
@@ -16,12 +17,8 @@ export default class Invoke extends DlpackCommand {
     bundle: Args.string({ description: 'bundle folder or zip from dlpack bundle (or a model file, bundled on the fly for --platform)', required: true }),
   };
   static flags = {
+    ...instanceFlags,
     event: Flags.string({ description: 'JSON file with the event (Lambda) or request body (HTTP platforms); "-" reads stdin (default: generated from the model inputs)' }),
-    platform: Flags.string({ description: "the platform (default: the bundle's target): aws-lambda, gcp-functions, azure-functions, cloudflare-workers, vercel" }),
-    memory: Flags.integer({ description: "memory size in MB (default: the bundle's, else the platform default)" }),
-    timeout: Flags.string({ description: "function timeout, e.g. 30s (default: the platform's maximum)" }),
-    cpu: Flags.string({ description: 'CPU share: cgroup (real CFS quota), scale (projection), off, or auto', options: ['auto', 'cgroup', 'scale', 'off'], default: 'auto' }),
-    'memory-limit': Flags.string({ description: 'memory limit: cgroup (kernel), watchdog (RSS sampling), or auto', options: ['auto', 'cgroup', 'watchdog'], default: 'auto' }),
   };
 
   async run(): Promise<InvokeResult> {
@@ -29,12 +26,8 @@ export default class Invoke extends DlpackCommand {
     const json = this.jsonEnabled();
     const result = await invokeBundle({
       input: args.bundle,
-      platform: flags.platform,
-      memoryMb: flags.memory,
+      ...instanceOptions(flags),
       eventFile: flags.event,
-      timeoutMs: flags.timeout ? parseDuration(flags.timeout) : undefined,
-      cpu: flags.cpu as 'auto' | 'cgroup' | 'scale' | 'off',
-      memoryLimit: flags['memory-limit'] as 'auto' | 'cgroup' | 'watchdog',
       // the handler's logs as they come, on stderr (with --json they are in the result)
       onOutput: json ? undefined : (text) => this.streamToStderr(text),
     });

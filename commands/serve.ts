@@ -1,6 +1,7 @@
 import { Args, Flags } from '@oclif/core';
 import { DlpackCommand } from '../src/cli/base-command.js';
-import { parseDuration, serveBundle } from '../src/index.js';
+import { instanceFlags, instanceOptions } from '../src/cli/instance-flags.js';
+import { serveBundle } from '../src/index.js';
 
 export default class Serve extends DlpackCommand {
   static summary = "Serve a bundle on a local HTTP endpoint that behaves like the platform's function URL / HTTP trigger.";
@@ -16,12 +17,8 @@ export default class Serve extends DlpackCommand {
     bundle: Args.string({ description: 'bundle folder or zip from dlpack bundle (or a model file, bundled on the fly for --platform)', required: true }),
   };
   static flags = {
+    ...instanceFlags,
     port: Flags.integer({ description: 'port on 127.0.0.1 (0: any free port)', default: 3000, min: 0, max: 65535 }),
-    platform: Flags.string({ description: "the platform (default: the bundle's target): aws-lambda, gcp-functions, azure-functions, cloudflare-workers, vercel" }),
-    memory: Flags.integer({ description: "memory size in MB (default: the bundle's, else the platform default)" }),
-    timeout: Flags.string({ description: "function timeout, e.g. 30s (default: the platform's maximum)" }),
-    cpu: Flags.string({ description: 'CPU share: cgroup (real CFS quota), scale (projection), off, or auto', options: ['auto', 'cgroup', 'scale', 'off'], default: 'auto' }),
-    'memory-limit': Flags.string({ description: 'memory limit: cgroup (kernel), watchdog (RSS sampling), or auto', options: ['auto', 'cgroup', 'watchdog'], default: 'auto' }),
   };
 
   async run(): Promise<void> {
@@ -41,12 +38,8 @@ export default class Serve extends DlpackCommand {
     try {
       const server = await serveBundle({
         input: args.bundle,
-        platform: flags.platform,
-        memoryMb: flags.memory,
+        ...instanceOptions(flags),
         port: flags.port,
-        timeoutMs: flags.timeout ? parseDuration(flags.timeout) : undefined,
-        cpu: flags.cpu as 'auto' | 'cgroup' | 'scale' | 'off',
-        memoryLimit: flags['memory-limit'] as 'auto' | 'cgroup' | 'watchdog',
         log: (line) => this.logToStderr(line),
         onOutput: (text) => this.streamToStderr(text),
       });
