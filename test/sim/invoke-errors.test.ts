@@ -13,6 +13,8 @@ import Invoke from '../../commands/invoke.js';
 import { runCommand } from '../helpers/cli.js';
 import { fixture, ownLeftovers } from './sim-helpers.js';
 import { serveBundle } from '../../src/sim/serve.js';
+import { invokeBundle } from '../../src/sim/invoke.js';
+import { Readable } from 'node:stream';
 import type { InvokeResult } from '../../src/sim/invoke.js';
 
 const work = mkdtempSync(join(tmpdir(), 'dlpack-invoke-errors-'));
@@ -154,6 +156,20 @@ test('serve: an instance killed for memory answers 502, the next request is a ne
     await server.close();
   }
   assert.equal(ownLeftovers(), []);
+});
+
+test('--event -: the event from standard input; malformed JSON there is an error naming stdin', async () => {
+  const dir = bundle('stdin', 'aws-lambda', { source: 'export const handler = async (event) => { console.log("seen", JSON.stringify(event)); console.error("to stderr"); return { got: event }; };\n' });
+  const ok = await invokeBundle({ input: dir, eventFile: '-', stdin: Readable.from([Buffer.from('{"a": '), Buffer.from('[1, 2]}')]) });
+  assert.equal(ok.response, { kind: 'lambda', payload: '{"got":{"a":[1,2]}}' });
+  assert.match(ok.logs, /seen \{"a":\[1,2\]\}/, 'the handler\'s logs are kept');
+  assert.match(ok.logs, /to stderr/);
+  try {
+    await invokeBundle({ input: dir, eventFile: '-', stdin: Readable.from(['{"a": ']) });
+    assert.unreachable('malformed JSON was accepted');
+  } catch (err) {
+    assert.match(String((err as Error & { oneLine?: () => string }).oneLine?.() ?? err), /^stdin: the event is not valid JSON/);
+  }
 });
 
 test.run();
