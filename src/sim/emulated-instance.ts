@@ -8,7 +8,8 @@
 import type { PlatformProfile } from '../core/platform-facts.js';
 import { nodeFlags, runtimeEnv, vcpuFor } from '../platforms/index.js';
 import { detectCgroups, InstanceCgroup, type CgroupSupport } from './cgroup.js';
-import { RuntimeInstance, type InstanceOptions } from './instance.js';
+import { RuntimeInstance, type InstanceOptions, type PhaseResult } from './instance.js';
+import { projectMs } from './cpu-projection.js';
 import { nodeFor, runtimeModulesFor, type LocalHosts } from './local-hosts.js';
 import type { ResolvedInput } from './bench-input.js';
 import type { PayloadLimits } from './protocol.js';
@@ -72,6 +73,20 @@ export function startEmulatedInstance(plan: EmulatedInstancePlan): RuntimeInstan
     nodePath: plan.hosts && profile.runtime.nativeAddons.value ? nodeFor(plan.hosts, profile.runtime.node.value).path : undefined,
     onOutput: plan.onOutput,
   });
+}
+
+/** A phase's duration: as measured in the child (projected to the vCPU share under `--cpu scale`), else as seen by the parent. */
+export function phaseMs(r: PhaseResult, cpuMode: CpuMode, vcpu: number): number {
+  if (!r.sample) return r.parentMs;
+  return cpuMode === 'scale' ? projectMs(r.sample.ms, r.sample.cpuMs, vcpu, r.sample.runQueueMs) : r.sample.ms;
+}
+
+/** Stops the instance; a death after its last answer and processes the handler left running (killed) become notes. */
+export async function stopAndNote(inst: RuntimeInstance, notes: string[]): Promise<void> {
+  await inst.stop();
+  const death = inst.unreportedDeath;
+  if (death) notes.push(`the instance died after answering: ${death.errorType}: ${death.errorMessage}`);
+  if (inst.leftovers.length) notes.push(`the handler left ${inst.leftovers.length} process(es) running, killed with the instance: ${inst.leftovers.slice(0, 3).join(', ')}`);
 }
 
 /** The profile's payload limits and refusals, as the runtime host enforces them. */

@@ -13,11 +13,10 @@ import { eventFromInputs, readEventFile, readEventStream } from './bench-event.j
 import { hostScript } from './host-script.js';
 import { findLocalHosts } from './local-hosts.js';
 import { resolveModes } from './run-bench.js';
-import { startEmulatedInstance, type CpuMode, type MemoryLimitMode } from './emulated-instance.js';
-import { projectMs } from './cpu-projection.js';
+import { phaseMs, startEmulatedInstance, stopAndNote, type CpuMode, type MemoryLimitMode } from './emulated-instance.js';
 import { HTTP_FRONTS, newRequestId, type HttpAnswer } from './http-front.js';
 import { invocationReport, type InvocationReport } from './report-line.js';
-import type { PhaseResult, RuntimeInstance } from './instance.js';
+import type { PhaseResult } from './instance.js';
 
 export interface InvokeOptions {
   /** Bundle folder or zip from `dlpack bundle`, or a model (bundled on the fly for `platform`). */
@@ -93,7 +92,7 @@ export async function invokeBundle(opts: InvokeOptions): Promise<InvokeResult> {
       },
     });
     const vcpu = vcpuFor(profile, memoryMb);
-    const wall = (r: PhaseResult) => (r.sample ? (cpuMode === 'scale' ? projectMs(r.sample.ms, r.sample.cpuMs, vcpu, r.sample.runQueueMs) : r.sample.ms) : r.parentMs);
+    const wall = (r: PhaseResult) => phaseMs(r, cpuMode, vcpu);
     const requestId = newRequestId();
     let outcome: PhaseResult;
     let initMs: number;
@@ -166,12 +165,6 @@ export async function prepareFunction(opts: { input: string; platform?: string; 
     input.cleanup();
     throw err;
   }
-}
-
-/** Stops the instance; processes the handler left running are killed and noted. */
-export async function stopAndNote(inst: RuntimeInstance, notes: string[]): Promise<void> {
-  await inst.stop();
-  if (inst.leftovers.length) notes.push(`the handler left ${inst.leftovers.length} process(es) running, killed with the instance: ${inst.leftovers.slice(0, 3).join(', ')}`);
 }
 
 /** The platform's answer: Lambda's invoke response (a direct invocation), the HTTP answer elsewhere. */

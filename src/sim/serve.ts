@@ -15,11 +15,10 @@ import { vcpuFor } from '../platforms/index.js';
 import { hostScript } from './host-script.js';
 import { findLocalHosts } from './local-hosts.js';
 import { resolveModes } from './run-bench.js';
-import { startEmulatedInstance, type CpuMode, type MemoryLimitMode } from './emulated-instance.js';
-import { projectMs } from './cpu-projection.js';
+import { phaseMs, startEmulatedInstance, stopAndNote, type CpuMode, type MemoryLimitMode } from './emulated-instance.js';
 import { HTTP_FRONTS, newRequestId, type HttpAnswer } from './http-front.js';
 import { invocationReport, reportLine } from './report-line.js';
-import { prepareFunction, stopAndNote } from './invoke.js';
+import { prepareFunction } from './invoke.js';
 import type { HttpRequestData } from './conventions/convention.js';
 import type { PhaseResult, RuntimeInstance } from './instance.js';
 
@@ -75,13 +74,12 @@ export async function serveBundle(opts: ServeOptions): Promise<ServeHandle> {
   let closing = false;
   let requests = 0;
   let coldStarts = 0;
-  const wall = (r: PhaseResult) => (r.sample ? (cpuMode === 'scale' ? projectMs(r.sample.ms, r.sample.cpuMs, vcpu, r.sample.runQueueMs) : r.sample.ms) : r.parentMs);
+  const wall = (r: PhaseResult) => phaseMs(r, cpuMode, vcpu);
 
   const retire = async (inst: RuntimeInstance) => {
     if (instance === inst) instance = undefined;
     const notes: string[] = [];
     await stopAndNote(inst, notes);
-    if (inst.unreportedDeath) log(`ERROR the instance died after answering: ${inst.unreportedDeath.errorType}: ${inst.unreportedDeath.errorMessage}`);
     for (const n of notes) log(`note: ${n}`);
   };
 
@@ -90,7 +88,8 @@ export async function serveBundle(opts: ServeOptions): Promise<ServeHandle> {
     const info = { requestId, functionName: setup.functionName, time: Date.now(), sourceIp: '127.0.0.1' };
     const call = front.toInvocation(req, info);
     let initMs: number | undefined;
-    let outcome: PhaseResult;
+    // an instance that died between requests (a fault after its answer) is replaced, as the platform does
+    if (instance && !instance.alive) await retire(instance);
     let inst = instance;
     if (!inst) {
       inst = startEmulatedInstance({
@@ -118,7 +117,7 @@ export async function serveBundle(opts: ServeOptions): Promise<ServeHandle> {
         return front.toAnswer(init, info, profile);
       }
     }
-    outcome = await inst.invoke({ event: call.event, http: call.http, wantRaw: true });
+    const outcome = await inst.invoke({ event: call.event, http: call.http, wantRaw: true });
     if (!outcome.ok && !outcome.raw) log(`ERROR ${outcome.errorType}: ${outcome.errorMessage}`);
     log(reportLine(invocationReport(profile, memoryMb, outcome, wall(outcome), requestId, initMs, inst.isolateBaselineBytes)));
     // a dead instance is replaced on the next request (a cold start), as the platform does

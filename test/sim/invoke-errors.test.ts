@@ -158,6 +158,25 @@ test('serve: an instance killed for memory answers 502, the next request is a ne
   assert.equal(ownLeftovers(), []);
 });
 
+test('serve: an instance that dies after answering (a late unhandled rejection) is replaced on the next request', async () => {
+  const dir = bundle('serve-late-fault', 'aws-lambda', {
+    source: "export const handler = async () => { setTimeout(() => Promise.reject(new Error('late')), 10); return { ok: true }; };\n",
+  });
+  const lines: string[] = [];
+  const server = await serveBundle({ input: dir, port: 0, log: (l) => lines.push(l) });
+  try {
+    assert.is((await fetch(server.url, { method: 'POST', body: '{}' })).status, 200);
+    await new Promise((r) => setTimeout(r, 300));
+    const again = await fetch(server.url, { method: 'POST', body: '{}' });
+    assert.is(again.status, 200, await again.text());
+    assert.equal(server.stats(), { requests: 2, coldStarts: 2 });
+    assert.ok(lines.some((l) => /died after answering: Runtime\.ExitError: .*exit status 128 \(Runtime\.UnhandledPromiseRejection: Error: late\)/.test(l)), lines.join('\n'));
+  } finally {
+    await server.close();
+  }
+  assert.equal(ownLeftovers(), []);
+});
+
 test('--event -: the event from standard input; malformed JSON there is an error naming stdin', async () => {
   const dir = bundle('stdin', 'aws-lambda', { source: 'export const handler = async (event) => { console.log("seen", JSON.stringify(event)); console.error("to stderr"); return { got: event }; };\n' });
   const ok = await invokeBundle({ input: dir, eventFile: '-', stdin: Readable.from([Buffer.from('{"a": '), Buffer.from('[1, 2]}')]) });
