@@ -81,3 +81,12 @@ export type { CheckReport, BudgetResult, AnyReport, InitReport } from './core/re
 export { runInit } from './init/run-init.js';
 export type { InitOptions } from './init/run-init.js';
 export { workflowYaml } from './init/workflow-template.js';
+
+// invoke / serve: a bundle called locally the way its platform calls it
+export { invokeBundle } from './sim/invoke.js';
+export type { InvokeOptions, InvokeResult, InvokeResponse } from './sim/invoke.js';
+export { reportLine } from './sim/report-line.js';
+export type { InvocationReport } from './sim/report-line.js';
+export { renderInvokeResponse } from './report/kinds/invoke.js';
+export { serveBundle } from './sim/serve.js';
+export type { ServeOptions, ServeHandle } from './sim/serve.js';

@@ -26,6 +26,8 @@ export interface ResolvedInput {
   /** Model inputs, when known (for generating an event). */
   inputs?: InputLike[];
   runtime?: string;
+  /** The memory size the bundle was built for (manifest.json), MB. */
+  memoryMb?: number;
   /** Extra Node flags the bundle needs (Workers: module rules for .wasm and model files). */
   nodeFlags?: string[];
   /** Removes temporary files (unpacked zips, on-the-fly bundles). */
@@ -41,6 +43,7 @@ interface Manifest {
   export?: string;
   model?: string;
   modules?: string[];
+  memoryMb?: number;
 }
 
 const HANDLER_EXTENSIONS = new Set(['.mjs', '.js', '.cjs']);
@@ -115,6 +118,7 @@ async function bundleFolder(dir: string, shown: string, cleanup: () => void): Pr
     exportName: manifest.export,
     inputs,
     runtime: manifest.runtime,
+    memoryMb: typeof manifest.memoryMb === 'number' ? manifest.memoryMb : undefined,
     nodeFlags,
     cleanup,
   };

@@ -16,6 +16,7 @@ import { startWatchdog, type Watchdog } from './memory-watchdog.js';
 import { track, untrack } from './instance-registry.js';
 import { INSTANCE_MARKER_ENV, killInstance, type InstanceScope } from './instance-processes.js';
 import type { PlatformId } from '../core/platform-facts.js';
+import type { HttpRequestData } from './conventions/convention.js';
 
 export type FailureKind = 'oom' | 'timeout' | 'error' | 'crash';
 
@@ -35,6 +36,8 @@ export interface PhaseResult {
   backend?: string;
   /** The whole body and headers, when asked for (host-parity tests). */
   body?: string;
+  /** The whole body as bytes, when asked for (`wantRaw`: invoke, serve). */
+  raw?: Uint8Array;
   headers?: Record<string, string>;
 }
 
@@ -68,6 +71,8 @@ export interface InstanceOptions {
   runtimeModules?: string[];
   /** The Node.js binary to run (default: this one); the target's major when installed. */
   nodePath?: string;
+  /** Everything the handler prints, as it arrives (invoke, serve: the function's logs). */
+  onOutput?: (text: string, stream: 'stdout' | 'stderr') => void;
 }
 
 const SIGNAL_WORDS: Record<string, string> = {
@@ -206,6 +211,7 @@ export class RuntimeInstance {
   }
 
   private keep(d: Buffer, isErr: boolean): void {
+    this.opts.onOutput?.(d.toString('utf8'), isErr ? 'stderr' : 'stdout');
     this.output = (this.output + d.toString('utf8')).slice(-8192);
     if (isErr) this.stderrTail = (this.stderrTail + d.toString('utf8')).slice(-4096);
   }
@@ -273,9 +279,16 @@ export class RuntimeInstance {
   }
 
   /** One invocation: the init event, or `options.event`; `wantBody` returns the whole body and headers. */
-  async invoke(options: { event?: unknown; wantBody?: boolean } = {}): Promise<PhaseResult> {
+  async invoke(options: { event?: unknown; wantBody?: boolean; wantRaw?: boolean; http?: HttpRequestData } = {}): Promise<PhaseResult> {
     const id = ++this.nextId;
-    const msg: HostRequest = { type: 'invoke', id, ...('event' in options ? { event: { value: options.event } } : {}), ...(options.wantBody ? { wantBody: true } : {}) };
+    const msg: HostRequest = {
+      type: 'invoke',
+      id,
+      ...('event' in options ? { event: { value: options.event } } : {}),
+      ...(options.wantBody ? { wantBody: true } : {}),
+      ...(options.wantRaw ? { wantRaw: true } : {}),
+      ...(options.http ? { http: options.http } : {}),
+    };
     const { reply, parentMs } = await this.request(`invoke-${id}`, msg, this.opts.timeoutMs);
     if (!reply || reply.type !== 'invoke-done') return this.failure(parentMs, 'invoke');
     const sample = pickSample(reply);
@@ -291,6 +304,7 @@ export class RuntimeInstance {
       preview: reply.preview,
       backend: reply.backend,
       body: reply.body,
+      raw: reply.raw,
       headers: reply.headers,
       sample,
       parentMs,

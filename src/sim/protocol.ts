@@ -8,6 +8,7 @@
 // a module binding: Workers bundles run in the emulator with globalThis.process hidden
 import process from 'node:process';
 import type { PlatformId } from '../core/platform-facts.js';
+import type { HttpRequestData } from './conventions/convention.js';
 
 /**
  * A clock both processes read alike: `process.hrtime` is CLOCK_MONOTONIC on Linux (libuv's
@@ -49,6 +50,10 @@ export type HostRequest =
       event?: { value: unknown };
       /** Send the whole response body and headers back (at most 1 MB). */
       wantBody?: boolean;
+      /** Send the whole response back as bytes, headers too, whatever its size under the platform's limit (invoke, serve). */
+      wantRaw?: boolean;
+      /** The client's HTTP request (serve): HTTP targets receive it instead of `POST /` with the event. */
+      http?: HttpRequestData;
     }
   /** Full GC, then report the heap in use (for memory growth per invocation). */
   | { type: 'gc' };
@@ -95,7 +100,7 @@ export type HostReply =
   | { type: 'ready'; rssBytes: number }
   | ({ type: 'init-done'; ok: true; backend?: string } & PhaseSample)
   | ({ type: 'init-done'; ok: false; errorType: string; errorMessage: string } & PhaseSample)
-  | ({ type: 'invoke-done'; id: number; ok: true; status?: number; bodyBytes: number; preview: string; backend?: string; body?: string; headers?: Record<string, string> } & PhaseSample)
+  | ({ type: 'invoke-done'; id: number; ok: true; status?: number; bodyBytes: number; preview: string; backend?: string; body?: string; headers?: Record<string, string>; raw?: Uint8Array } & PhaseSample)
   | ({ type: 'invoke-done'; id: number; ok: false; errorType: string; errorMessage: string; status?: number; body?: string; headers?: Record<string, string> } & PhaseSample)
   | { type: 'gc-heap'; heapBytes: number }
   /** The host is about to exit on a fault outside any phase it could fail (the platform's wording). */

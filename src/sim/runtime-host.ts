@@ -332,7 +332,7 @@ async function invoke(msg: Extract<HostRequest, { type: 'invoke' }>): Promise<vo
   const phase = begin(sentAt);
   const settle = track((f) => void send({ type: 'invoke-done', id, ok: false, errorType: f.errorType, errorMessage: f.errorMessage, ...finish(phase) }));
   // the platform measures the request before the function runs: the event as JSON, an HTTP body as sent
-  const refused = overLimit('request', byteSize(bodyOf(event)));
+  const refused = overLimit('request', byteSize(msg.http ? msg.http.body : bodyOf(event)));
   if (refused) {
     if (settle()) void send({ type: 'invoke-done', id, ok: false, ...refused, ...finish(phase) });
     return;
@@ -345,6 +345,7 @@ async function invoke(msg: Extract<HostRequest, { type: 'invoke' }>): Promise<vo
       timeoutMs: config.timeoutMs,
       // The platform's clock started when the event was delivered (getRemainingTimeInMillis).
       startedAt: performance.now() - phase.queuedMs,
+      http: msg.http,
     });
     if (!settle()) return;
     const s = finish(phase);
@@ -355,7 +356,9 @@ async function invoke(msg: Extract<HostRequest, { type: 'invoke' }>): Promise<vo
       return;
     }
     const bytes = byteSize(out.body);
-    const full = msg.wantBody && bytes <= 1_000_000 ? { body: Buffer.from(out.body).toString('utf8'), headers: out.headers } : {};
+    const full = msg.wantRaw
+      ? { raw: typeof out.body === 'string' ? new Uint8Array(Buffer.from(out.body)) : out.body, headers: out.headers }
+      : msg.wantBody && bytes <= 1_000_000 ? { body: Buffer.from(out.body).toString('utf8'), headers: out.headers } : {};
     const tooLarge = overLimit('response', bytes);
     if (tooLarge) {
       void send({ type: 'invoke-done', id, ok: false, ...tooLarge, ...s });
