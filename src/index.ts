@@ -84,3 +84,14 @@ export type { CheckReport, BudgetResult, AnyReport } from './core/reports/schema
 export { runInit } from './init/run-init.js';
 export type { InitOptions, InitReport } from './init/run-init.js';
 export { workflowYaml } from './init/workflow-template.js';
+
+// sharding a run over CI runners and joining the shard reports
+export { parseShard, formatShard, planShards, shardRanking, fingerprint } from './core/shard-plan.js';
+export type { ShardSpec, ShardItem, ShardPlan } from './core/shard-plan.js';
+export { dlpackVersion } from './core/dlpack-version.js';
+export { planCheckShard, checkItems } from './budgets/shard-check.js';
+export { planBenchShard } from './sim/bench-shard.js';
+export { estimateConfigCost, measuredConfigCost } from './sim/shard-cost.js';
+export { mergeReports } from './report/merge-reports.js';
+export type { MergeOptions, MergeResult, MergedReport } from './report/merge-reports.js';
+export type { ShardInfo, MergeInfo, ShardConfiguration, CarriedReport, BenchReport, BundleReport } from './core/reports/schemas.js';
