@@ -83,7 +83,7 @@ export { writeReports } from './report/formats/report-files.js';
 export type { CheckReport, BudgetResult, AnyReport } from './core/reports/schemas.js';
 export { runInit } from './init/run-init.js';
 export type { InitOptions, InitReport } from './init/run-init.js';
-export { workflowYaml } from './init/workflow-template.js';
+export { workflowYaml, shardedWorkflowYaml } from './init/workflow-template.js';
 
 // sharding a run over CI runners and joining the shard reports
 export { parseShard, formatShard, planShards, shardRanking, fingerprint } from './core/shard-plan.js';
