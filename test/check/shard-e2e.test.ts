@@ -144,6 +144,41 @@ if (engines.length || models.some((m) => !existsSync(m))) {
       assert.not.ok(existsSync(join(dir, 'refused.json')));
     }
   });
+
+  test('bench --shard: two shards of a target × memory list merge into one bench report with recommendations', async () => {
+    const args = ['bench', 'mlp.onnx', '--target', 'aws-lambda', '--memory', '512,1024', '--cold', '1', '--warm', '2', '--max-time', '0', '--json'];
+    for (const i of [1, 2]) {
+      const r = await dlpack([...args, '--shard', `${i}/2`]);
+      assert.is(r.code, 0, r.stderr);
+      writeFileSync(join(dir, `bench-${i}.json`), r.stdout);
+    }
+    const parts = [1, 2].map((i) => JSON.parse(readFileSync(join(dir, `bench-${i}.json`), 'utf8')));
+    assert.equal(parts.map((p) => p.configurations.length).sort(), [1, 1]);
+    assert.is(parts[0].shard.fingerprint, parts[1].shard.fingerprint);
+    const m = await dlpack(['report', 'merge', 'bench-2.json', 'bench-1.json', '-o', 'bench.json']);
+    assert.is(m.code, 0, m.stderr);
+    const bench = JSON.parse(readFileSync(join(dir, 'bench.json'), 'utf8'));
+    assert.equal(bench.configurations.map((c: { memoryMb: number }) => c.memoryMb), [512, 1024]);
+    assert.ok(bench.recommendations.length > 0);
+    assert.is(bench.shard, undefined);
+    assert.equal(bench.merged.shards.map((s: { index: number }) => s.index), [1, 2]);
+    // a bench shard does not merge with check shards
+    const mixed = await dlpack(['report', 'merge', 'bench-1.json', 'shard-1.json', '-o', 'mixed.json'], 30_000);
+    assert.is(mixed.code, 2);
+    assert.match(mixed.stderr, /shard-1\.json: a check shard report cannot be merged with bench shard reports \(bench-1\.json\)/);
+  });
+
+  test('init --shards 3 writes the sharded workflow', async () => {
+    const r = await dlpack(['init', '--model', 'mlp.onnx', '--target', 'aws-lambda', '--memory', '512', '--cold', '1', '--warm', '2', '--max-time', '0', '--shards', '3', '--force']);
+    assert.is(r.code, 0, r.stderr);
+    assert.match(r.stdout, /3 runners each run `dlpack check --shard i\/3`/);
+    const wf = readFileSync(join(dir, '.github', 'workflows', 'dlpack.yml'), 'utf8');
+    assert.match(wf, /shard: \[1, 2, 3\]/);
+    assert.match(wf, /dlpack report merge/);
+    const bad = await dlpack(['init', '--model', 'mlp.onnx', '--shards', '2', '--no-workflow', '--force'], 30_000);
+    assert.is(bad.code, 2);
+    assert.match(bad.stderr, /shards shape the workflow/);
+  });
 }
 
 test.run();
