@@ -13,12 +13,8 @@ export interface WorkflowOptions {
   config?: string;
 }
 
-export function workflowYaml(o: WorkflowOptions = {}): string {
-  const branch = o.branch ?? 'main';
-  const node = o.nodeVersion ?? '20';
-  const cfg = o.config ? ` --config ${o.config}` : '';
-  return `# Written by \`dlpack init\`. Budgets live in dlpack.config.json; see \`dlpack check --help\`.
-name: dlpack budgets
+function triggers(branch: string): string {
+  return `name: dlpack budgets
 
 on:
   pull_request:
@@ -28,7 +24,27 @@ on:
 permissions:
   contents: read
   pull-requests: write
+`;
+}
 
+/** Posts dlpack-check.md as one PR comment, updated in place (the marker finds it again). */
+const COMMENT_STEP = `      - name: Comment on the pull request
+        if: always() && github.event_name == 'pull_request' && hashFiles('dlpack-check.md') != ''
+        continue-on-error: true # pull requests from forks get a read-only token
+        env:
+          GH_TOKEN: \${{ github.token }}
+        run: |
+          { echo '<!-- dlpack-check -->'; cat dlpack-check.md; } > dlpack-comment.md
+          gh pr comment \${{ github.event.pull_request.number }} --body-file dlpack-comment.md --edit-last ||
+            gh pr comment \${{ github.event.pull_request.number }} --body-file dlpack-comment.md
+`;
+
+export function workflowYaml(o: WorkflowOptions = {}): string {
+  const branch = o.branch ?? 'main';
+  const node = o.nodeVersion ?? '20';
+  const cfg = o.config ? ` --config ${o.config}` : '';
+  return `# Written by \`dlpack init\`. Budgets live in dlpack.config.json; see \`dlpack check --help\`.
+${triggers(branch)}
 jobs:
   budgets:
     runs-on: ubuntu-latest
@@ -70,16 +86,7 @@ jobs:
           baseline=""
           if [ -f dlpack-baseline.json ]; then baseline="--baseline dlpack-baseline.json --max-regression 10%"; fi
           npx dlpack check${cfg} --format markdown --output dlpack-check.md $baseline
-      - name: Comment on the pull request
-        if: always() && github.event_name == 'pull_request' && hashFiles('dlpack-check.md') != ''
-        continue-on-error: true # pull requests from forks get a read-only token
-        env:
-          GH_TOKEN: \${{ github.token }}
-        run: |
-          { echo '<!-- dlpack-check -->'; cat dlpack-check.md; } > dlpack-comment.md
-          gh pr comment \${{ github.event.pull_request.number }} --body-file dlpack-comment.md --edit-last ||
-            gh pr comment \${{ github.event.pull_request.number }} --body-file dlpack-comment.md
-`;
+${COMMENT_STEP}`;
 }
 
 /**
@@ -112,17 +119,7 @@ export function shardedWorkflowYaml(o: WorkflowOptions & { shards: number }): st
   return `# Written by \`dlpack init --shards ${n}\`. Budgets live in dlpack.config.json; see \`dlpack check --help\`.
 # The configurations (model × platform × memory size) run on ${n} runners (\`dlpack check --shard i/${n}\`);
 # the merge job joins their reports (\`dlpack report merge\`), posts one comment and gates the pull request.
-name: dlpack budgets
-
-on:
-  pull_request:
-  push:
-    branches: [${branch}]
-
-permissions:
-  contents: read
-  pull-requests: write
-
+${triggers(branch)}
 env:
   # onnxruntime-node (an optional peer of dlpack, installed for native bundles) downloads CUDA
   # libraries at install time unless told to skip them; its CPU build ships in the package.
@@ -209,14 +206,5 @@ ${setup}
           args=()
           if [ "\${{ github.event_name }}" = pull_request ] && [ -f dlpack-baseline.json ]; then args=(--baseline dlpack-baseline.json --max-regression 10%); fi
           npx dlpack check${cfg} --from dlpack-check.json --format markdown --output dlpack-check.md "\${args[@]}"
-      - name: Comment on the pull request
-        if: always() && github.event_name == 'pull_request' && hashFiles('dlpack-check.md') != ''
-        continue-on-error: true # pull requests from forks get a read-only token
-        env:
-          GH_TOKEN: \${{ github.token }}
-        run: |
-          { echo '<!-- dlpack-check -->'; cat dlpack-check.md; } > dlpack-comment.md
-          gh pr comment \${{ github.event.pull_request.number }} --body-file dlpack-comment.md --edit-last ||
-            gh pr comment \${{ github.event.pull_request.number }} --body-file dlpack-comment.md
-`;
+${COMMENT_STEP}`;
 }
