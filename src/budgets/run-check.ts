@@ -57,6 +57,7 @@ export async function runCheck(options: CheckOptions = {}): Promise<CheckRun> {
     throw new DlpackError('USAGE', `--estimate must be "stable" or "wall", got "${options.estimate}"`);
   }
   const estimate = options.estimate as Estimate | undefined;
+  if (options.shardCosts?.length && !options.shard) throw new DlpackError('USAGE', '--shard-costs balances a split: give --shard i/n too');
   const loaded = await loadConfig({ explicit: options.config, cwd });
   const config = resolveLoaded(loaded);
   const baselines: LoadedReport[] = [];
@@ -75,7 +76,6 @@ export async function runCheck(options: CheckOptions = {}): Promise<CheckRun> {
   let reports: LoadedReport[];
   let runs: number | undefined;
   let shard: ReturnType<typeof planCheckShard> | undefined;
-  if (options.shardCosts?.length && !options.shard) throw new DlpackError('USAGE', '--shard-costs balances a split: give --shard i/n too');
   if (options.from?.length) {
     if (options.shard) throw new DlpackError('USAGE', '--shard splits what check measures; with --from nothing is measured', { hint: 'merge shard reports with dlpack report merge, then check --from merged.json' });
     reports = [];

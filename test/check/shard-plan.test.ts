@@ -138,4 +138,36 @@ test('check shards: every budget row of the run is judged by exactly one shard, 
   assert.is.not(other.info.fingerprint, shards[0].info.fingerprint);
 });
 
+test('measured costs from an earlier (merged) report replace the estimates and rebalance the split', () => {
+  const config = resolveBudgets(CONFIG, 'dlpack.config.json');
+  const estimated = checkItems(config, { runs: 1 });
+  assert.ok(estimated.every((i) => !i.measured));
+  // a merged check report from main carries the bench reports it judged: model a on Lambda took 60 s at 512 MB
+  const config512 = { target: 'aws-lambda', memoryMb: 512, coldStarts: 5, samples: { initMs: [], coldTotalMs: [], warmMs: [] }, sampling: { elapsedMs: 60_000 } };
+  const bench = { schema: 'dlpack.bench/1', createdAt: '', input: '/tmp/x/aws-lambda/mlp', configurations: [config512], recommendations: [] };
+  const merged = { kind: 'check', file: 'main.json', report: { schema: 'dlpack.check/1', results: [], summary: {}, measurements: [{ kind: 'bench', file: 'a: dlpack bench', report: bench }] } };
+  const items = checkItems(config, { runs: 1 }, [merged as never]);
+  const a512 = items.find((i) => i.key === 'a aws-lambda 512 MB')!;
+  assert.ok(a512.measured);
+  assert.is(a512.cost, 61_500);
+  const shards = [1, 2].map((index) => planCheckShard(CONFIG, config, { index, total: 2 }, { runs: 1 }, [merged as never]));
+  assert.is(shards[0].info.costs, 'mixed');
+  // the 60 s configuration runs alone on its shard: everything else is on the other
+  const where = shards[0].info.configurations.find((c) => c.key === 'a aws-lambda 512 MB')!.shard;
+  assert.equal(shards[0].info.configurations.filter((c) => c.shard === where).map((c) => c.key), ['a aws-lambda 512 MB']);
+  // a split planned from other costs is another plan: merge refuses to mix them
+  assert.is.not(shards[0].info.plan, planCheckShard(CONFIG, config, { index: 1, total: 2 }, { runs: 1 }).info.plan);
+});
+
+test('a changed budget, model or option is another run (fingerprint)', () => {
+  const config = resolveBudgets(CONFIG, 'dlpack.config.json');
+  const base = planCheckShard(CONFIG, config, { index: 1, total: 3 }, { runs: 1 }).info.fingerprint;
+  const edited = structuredClone(CONFIG);
+  edited.models[0].budgets!.zipped = '40 MB';
+  assert.is.not(planCheckShard(edited, resolveBudgets(edited, 'dlpack.config.json'), { index: 1, total: 3 }, { runs: 1 }).info.fingerprint, base);
+  assert.is.not(planCheckShard(CONFIG, config, { index: 1, total: 3 }, { runs: 1, tolerance: 0.05 }).info.fingerprint, base);
+  assert.is.not(planCheckShard(CONFIG, config, { index: 1, total: 4 }, { runs: 1 }).info.fingerprint, base);
+  assert.is(planCheckShard(CONFIG, config, { index: 3, total: 3 }, { runs: 1 }).info.fingerprint, base);
+});
+
 test.run();
