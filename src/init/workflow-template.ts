@@ -83,9 +83,9 @@ jobs:
       - name: Check budgets
         if: github.event_name == 'pull_request'
         run: |
-          baseline=""
-          if [ -f dlpack-baseline.json ]; then baseline="--baseline dlpack-baseline.json --max-regression 10%"; fi
-          npx dlpack check${cfg} --format markdown --output dlpack-check.md $baseline
+          args=()
+          if [ -f dlpack-baseline.json ]; then args=(--baseline dlpack-baseline.json --max-regression 10%); fi
+          npx dlpack check${cfg} --format markdown --output dlpack-check.md "\${args[@]}"
 ${COMMENT_STEP}`;
 }
 

