@@ -76,6 +76,8 @@ export async function runCheck(options: CheckOptions = {}): Promise<CheckRun> {
   let reports: LoadedReport[];
   let runs: number | undefined;
   let shard: ReturnType<typeof planCheckShard> | undefined;
+  // judging a merged report again: say which shards it was joined from (and which are missing)
+  let mergedFrom: CheckReport['merged'];
   if (options.from?.length) {
     if (options.shard) throw new DlpackError('USAGE', '--shard splits what check measures; with --from nothing is measured', { hint: 'merge shard reports with dlpack report merge, then check --from merged.json' });
     reports = [];
@@ -84,9 +86,7 @@ export async function runCheck(options: CheckOptions = {}): Promise<CheckRun> {
       if (r.kind === 'check') {
         // a sharded (or merged) check report carries its measurements: judge them again
         if (!r.report.measurements?.length) throw new DlpackError('USAGE', 'this check report holds no measurements (only --shard runs and merged reports do): pass it as --baseline, not --from', { file: f });
-        if (r.report.merged?.missing.length) {
-          options.progress?.(`${f}: shard(s) ${r.report.merged.missing.join(', ')} of ${r.report.merged.total} missing: their budgets are judged missing`);
-        }
+        mergedFrom ??= r.report.merged;
         reports.push(...(r.report.measurements as LoadedReport[]));
         continue;
       }
@@ -112,6 +112,7 @@ export async function runCheck(options: CheckOptions = {}): Promise<CheckRun> {
     allRows: (all) =>
       (rows = all.map(({ id, model, target, memoryMb, budget, label, unit, direction, level, limitText, limit, tolerance }) => ({ id, model, target, memoryMb, budget, label, unit, direction, level, limitText, limit, tolerance }))),
   });
+  if (mergedFrom) report.merged = mergedFrom;
   if (shard) {
     report.shard = { ...shard.info, rows };
     report.measurements = carried(reports);

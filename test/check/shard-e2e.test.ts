@@ -87,6 +87,7 @@ if (engines.length || models.some((m) => !existsSync(m))) {
     const md = await dlpack(['report', 'merged.json', '--format', 'markdown']);
     assert.is(md.code, 0, md.stderr);
     assert.match(md.stdout, /mlp · aws-lambda · 512 MB/);
+    assert.match(md.stdout, /Merged from 3 of 3 shards \(4 configurations, dlpack /);
     const junit = await dlpack(['report', 'merged.json', 'whole.json', '--format', 'junit', '-o', 'junit.xml']);
     assert.is(junit.code, 0, junit.stderr);
     const failures = [...readFileSync(join(dir, 'junit.xml'), 'utf8').matchAll(/<testsuite [^>]*failures="(\d+)"/g)].map((m) => m[1]);
@@ -118,6 +119,7 @@ if (engines.length || models.some((m) => !existsSync(m))) {
     const judged = await dlpack(['check', '--from', 'partial.json']);
     assert.is(judged.code, 1);
     assert.match(judged.stdout, /MISSING/);
+    assert.match(judged.stdout, /Merged from 2 of 3 shards .*\n⚠ Shard 2 missing: not measured/);
   });
 
   test('reports of another version, run, kind or a shard twice are refused in one line naming the file', async () => {
