@@ -43,7 +43,20 @@ function asShard(l: LoadedReport): ShardReport {
   }
   const info = l.report.shard;
   if (!info) throw new DlpackError('USAGE', `not a shard report (this ${l.kind} report was written without --shard i/n)`, { file: l.file });
+  const bad = malformed(info);
+  if (bad) throw new DlpackError('USAGE', `malformed shard report: ${bad}`, { file: l.file });
+  if (l.kind === 'check' && !Array.isArray(l.report.results)) throw new DlpackError('USAGE', 'malformed shard report: "results" is not a list', { file: l.file });
   return { ...l, info } as ShardReport;
+}
+
+/** What is wrong with a report's `shard` object (it comes from a file), or undefined. */
+function malformed(i: ShardInfo): string | undefined {
+  if (!Number.isInteger(i.total) || i.total < 1 || !Number.isInteger(i.index) || i.index < 1 || i.index > i.total) return '"shard.index"/"shard.total" are not a shard i of n';
+  for (const k of ['fingerprint', 'plan', 'dlpackVersion'] as const) if (typeof i[k] !== 'string') return `"shard.${k}" is not a string`;
+  if (!Array.isArray(i.configurations) || i.configurations.some((c) => typeof c?.key !== 'string' || !Number.isInteger(c.shard))) return '"shard.configurations" is not a list of keys and shards';
+  if (i.rows !== undefined && (!Array.isArray(i.rows) || i.rows.some((r) => typeof r?.id !== 'string'))) return '"shard.rows" is not a list of budget rows';
+  if (i.order !== undefined && (!Array.isArray(i.order) || i.order.some((k) => typeof k !== 'string'))) return '"shard.order" is not a list of keys';
+  return undefined;
 }
 
 /** Every refusal, checked against the first report. */

@@ -19,6 +19,9 @@ writeFileSync(config, JSON.stringify({ models: [{ model: join(dir, 'm.onnx'), bu
 const report = join(dir, 'bundle.json');
 writeFileSync(report, JSON.stringify({ schema: 'dlpack.bundle/1', target: 'aws-lambda', unzippedBytes: 1, files: [], limits: [] }));
 
+const broken = join(dir, 'broken-shard.json');
+writeFileSync(broken, JSON.stringify({ schema: 'dlpack.check/1', results: [], summary: {}, shard: { index: 4, total: 3, fingerprint: 'x', plan: 'y', dlpackVersion: '0.1.0', configurations: [] } }));
+
 const cases: [string, { run(argv?: string[], opts?: { root: string }): Promise<unknown> }, string[], RegExp][] = [
   ['check --shard 0/3', Check, ['--config', config, '--shard', '0/3'], /--shard 0\/3: the shard must be between 1 and 3/],
   ['check --shard x', Check, ['--config', config, '--shard', 'two'], /--shard must look like i\/n/],
@@ -28,6 +31,7 @@ const cases: [string, { run(argv?: string[], opts?: { root: string }): Promise<u
   ['bench --shard-costs not a bench report', Bench, [report, '--shard', '1/2', '--shard-costs', report], /bundle\.json: --shard-costs needs a bench report, not a bundle report/],
   ['init --shards 0', Init, ['--model', 'm.onnx', '--shards', '0'], /shards/],
   ['report merge without reports', ReportMerge, ['-o', join(dir, 'out.json')], /name the shard reports to merge/],
+  ['report merge of a malformed shard report', ReportMerge, [broken, '-o', join(dir, 'out.json')], /broken-shard\.json: malformed shard report: "shard\.index"\/"shard\.total" are not a shard i of n/],
   ['report merge of a bundle report', ReportMerge, [report, '-o', join(dir, 'out.json')], /bundle\.json: a bundle report cannot be merged/],
 ];
 
