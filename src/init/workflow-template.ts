@@ -27,6 +27,16 @@ permissions:
 `;
 }
 
+/** The baseline of the pull request's base commit, else the latest one (Actions cache). */
+const RESTORE_STEP = `      - name: Restore baseline
+        if: github.event_name == 'pull_request'
+        uses: actions/cache/restore@v4
+        with:
+          path: dlpack-baseline.json
+          key: dlpack-baseline-\${{ github.event.pull_request.base.sha }}
+          restore-keys: dlpack-baseline-
+`;
+
 /** Posts dlpack-check.md as one PR comment, updated in place (the marker finds it again). */
 const COMMENT_STEP = `      - name: Comment on the pull request
         if: always() && github.event_name == 'pull_request' && hashFiles('dlpack-check.md') != ''
@@ -73,14 +83,7 @@ jobs:
           key: dlpack-baseline-\${{ github.sha }}
 
       # Pull requests: check budgets and regressions against the latest baseline from ${branch}.
-      - name: Restore baseline
-        if: github.event_name == 'pull_request'
-        uses: actions/cache/restore@v4
-        with:
-          path: dlpack-baseline.json
-          key: dlpack-baseline-\${{ github.event.pull_request.base.sha }}
-          restore-keys: dlpack-baseline-
-      - name: Check budgets
+${RESTORE_STEP}      - name: Check budgets
         if: github.event_name == 'pull_request'
         run: |
           args=()
@@ -134,14 +137,7 @@ jobs:
     outputs:
       found: \${{ steps.restore.outputs.cache-matched-key != '' }}
     steps:
-      - name: Restore baseline
-        id: restore
-        if: github.event_name == 'pull_request'
-        uses: actions/cache/restore@v4
-        with:
-          path: dlpack-baseline.json
-          key: dlpack-baseline-\${{ github.event.pull_request.base.sha }}
-          restore-keys: dlpack-baseline-
+${RESTORE_STEP}        id: restore
       - name: Hand it to the shards
         if: steps.restore.outputs.cache-matched-key != ''
         uses: actions/upload-artifact@v4
