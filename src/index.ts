@@ -80,7 +80,7 @@ export { writeReports } from './report/write-reports.js';
 export type { CheckReport, BudgetResult, AnyReport, InitReport } from './core/reports/schemas.js';
 export { runInit } from './init/run-init.js';
 export type { InitOptions } from './init/run-init.js';
-export { workflowYaml } from './init/workflow-template.js';
+export { workflowYaml, shardedWorkflowYaml } from './init/workflow-template.js';
 
 // invoke / serve: a bundle called locally the way its platform calls it
 export { invokeBundle } from './sim/invoke.js';
@@ -90,3 +90,14 @@ export type { InvocationReport } from './sim/report-line.js';
 export { renderInvokeResponse } from './report/kinds/invoke.js';
 export { serveBundle } from './sim/serve.js';
 export type { ServeOptions, ServeHandle } from './sim/serve.js';
+
+// sharding a run over CI runners and joining the shard reports
+export { parseShard, formatShard, planShards, shardRanking, fingerprint } from './core/shard-plan.js';
+export type { ShardSpec, ShardItem, ShardPlan } from './core/shard-plan.js';
+export { dlpackVersion } from './core/dlpack-version.js';
+export { planCheckShard, checkItems } from './budgets/shard-check.js';
+export { planBenchShard } from './sim/bench-shard.js';
+export { estimateConfigCost, measuredConfigCost } from './sim/shard-cost.js';
+export { mergeReports } from './report/merge-reports.js';
+export type { MergeOptions, MergeResult, MergedReport } from './report/merge-reports.js';
+export type { ShardInfo, MergeInfo, ShardConfiguration, CarriedReport, BenchReport, BundleReport } from './core/reports/schemas.js';

@@ -17,7 +17,7 @@ import { CONFIG_FILE } from '../config/load-config.js';
 import { validateConfig } from '../config/validate-config.js';
 import type { DlpackConfig } from '../config/config-types.js';
 import { starterBudgetsWithBasis, DEFAULT_HEADROOM, type Headroom } from './starter-budgets.js';
-import { workflowYaml } from './workflow-template.js';
+import { shardedWorkflowYaml, workflowYaml } from './workflow-template.js';
 
 export const WORKFLOW_FILE = join('.github', 'workflows', 'dlpack.yml');
 
@@ -32,6 +32,8 @@ export interface InitOptions {
   force?: boolean;
   /** Write the GitHub Actions workflow too (default true). */
   workflow?: boolean;
+  /** Split the workflow's check over this many runners (a matrix job per shard and a merge job); 1 = one job. */
+  shards?: number;
   cold?: number;
   warm?: number;
   headroom?: Headroom;
@@ -110,6 +112,9 @@ export async function runInit(o: InitOptions = {}): Promise<InitReport> {
   const configPath = join(cwd, CONFIG_FILE);
   const workflowPath = join(cwd, WORKFLOW_FILE);
   const writeWorkflow = o.workflow !== false;
+  const shards = o.shards ?? 1;
+  if (!Number.isInteger(shards) || shards < 1 || shards > 256) throw new DlpackError('USAGE', `the number of shards must be an integer from 1 to 256 (got ${o.shards})`);
+  if (shards > 1 && !writeWorkflow) throw new DlpackError('USAGE', 'shards shape the workflow, which is not written here', { hint: 'drop --no-workflow, or --shards' });
   for (const p of [configPath, ...(writeWorkflow ? [workflowPath] : [])]) {
     if (existsSync(p) && !o.force) throw new DlpackError('OUTPUT', 'already exists (use --force to replace it)', { file: relative(cwd, p) });
   }
@@ -154,13 +159,14 @@ export async function runInit(o: InitOptions = {}): Promise<InitReport> {
   await validateConfig(config, CONFIG_FILE); // what we write must be what check accepts
   if (writeWorkflow) {
     mkdirSync(join(cwd, '.github', 'workflows'), { recursive: true });
-    await writeFileAtomic(workflowPath, workflowYaml());
+    await writeFileAtomic(workflowPath, shards > 1 ? shardedWorkflowYaml({ shards }) : workflowYaml());
   }
   await writeFileAtomic(configPath, JSON.stringify(config, null, 2) + '\n');
   return {
     schema: 'dlpack.init/1',
     config: configPath,
     workflow: writeWorkflow ? workflowPath : undefined,
+    shards: writeWorkflow && shards > 1 ? shards : undefined,
     model,
     target: target as PlatformId,
     memoryMb: memory,

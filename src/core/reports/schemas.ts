@@ -283,9 +283,70 @@ export interface BenchReport {
   balanceWeight?: number;
   /** Share trimmed at each end of the per-request costs before averaging (Power Tuning: 0.2). */
   costTrim?: number;
+  /** The latency goal of the "cheapest-within-latency" recommendation (warm p90, ms), when given. */
+  maxLatencyMs?: number;
   /** Configurations whose figures were a material share run-queue wait (other work on this machine). */
   loadWarnings?: string[];
+  /** `dlpack bench --shard i/n`: which part of the configuration list this report holds. */
+  shard?: ShardInfo;
+  /** `dlpack report merge`: the shard reports this one was joined from. */
+  merged?: MergeInfo;
 }
+
+// ---------------------------------------------------------------- shards (--shard i/n, report merge)
+
+/** One configuration of a sharded run: its stable key, the cost the split used and where it ran. */
+export interface ShardConfiguration {
+  /** "<model> <target> <memory> MB" (check) or "<target> <memory> MB" (bench); "<model> <target>" for size only, "<model> accuracy". */
+  key: string;
+  /** Cost the split balanced on (ms of work). */
+  cost: number;
+  /** The cost came from a previous report (else it is an estimate). */
+  measured: boolean;
+  shard: number;
+}
+
+export interface ShardInfo {
+  /** 1-based shard number and the number of shards. */
+  index: number;
+  total: number;
+  /** sha256 (16 hex digits) of the config and the run options every shard must share. */
+  fingerprint: string;
+  /** sha256 of the whole split (every key and its shard): shards planned from different costs differ. */
+  plan: string;
+  dlpackVersion: string;
+  /** Every configuration of the run (all shards), with the shard it belongs to. */
+  configurations: ShardConfiguration[];
+  /** Where the costs came from. */
+  costs: 'measured' | 'estimated' | 'mixed';
+  /** bench: every configuration key of the whole run, in the order one unsharded run lists them. */
+  order?: string[];
+  /** check: every budget row of the whole run (without figures), in the order one unsharded run lists them. */
+  rows?: ShardRow[];
+}
+
+/** A budget row of a sharded check, as every shard knows it (what a missing shard's rows are made of). */
+export type ShardRow = Pick<BudgetResult, 'id' | 'model' | 'target' | 'memoryMb' | 'budget' | 'label' | 'unit' | 'direction' | 'level' | 'limitText' | 'limit' | 'tolerance'>;
+
+export interface MergeInfo {
+  total: number;
+  fingerprint: string;
+  plan: string;
+  dlpackVersion: string;
+  /** The shard reports joined, by shard number. */
+  shards: { index: number; file: string }[];
+  /** Shards with no report (only with --allow-partial): their configurations are not measured. */
+  missing: number[];
+  /** Keys of the configurations of the missing shards. */
+  missingConfigurations: string[];
+  configurations: number;
+}
+
+/** A measurement report carried inside a check report (sharded runs: `check --from` reads them back). */
+export type CarriedReport =
+  | { kind: 'transform'; file: string; report: TransformReport }
+  | { kind: 'bundle'; file: string; report: BundleReport }
+  | { kind: 'bench'; file: string; report: BenchReport };
 
 // ---------------------------------------------------------------- check (budgets)
 
@@ -373,6 +434,12 @@ export interface CheckReport {
   results: BudgetResult[];
   summary: { total: number; passed: number; failed: number; warned: number; missing: number; regressions: number };
   pass: boolean;
+  /** `dlpack check --shard i/n`: the part of the run this report judged. */
+  shard?: ShardInfo;
+  /** `dlpack report merge`: the shard reports this one was joined from. */
+  merged?: MergeInfo;
+  /** The bundle/bench/transform reports measured (sharded runs), so `check --from` can judge them again. */
+  measurements?: CarriedReport[];
 }
 
 // ---------------------------------------------------------------- inspect, platforms
@@ -414,6 +481,8 @@ export interface InitReport {
   /** Absolute path of the config written. */
   config: string;
   workflow?: string;
+  /** Runners the workflow splits the check over (absent: one job). */
+  shards?: number;
   model: string;
   target: PlatformId;
   memoryMb: number[];

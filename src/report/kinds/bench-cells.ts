@@ -3,6 +3,7 @@
  * the same thing in the same words: CPU time, the share of wall time spent waiting for a CPU that
  * other work held, raw wall time beside the estimate, and the notes naming the estimate used.
  */
+import { shardNotes } from './shard-notes.js';
 import type { BenchConfigResult, BenchReport } from '../../core/reports/schemas.js';
 import { formatMs } from '../../core/units.js';
 import { estimateLine, loadWarnings } from '../../sim/load-warnings.js';
@@ -34,7 +35,7 @@ export function benchNotes(r: BenchReport): string[] {
   const sampling = r.configurations.find((c) => c.sampling)?.sampling;
   const adaptive = sampling && sampling.maxTimeMs > 0 ? [`Sampling: until the medians' 95% CI is within ±${pct(sampling.precision)} or ${(sampling.maxTimeMs / 1000).toFixed(0)} s per configuration.`] : [];
   const mix = r.coldShare !== undefined ? [`Recommendations judge latency as cold p50 × ${+(r.coldShare * 100).toFixed(2)}% + warm p50 × ${+((1 - r.coldShare) * 100).toFixed(2)}%; cost is a ${pct(r.costTrim ?? 0.2)}-trimmed mean; balance weight ${r.balanceWeight ?? 0.5}.`] : [];
-  return [estimateLine(r.estimate), ...mix, ...adaptive, ...warnings.map((w) => `⚠ ${w}`)];
+  return [estimateLine(r.estimate), ...mix, ...adaptive, ...warnings.map((w) => `⚠ ${w}`), ...shardNotes(r)];
 }
 
 /** Column heads for the three cells above. */

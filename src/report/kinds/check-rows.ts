@@ -2,6 +2,7 @@
  * The cells every check format shows for one budget row (terminal table, Markdown, JUnit,
  * annotations, HTML), so they all say the same thing in the same words.
  */
+import { shardNotes } from './shard-notes.js';
 import type { BudgetResult, CheckReport } from '../../core/reports/schemas.js';
 import { formatBudgetDelta, formatBudgetValue, formatPercent } from '../../core/units.js';
 
@@ -60,8 +61,11 @@ export function checkNotes(report: CheckReport): string[] {
   if (report.results.some((r) => r.noise)) out.push('Noise: 95% confidence interval of each timing figure from its samples; an excess within it (capped at 25%) does not fail the budget.');
   if (report.results.some((r) => r.baseline?.method === 'distribution')) out.push('Baseline: samples compared with a Mann-Whitney test (p < 0.05) and a bootstrap 95% CI of the change.');
   for (const w of report.loadWarnings ?? []) out.push(`⚠ ${w}`);
+  out.push(...shardNotes(report));
   return out;
 }
+
+
 
 /** One sentence per row, used by annotations and JUnit failure messages. */
 export function rowSentence(r: BudgetResult): string {

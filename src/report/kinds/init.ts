@@ -35,7 +35,9 @@ function initHuman(r: InitReport, o: HumanOptions = {}): string {
   if (r.estimate === 'stable') {
     lines.push('', 'Timing and cost budgets use the load-robust estimate (CPU time through the vCPU share + I/O waits, without waits for a CPU other work held), so they hold on a busy CI runner; `dlpack check` judges on the same ("bench.estimate" in the config).');
   }
-  if (r.workflow) lines.push('', `Wrote ${relative(cwd, r.workflow)}: runs \`dlpack check\` on pull requests and posts the result.`);
+  if (r.workflow && r.shards) {
+    lines.push('', `Wrote ${relative(cwd, r.workflow)}: on pull requests, ${r.shards} runners each run \`dlpack check --shard i/${r.shards}\`; a merge job joins their reports (\`dlpack report merge\`), posts one comment and gates the pull request.`);
+  } else if (r.workflow) lines.push('', `Wrote ${relative(cwd, r.workflow)}: runs \`dlpack check\` on pull requests and posts the result.`);
   lines.push('', 'Next: `dlpack check` (exit 1 when a budget breaks); tighten the budgets as you go.');
   return lines.join('\n');
 }

@@ -31,7 +31,7 @@ test('init → check exits 0; a tightened budget exits 1; nothing overwritten wi
   const budgets = loaded.config.models[0].budgets!;
   for (const k of ['zipped', 'unzipped', 'initP50', 'coldP50', 'warmP50', 'peakMemory', 'costPer1M']) assert.ok(k in budgets, `budget ${k} written`);
   const workflow = readFileSync(join(dir, '.github/workflows/dlpack.yml'), 'utf8');
-  assert.match(workflow, /npx dlpack check --format markdown --output dlpack-check\.md \$baseline/);
+  assert.match(workflow, /npx dlpack check --format markdown --output dlpack-check\.md "\$\{args\[@\]\}"/);
   assert.match(workflow, /gh pr comment/);
   assert.match(workflow, /ONNXRUNTIME_NODE_INSTALL: skip/);
 

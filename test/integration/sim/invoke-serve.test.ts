@@ -9,10 +9,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT, runCli } from '../helpers/cli.js';
-import { ownLeftovers, processesWithEnv } from './sim-helpers.js';
-import { PLATFORM_IDS } from '../../src/platforms/index.js';
-import type { InvokeResult } from '../../src/sim/invoke.js';
+import { ROOT, runCli } from '../../helpers/cli.js';
+import { ownLeftovers, processesWithEnv } from '../../helpers/sim-helpers.js';
+import { PLATFORM_IDS } from '../../../src/platforms/index.js';
+import type { InvokeResult } from '../../../src/sim/invoke.js';
 
 const MLP = join(ROOT, 'fixtures', 'models', 'mlp.onnx');
 const work = mkdtempSync(join(tmpdir(), 'dlpack-invoke-serve-'));
