@@ -222,11 +222,13 @@ function describeError(err: unknown, fallbackType: string): { errorType: string;
 }
 
 /**
- * aws-lambda-ric 3.x (UserFunction.js `_tryRequire`, what the nodejs20.x/22.x runtimes run):
- * `.mjs` is imported, `.cjs` required, `.js` required unless the nearest package.json says
- * `"type": "module"`.
+ * aws-lambda-ric 3.x (UserFunction.js `_tryRequire`, what the nodejs20.x/22.x runtimes run), the
+ * Functions Framework (loader.js `isEsModule`) and the Azure Functions Node worker
+ * (`loadScriptFile`): `.mjs` is imported, `.cjs` required, `.js` required unless the nearest
+ * package.json says `"type": "module"`. import() of a CommonJS file costs more CPU than require()
+ * (the ES module loader parses it for its named exports): a bench that imported it over-stated INIT.
  */
-async function loadLikeRic(entry: string): Promise<Record<string, unknown>> {
+async function loadByType(entry: string): Promise<Record<string, unknown>> {
   const esm = entry.endsWith('.mjs') || (entry.endsWith('.js') && nearestPackageType(dirname(entry)) === 'module');
   if (esm) return (await import(pathToFileURL(entry).href)) as Record<string, unknown>;
   return createRequire(entry)(entry) as Record<string, unknown>;
@@ -272,17 +274,18 @@ async function init(req: InitRequest): Promise<void> {
       if (m.endsWith('.node')) createRequire(m)(m);
       else await import(pathToFileURL(m).href);
     }
-    if (CONVENTIONS[req.convention].loader === 'ric') {
-      // as the Runtime Interface Client loads it: require() for CommonJS, import() for ES modules;
-      // promises the module exports are not awaited (INIT ends when the module has loaded)
-      mod = await loadLikeRic(req.entry);
-    } else {
+    const loader = CONVENTIONS[req.convention].loader ?? 'import';
+    if (loader === 'import') {
       // Workers without nodejs_compat have no `process`: libraries that detect Node by it (TF.js) must
       // take their web path, as they do on workerd
       if (req.convention === 'cloudflare-workers') delete (globalThis as { process?: unknown }).process;
       mod = (await import(pathToFileURL(req.entry).href)) as Record<string, unknown>;
-      await settleExports(mod);
+    } else {
+      // as the platform's runtime loads it: require() for CommonJS, import() for ES modules
+      mod = await loadByType(req.entry);
     }
+    // the RIC does not await promises the module exports (INIT ends when the module has loaded)
+    if (loader !== 'ric') await settleExports(mod);
   } catch (err) {
     done({ ok: false, ...describeError(err, 'Runtime.ImportModuleError') });
     return;
@@ -387,4 +390,5 @@ process.on('message', (msg: HostRequest) => {
 // The parent going away ends the instance (no orphans).
 process.on('disconnect', () => process.exit(0));
 markIdle();
-void send({ type: 'ready', rssBytes: process.memoryUsage.rss() });
+const startCpu = process.cpuUsage();
+void send({ type: 'ready', rssBytes: process.memoryUsage.rss(), cpuMs: (startCpu.user + startCpu.system) / 1000 });
