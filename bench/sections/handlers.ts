@@ -1,0 +1,206 @@
+/**
+ * `npm run bench handlers`: how the emulator loads a bundled handler, against the same load in a
+ * fresh Node process. The MLP fixture bundled once for aws-lambda; each round (interleaved) runs:
+ * - the emulator's INIT (runtime host, Lambda's Node flags and environment, no cgroup), with and
+ *   without the aws-lambda-ric module it loads first when installed (Lambda's Init Duration
+ *   includes the runtime's own start);
+ * - a fresh `node` (the same binary and flags) that only `require()`s the bundle, timed around the
+ *   call; and one that imports the RIC's module first, as the emulator does.
+ * - the smallest host: a bare `node` (same binary and flags) forked with an IPC channel, which
+ *   says ready and then require()s the bundle when asked. It is the floor of both figures the
+ *   runtime host adds to: its start (spawn → ready) and the INIT it reports (a forked process has
+ *   already compiled the stream/net builtins its IPC channel needs, which the bundle needs too and a
+ *   plain `node -e` compiles inside the require(): the emulator can read lower than that).
+ * CPU time (user + sys, all threads) is the INIT figure: at 128 MB Lambda gives 0.072 vCPU, so
+ * INIT's CPU is what the simulated cold start multiplies; wall time is in the note. Host start is
+ * wall time from spawn to the first message, with its CPU (schedstat, all threads) in the note.
+ * NODE_EXTRA_CA_CERTS is removed from every child's environment.
+ */
+import { fork, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { median, type BenchRow, type BenchSection } from '../harness.js';
+import { hostScript } from '../../src/sim/host-script.js';
+import { RuntimeInstance } from '../../src/sim/instance.js';
+import { getPlatform, nodeFlags, runtimeEnv } from '../../src/platforms/index.js';
+import { findLocalHosts, nodeFor, runtimeModulesFor } from '../../src/sim/local-hosts.js';
+
+/** A fresh process: import the runtime's modules (argv[2..]), then time require(argv[1]). */
+const PLAIN = `
+const { pathToFileURL } = require('node:url');
+(async () => {
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  for (const m of process.argv.slice(2)) m.endsWith('.node') ? require(m) : await import(pathToFileURL(m).href);
+  require(process.argv[1]);
+  const c = process.cpuUsage(c0);
+  process.stdout.write(JSON.stringify({ ms: performance.now() - t0, cpuMs: (c.user + c.system) / 1000 }));
+})();
+`;
+
+/** The smallest host: ready on IPC, then require() of the entry it is sent, timed like the runtime host. */
+const BARE = `
+process.on('message', (m) => {
+  const c0 = process.cpuUsage();
+  const t0 = process.hrtime.bigint();
+  require(m.entry);
+  const c = process.cpuUsage(c0);
+  process.send({ ms: Number(process.hrtime.bigint() - t0) / 1e6, cpuMs: (c.user + c.system) / 1000 });
+});
+process.on('disconnect', () => process.exit(0));
+const c = process.cpuUsage();
+process.send({ type: 'ready', cpuMs: (c.user + c.system) / 1000 });
+`;
+
+interface Load {
+  ms: number;
+  cpuMs: number;
+  /** spawn → ready, wall and CPU (hosts only). */
+  bootMs?: number;
+  bootCpuMs?: number;
+}
+
+const section: BenchSection = {
+  name: 'handlers',
+  description: 'bundled handlers: the emulator\'s INIT against require() of the same bundle in a fresh process',
+  async run(ctx) {
+    const { bundleModel } = await import('../../src/bundle/index.js');
+    const work = mkdtempSync(join(tmpdir(), 'dlpack-bench-handlers-'));
+    const rows: BenchRow[] = [];
+    try {
+      const dir = join(work, 'fn');
+      await bundleModel({ model: join(ctx.root, 'fixtures', 'models', 'mlp.onnx'), target: 'aws-lambda', out: dir, memoryMb: 1769 });
+      const entry = join(dir, 'index.js');
+      const profile = getPlatform('aws-lambda');
+      const memoryMb = 1769;
+      const hosts = findLocalHosts();
+      const node = nodeFor(hosts, profile.runtime.node.value).path;
+      const ric = runtimeModulesFor(hosts, 'aws-lambda') ?? [];
+      const env = { ...runtimeEnv(profile, memoryMb, 'bench-handlers') };
+      const script = await hostScript();
+      const flags = nodeFlags(profile, memoryMb);
+
+      const emulated = async (runtimeModules: string[]): Promise<Load> => {
+        const inst = new RuntimeInstance({
+          entry, cwd: dir, convention: 'aws-lambda', event: {}, memoryMb, functionName: 'bench-handlers',
+          nodeFlags: flags, env, hostScript: script, timeoutMs: 30_000, initTimeoutMs: 30_000, runtimeModules, nodePath: node,
+        });
+        try {
+          const r = await inst.init();
+          if (!r.ok || !r.sample) throw new Error(`emulator INIT failed: ${r.errorType}: ${r.errorMessage}`);
+          return { ms: r.sample.ms, cpuMs: r.sample.cpuMs, bootMs: r.bootMs, bootCpuMs: r.bootCpuMs };
+        } finally {
+          await inst.stop();
+        }
+      };
+      const bareScript = join(work, 'bare-host.cjs');
+      writeFileSync(bareScript, BARE);
+      const bare = async (): Promise<Load> => {
+        const childEnv: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, ...env };
+        const t0 = performance.now();
+        const child = fork(bareScript, [], { execPath: node, execArgv: ['--expose-gc', ...flags], cwd: dir, env: childEnv, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+        try {
+          const ready = await new Promise<{ cpuMs: number }>((resolve, reject) => {
+            child.once('message', (m) => resolve(m as { cpuMs: number }));
+            child.once('exit', (code) => reject(new Error(`the bare host exited (${code})`)));
+          });
+          const bootMs = performance.now() - t0;
+          const bootCpuMs = ready.cpuMs;
+          const load = new Promise<Load>((resolve) => child.once('message', (m) => resolve(m as Load)));
+          child.send({ entry });
+          return { ...(await load), bootMs, bootCpuMs };
+        } finally {
+          child.kill('SIGKILL');
+        }
+      };
+      const plain = (runtimeModules: string[]): Load => {
+        const childEnv: NodeJS.ProcessEnv = { ...process.env, ...env };
+        delete childEnv.NODE_EXTRA_CA_CERTS;
+        const r = spawnSync(node, [...flags, '-e', PLAIN, entry, ...runtimeModules], { cwd: dir, encoding: 'utf8', env: childEnv });
+        if (r.status !== 0) throw new Error(`require() of the bundle failed: ${r.stderr}`);
+        return JSON.parse(r.stdout) as Load;
+      };
+
+      const rounds = ctx.quick ? 5 : 11;
+      const m: Record<'emu' | 'emuRic' | 'req' | 'reqRic' | 'bare', Load[]> = { emu: [], emuRic: [], req: [], reqRic: [], bare: [] };
+      for (let i = 0; i < rounds; i++) {
+        m.bare.push(await bare());
+        m.req.push(plain([]));
+        m.emu.push(await emulated([]));
+        if (ric.length) {
+          m.reqRic.push(plain(ric));
+          m.emuRic.push(await emulated(ric));
+        }
+      }
+      const cpu = (xs: Load[]) => median(xs.map((x) => x.cpuMs));
+      const wall = (xs: Load[]) => median(xs.map((x) => x.ms));
+      const nodeNote = `Node ${spawnSync(node, ['-p', 'process.versions.node'], { encoding: 'utf8' }).stdout.trim()}, median of ${rounds} interleaved rounds`;
+      rows.push({
+        metric: 'aws-lambda MLP bundle: emulator INIT CPU (handler load) vs require() in a fresh process',
+        value: cpu(m.emu),
+        unit: 'ms',
+        baseline: cpu(m.req),
+        baselineLabel: 'require()',
+        ratio: cpu(m.emu) / cpu(m.req),
+        target: '≤ 1.15×',
+        pass: cpu(m.emu) / cpu(m.req) <= 1.15,
+        note: `${nodeNote}; wall ${wall(m.emu).toFixed(1)} vs ${wall(m.req).toFixed(1)} ms`,
+      });
+      rows.push({
+        metric: 'the same vs the smallest host (bare node forked on IPC, same flags) require()ing it when asked',
+        value: cpu(m.emu),
+        unit: 'ms',
+        baseline: cpu(m.bare),
+        baselineLabel: 'smallest host',
+        ratio: cpu(m.emu) / cpu(m.bare),
+        target: '1 ± 15%',
+        pass: Math.abs(cpu(m.emu) / cpu(m.bare) - 1) <= 0.15,
+        note: `neither over- nor under-stated; wall ${wall(m.emu).toFixed(1)} vs ${wall(m.bare).toFixed(1)} ms`,
+      });
+      const boot = (xs: Load[]) => median(xs.map((x) => x.bootMs ?? NaN));
+      const bootCpu = (xs: Load[]) => median(xs.map((x) => x.bootCpuMs ?? NaN));
+      rows.push({
+        metric: 'bench runtime host ready (spawn → ready message, no cgroup) vs the smallest host',
+        value: boot(m.emu),
+        unit: 'ms',
+        baseline: boot(m.bare),
+        baselineLabel: 'smallest host',
+        ratio: boot(m.emu) / boot(m.bare),
+        target: '≤ 1.3×',
+        pass: boot(m.emu) / boot(m.bare) <= 1.3,
+        note: `wall; CPU to ready ${bootCpu(m.emu).toFixed(1)} vs ${bootCpu(m.bare).toFixed(1)} ms`,
+      });
+      rows.push({
+        metric: 'bench runtime host start-up CPU (user + sys, all threads, to ready) vs the smallest host',
+        value: bootCpu(m.emu),
+        unit: 'ms',
+        baseline: bootCpu(m.bare),
+        baselineLabel: 'smallest host',
+        ratio: bootCpu(m.emu) / bootCpu(m.bare),
+        target: '≤ 1.3×',
+        pass: bootCpu(m.emu) / bootCpu(m.bare) <= 1.3,
+        note: `the harness's own start-up CPU: ${(bootCpu(m.emu) - bootCpu(m.bare)).toFixed(1)} ms over a bare Node (reported per configuration as runtimeStartCpuMs)`,
+      });
+      if (ric.length) {
+        rows.push({
+          metric: 'the same with aws-lambda-ric\'s module loaded first (as bench runs it) vs import(RIC) + require() in a fresh process',
+          value: cpu(m.emuRic),
+          unit: 'ms',
+          baseline: cpu(m.reqRic),
+          baselineLabel: 'RIC + require()',
+          ratio: cpu(m.emuRic) / cpu(m.reqRic),
+          target: '≤ 1.15×',
+          pass: cpu(m.emuRic) / cpu(m.reqRic) <= 1.15,
+          note: `the RIC's module adds ${(cpu(m.reqRic) - cpu(m.req)).toFixed(1)} ms CPU to a plain require() (Lambda's Init Duration includes it); wall ${wall(m.emuRic).toFixed(1)} vs ${wall(m.reqRic).toFixed(1)} ms`,
+        });
+      } else {
+        ctx.log('aws-lambda-ric not installed: the row with the runtime\'s own module is not measured (.ci/install-tools.sh)');
+      }
+      return rows;
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+  },
+};
+export default section;
