@@ -13,7 +13,8 @@
  *   plain `node -e` compiles inside the require(): the emulator can read lower than that).
  * CPU time (user + sys, all threads) is the INIT figure: at 128 MB Lambda gives 0.072 vCPU, so
  * INIT's CPU is what the simulated cold start multiplies; wall time is in the note. Host start is
- * wall time from spawn to the first message, with its CPU (schedstat, all threads) in the note.
+ * wall time from spawn to the first message (the fastest round: other load only adds), and its CPU
+ * time (user + sys, all threads, as the process reports it when ready).
  * NODE_EXTRA_CA_CERTS is removed from every child's environment.
  */
 import { fork, spawnSync } from 'node:child_process';
@@ -163,10 +164,12 @@ const section: BenchSection = {
         pass: Math.abs(cpu(m.emu) / cpu(m.bare) - 1) <= 0.15,
         note: `neither over- nor under-stated; wall ${wall(m.emu).toFixed(1)} vs ${wall(m.bare).toFixed(1)} ms`,
       });
-      const boot = (xs: Load[]) => median(xs.map((x) => x.bootMs ?? NaN));
+      // wall from spawn to ready: other load only adds to it, so the fastest of the rounds is judged (medians in the note)
+      const boot = (xs: Load[]) => Math.min(...xs.map((x) => x.bootMs ?? NaN));
+      const bootMedian = (xs: Load[]) => median(xs.map((x) => x.bootMs ?? NaN));
       const bootCpu = (xs: Load[]) => median(xs.map((x) => x.bootCpuMs ?? NaN));
       rows.push({
-        metric: 'bench runtime host ready (spawn → ready message, no cgroup) vs the smallest host',
+        metric: 'bench runtime host ready (spawn → ready message, no cgroup), fastest of the rounds, vs the smallest host',
         value: boot(m.emu),
         unit: 'ms',
         baseline: boot(m.bare),
@@ -174,7 +177,7 @@ const section: BenchSection = {
         ratio: boot(m.emu) / boot(m.bare),
         target: '≤ 1.3×',
         pass: boot(m.emu) / boot(m.bare) <= 1.3,
-        note: `wall; CPU to ready ${bootCpu(m.emu).toFixed(1)} vs ${bootCpu(m.bare).toFixed(1)} ms`,
+        note: `wall; medians ${bootMedian(m.emu).toFixed(1)} vs ${bootMedian(m.bare).toFixed(1)} ms; CPU to ready ${bootCpu(m.emu).toFixed(1)} vs ${bootCpu(m.bare).toFixed(1)} ms`,
       });
       rows.push({
         metric: 'bench runtime host start-up CPU (user + sys, all threads, to ready) vs the smallest host',
@@ -186,6 +189,23 @@ const section: BenchSection = {
         target: '≤ 1.3×',
         pass: bootCpu(m.emu) / bootCpu(m.bare) <= 1.3,
         note: `the harness's own start-up CPU: ${(bootCpu(m.emu) - bootCpu(m.bare)).toFixed(1)} ms over a bare Node (reported per configuration as runtimeStartCpuMs)`,
+      });
+      // the model is bundled once per process: a second bench of it reuses the bundle
+      const { runBench } = await import('../../src/sim/run-bench.js');
+      const benchWall: number[] = [];
+      for (let i = 0; i < 2; i++) {
+        const t0 = performance.now();
+        await runBench({ input: join(ctx.root, 'fixtures', 'models', 'mlp.onnx'), targets: ['aws-lambda'], memory: '1769', cold: 1, warm: 1 });
+        benchWall.push(performance.now() - t0);
+      }
+      rows.push({
+        metric: 'runBench of the MLP model (1 configuration, 1 cold + 1 warm), a second time in the same process: the bundle is reused',
+        value: benchWall[1],
+        unit: 'ms',
+        baseline: benchWall[0],
+        baselineLabel: 'first run (bundles)',
+        ratio: benchWall[1] / benchWall[0],
+        note: 'wall; the first run also loads the bundler',
       });
       if (ric.length) {
         rows.push({
