@@ -142,54 +142,27 @@ const section: BenchSection = {
       const cpu = (xs: Load[]) => median(xs.map((x) => x.cpuMs));
       const wall = (xs: Load[]) => median(xs.map((x) => x.ms));
       const nodeNote = `Node ${spawnSync(node, ['-p', 'process.versions.node'], { encoding: 'utf8' }).stdout.trim()}, median of ${rounds} interleaved rounds`;
-      rows.push({
-        metric: 'aws-lambda MLP bundle: emulator INIT CPU (handler load) vs require() in a fresh process',
-        value: cpu(m.emu),
-        unit: 'ms',
-        baseline: cpu(m.req),
-        baselineLabel: 'require()',
-        ratio: cpu(m.emu) / cpu(m.req),
-        target: '≤ 1.15×',
-        pass: cpu(m.emu) / cpu(m.req) <= 1.15,
-        note: `${nodeNote}; wall ${wall(m.emu).toFixed(1)} vs ${wall(m.req).toFixed(1)} ms`,
-      });
-      rows.push({
-        metric: 'the same vs the smallest host (bare node forked on IPC, same flags) require()ing it when asked',
-        value: cpu(m.emu),
-        unit: 'ms',
-        baseline: cpu(m.bare),
-        baselineLabel: 'smallest host',
-        ratio: cpu(m.emu) / cpu(m.bare),
-        target: '1 ± 15%',
-        pass: Math.abs(cpu(m.emu) / cpu(m.bare) - 1) <= 0.15,
-        note: `neither over- nor under-stated; wall ${wall(m.emu).toFixed(1)} vs ${wall(m.bare).toFixed(1)} ms`,
-      });
+      const row = (metric: string, value: number, baseline: number, baselineLabel: string, target: string | undefined, within: ((r: number) => boolean) | undefined, note: string) =>
+        rows.push({ metric, value, unit: 'ms', baseline, baselineLabel, ratio: value / baseline, target, pass: within?.(value / baseline), note });
+      const atMost = (limit: number) => (r: number) => r <= limit;
+      row('aws-lambda MLP bundle: emulator INIT CPU (handler load) vs require() in a fresh process', cpu(m.emu), cpu(m.req), 'require()', '≤ 1.15×', atMost(1.15),
+        `${nodeNote}; wall ${wall(m.emu).toFixed(1)} vs ${wall(m.req).toFixed(1)} ms`);
+      row('the same vs the smallest host (bare node forked on IPC, same flags) require()ing it when asked', cpu(m.emu), cpu(m.bare), 'smallest host', '1 ± 15%', (r) => Math.abs(r - 1) <= 0.15,
+        `neither over- nor under-stated; wall ${wall(m.emu).toFixed(1)} vs ${wall(m.bare).toFixed(1)} ms`);
+      if (ric.length) {
+        row('the same with aws-lambda-ric\'s module loaded first (as bench runs it) vs import(RIC) + require() in a fresh process', cpu(m.emuRic), cpu(m.reqRic), 'RIC + require()', '≤ 1.15×', atMost(1.15),
+          `the RIC's module adds ${(cpu(m.reqRic) - cpu(m.req)).toFixed(1)} ms CPU to a plain require() (Lambda's Init Duration includes it); wall ${wall(m.emuRic).toFixed(1)} vs ${wall(m.reqRic).toFixed(1)} ms`);
+      } else {
+        ctx.log('aws-lambda-ric not installed: the row with the runtime\'s own module is not measured (.ci/install-tools.sh)');
+      }
       // wall from spawn to ready: other load only adds to it, so the fastest of the rounds is judged (medians in the note)
       const boot = (xs: Load[]) => Math.min(...xs.map((x) => x.bootMs ?? NaN));
       const bootMedian = (xs: Load[]) => median(xs.map((x) => x.bootMs ?? NaN));
       const bootCpu = (xs: Load[]) => median(xs.map((x) => x.bootCpuMs ?? NaN));
-      rows.push({
-        metric: 'bench runtime host ready (spawn → ready message, no cgroup), fastest of the rounds, vs the smallest host',
-        value: boot(m.emu),
-        unit: 'ms',
-        baseline: boot(m.bare),
-        baselineLabel: 'smallest host',
-        ratio: boot(m.emu) / boot(m.bare),
-        target: '≤ 1.3×',
-        pass: boot(m.emu) / boot(m.bare) <= 1.3,
-        note: `wall; medians ${bootMedian(m.emu).toFixed(1)} vs ${bootMedian(m.bare).toFixed(1)} ms; CPU to ready ${bootCpu(m.emu).toFixed(1)} vs ${bootCpu(m.bare).toFixed(1)} ms`,
-      });
-      rows.push({
-        metric: 'bench runtime host start-up CPU (user + sys, all threads, to ready) vs the smallest host',
-        value: bootCpu(m.emu),
-        unit: 'ms',
-        baseline: bootCpu(m.bare),
-        baselineLabel: 'smallest host',
-        ratio: bootCpu(m.emu) / bootCpu(m.bare),
-        target: '≤ 1.3×',
-        pass: bootCpu(m.emu) / bootCpu(m.bare) <= 1.3,
-        note: `the harness's own start-up CPU: ${(bootCpu(m.emu) - bootCpu(m.bare)).toFixed(1)} ms over a bare Node (reported per configuration as runtimeStartCpuMs)`,
-      });
+      row('bench runtime host ready (spawn → ready message, no cgroup), fastest of the rounds, vs the smallest host', boot(m.emu), boot(m.bare), 'smallest host', '≤ 1.3×', atMost(1.3),
+        `wall; medians ${bootMedian(m.emu).toFixed(1)} vs ${bootMedian(m.bare).toFixed(1)} ms; CPU to ready ${bootCpu(m.emu).toFixed(1)} vs ${bootCpu(m.bare).toFixed(1)} ms`);
+      row('bench runtime host start-up CPU (user + sys, all threads, to ready) vs the smallest host', bootCpu(m.emu), bootCpu(m.bare), 'smallest host', '≤ 1.3×', atMost(1.3),
+        `the harness's own start-up CPU: ${(bootCpu(m.emu) - bootCpu(m.bare)).toFixed(1)} ms over a bare Node (reported per configuration as runtimeStartCpuMs)`);
       // the model is bundled once per process: a second bench of it reuses the bundle
       const { runBench } = await import('../../src/sim/run-bench.js');
       const benchWall: number[] = [];
@@ -198,30 +171,8 @@ const section: BenchSection = {
         await runBench({ input: join(ctx.root, 'fixtures', 'models', 'mlp.onnx'), targets: ['aws-lambda'], memory: '1769', cold: 1, warm: 1 });
         benchWall.push(performance.now() - t0);
       }
-      rows.push({
-        metric: 'runBench of the MLP model (1 configuration, 1 cold + 1 warm), a second time in the same process: the bundle is reused',
-        value: benchWall[1],
-        unit: 'ms',
-        baseline: benchWall[0],
-        baselineLabel: 'first run (bundles)',
-        ratio: benchWall[1] / benchWall[0],
-        note: 'wall; the first run also loads the bundler',
-      });
-      if (ric.length) {
-        rows.push({
-          metric: 'the same with aws-lambda-ric\'s module loaded first (as bench runs it) vs import(RIC) + require() in a fresh process',
-          value: cpu(m.emuRic),
-          unit: 'ms',
-          baseline: cpu(m.reqRic),
-          baselineLabel: 'RIC + require()',
-          ratio: cpu(m.emuRic) / cpu(m.reqRic),
-          target: '≤ 1.15×',
-          pass: cpu(m.emuRic) / cpu(m.reqRic) <= 1.15,
-          note: `the RIC's module adds ${(cpu(m.reqRic) - cpu(m.req)).toFixed(1)} ms CPU to a plain require() (Lambda's Init Duration includes it); wall ${wall(m.emuRic).toFixed(1)} vs ${wall(m.reqRic).toFixed(1)} ms`,
-        });
-      } else {
-        ctx.log('aws-lambda-ric not installed: the row with the runtime\'s own module is not measured (.ci/install-tools.sh)');
-      }
+      row('runBench of the MLP model (1 configuration, 1 cold + 1 warm), a second time in the same process: the bundle is reused', benchWall[1], benchWall[0], 'first run (bundles)', undefined, undefined,
+        'wall; the first run also loads the bundler');
       return rows;
     } finally {
       rmSync(work, { recursive: true, force: true });
