@@ -55,6 +55,7 @@ export { readKerasFile, describeKeras } from './formats/keras/read-keras.js';
 export type { KerasModelFile, KerasWeight } from './formats/keras/keras-model.js';
 export { computeScaleZeroPoint, quantizePerTensor, quantizePerChannel, roundHalfToEven } from './transforms/quant-math.js';
 export { toFloat16, fromFloat16, float32ToFloat16Bits, float16BitsToFloat32 } from './core/tensor/to-float16.js';
+export { decodeOutputs, decodeTensor, TENSOR_ENCODINGS, ENCODING_HEADER, type TensorEncoding, type DecodedTensor, type Base64Tensor } from './core/tensor/wire-encoding.js';
 
 // budgets and CI: config, dlpack check / report / init, report formats
 export { loadConfig, CONFIG_FILE } from './config/load-config.js';

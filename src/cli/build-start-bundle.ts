@@ -12,6 +12,8 @@
  * - Plugin names listed in `oclif.plugins` are matched against dependencies with minimatch, whose
  *   pattern compiler costs ~4 ms; a name without glob characters is compared for equality (what
  *   minimatch would answer).
+ * It also writes the bench's runtime host as one CommonJS file, dist/runtime-host.cjs
+ * (src/sim/host-script.ts: an instance then starts close to a bare Node process).
  * Usage: node dist/src/cli/build-start-bundle.js
  */
 import { build, type Plugin } from 'esbuild';
@@ -20,6 +22,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { formatBytes } from '../core/units.js';
+import { bundleHostScript, writeHostScript } from '../sim/host-script.js';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
 const require = createRequire(join(root, 'package.json'));
@@ -68,3 +71,5 @@ const result = await build({
 writeFileSync(join(root, 'dist', 'oclif-core.json'), JSON.stringify({ version: core.version }) + '\n');
 const bytes = Object.values(result.metafile.outputs)[0]?.bytes ?? 0;
 console.log(`dist/oclif-core.cjs: @oclif/core ${core.version}, ${formatBytes(bytes)}`);
+writeHostScript(join(root, 'dist', 'runtime-host.cjs'), await bundleHostScript());
+console.log('dist/runtime-host.cjs: the bench runtime host');

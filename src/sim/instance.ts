@@ -255,9 +255,10 @@ export class RuntimeInstance {
   }
 
   /** Waits for Node to start (time from spawn to the host's first message), then runs INIT. */
-  async init(): Promise<PhaseResult & { bootMs: number }> {
+  async init(): Promise<PhaseResult & { bootMs: number; bootCpuMs?: number }> {
     const ready = await this.request('ready', undefined, this.opts.initTimeoutMs + 10_000);
     const bootMs = performance.now() - this.bootStarted;
+    const bootCpuMs = ready.reply?.type === 'ready' ? ready.reply.cpuMs : undefined;
     if (!ready.reply || ready.reply.type !== 'ready') return { ...(await this.failure(ready.parentMs, 'init')), bootMs };
     const o = this.opts;
     if (o.isolate) {
@@ -275,7 +276,7 @@ export class RuntimeInstance {
     if (!reply.ok) {
       return { ok: false, kind: 'error', errorType: reply.errorType, errorMessage: reply.errorMessage, sample: pickSample(sample), parentMs, bootMs };
     }
-    return { ok, sample: pickSample(sample), parentMs, bootMs, backend: reply.backend };
+    return { ok, sample: pickSample(sample), parentMs, bootMs, bootCpuMs, backend: reply.backend };
   }
 
   /** One invocation: the init event, or `options.event`; `wantBody` returns the whole body and headers. */

@@ -97,7 +97,7 @@ export interface PhaseSample {
 /** Child → parent. */
 export type HostReply =
   /** The host is up; its RSS before the handler loads (Node's own baseline). */
-  | { type: 'ready'; rssBytes: number }
+  | { type: 'ready'; rssBytes: number; /** CPU time the process used to get here (user + sys, all threads, since exec), ms. */ cpuMs?: number }
   | ({ type: 'init-done'; ok: true; backend?: string } & PhaseSample)
   | ({ type: 'init-done'; ok: false; errorType: string; errorMessage: string } & PhaseSample)
   | ({ type: 'invoke-done'; id: number; ok: true; status?: number; bodyBytes: number; preview: string; backend?: string; body?: string; headers?: Record<string, string>; raw?: Uint8Array } & PhaseSample)

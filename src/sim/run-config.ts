@@ -105,6 +105,7 @@ export async function runConfiguration(plan: ConfigPlan): Promise<ConfigResult> 
   const colds: { init: Measured; first: Measured }[] = [];
   const warms: Measured[] = [];
   const bootMs: number[] = [];
+  const bootCpuMs: number[] = [];
   const firstQueuedMs: number[] = [];
   const firstQueuedBusyMs: number[] = [];
   const initCpu: number[] = [];
@@ -204,6 +205,7 @@ export async function runConfiguration(plan: ConfigPlan): Promise<ConfigResult> 
       baseline = inst.isolateBaselineBytes;
       seen(init);
       bootMs.push(init.bootMs);
+      if ('bootCpuMs' in init && typeof init.bootCpuMs === 'number') bootCpuMs.push(init.bootCpuMs);
       const initM = measure(init);
       if (!init.ok) {
         fail(init, 'INIT');
@@ -325,6 +327,7 @@ export async function runConfiguration(plan: ConfigPlan): Promise<ConfigResult> 
     leakWarning: warms.length >= LEAK_MIN_INVOCATIONS && growthKb > LEAK_KB_PER_INVOKE && growthKb * warms.length > 1024,
     samples: chosen.samples,
     runtimeStartMs: percentiles(bootMs),
+    ...(bootCpuMs.length ? { runtimeStartCpuMs: percentiles(bootCpuMs) } : {}),
     cpuMs: { init: percentiles(initCpu), warm: percentiles(warmCpu), first: percentiles(firstCpu) },
     contentionMs: warmRunQueue.length || load.init.wallMs.length
       ? { warm: percentiles(warmRunQueue), samples: warmRunQueue, init: percentiles(load.init.contentionMs), cold: percentiles(coldLoad.contentionMs) }

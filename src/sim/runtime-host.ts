@@ -15,9 +15,9 @@
  * Run as a script only (dist/src/sim/runtime-host.js, or an esbuild bundle of this file when
  * dlpack runs from its TypeScript sources). Handler output goes to this process's stdout/stderr.
  */
-import { performance as hostPerformance } from 'node:perf_hooks';
 // a module binding: the host keeps its process object when a Workers handler runs with it hidden
 import process from 'node:process';
+import type { Performance as NodePerformance } from 'node:perf_hooks';
 import { readdirSync, readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { createRequire } from 'node:module';
@@ -141,9 +141,24 @@ const counters = (): Counters => {
   return { rqNs, throttledNs: throttled, cpu: process.cpuUsage() };
 };
 
+/**
+ * Node's `performance` (event-loop utilization), loaded on first use: perf_hooks costs ~2.5 ms of
+ * CPU, which the host does not spend before it is ready (a bare Node process does not). The
+ * global's lazy getter is captured now, so a handler that replaces `globalThis.performance` does
+ * not change what the host reads.
+ */
+const performanceGetter = Object.getOwnPropertyDescriptor(globalThis, 'performance')?.get;
+let perf: NodePerformance | undefined;
+function hostPerformance(): NodePerformance {
+  perf ??= (performanceGetter ? performanceGetter.call(globalThis) : globalThis.performance) as NodePerformance;
+  return perf;
+}
+type Elu = ReturnType<NodePerformance['eventLoopUtilization']>;
+
 /** Counters when the last phase ended (no phase in flight since): the next phase counts from here. */
 let idleSince = counters();
-let eluSince = hostPerformance.eventLoopUtilization();
+/** Event-loop utilization when the last phase ended; none before INIT (nothing but the host ran). */
+let eluSince: Elu | undefined;
 let inFlight = 0;
 /** ∫ requests in flight dt (ms), up to `inFlightAt`: the average concurrency over any interval. */
 let inFlightIntegral = 0;
@@ -164,7 +179,7 @@ function begin(sentAt: number | undefined): Phase {
   inFlight++;
   // Main-thread busy time while the request waited (event-loop utilization): other threads' CPU
   // (V8's background GC and compilers, a runtime's thread pool) does not hold the event back.
-  const busy = inFlight === 1 ? hostPerformance.eventLoopUtilization(eluSince).active : 0;
+  const busy = inFlight === 1 && eluSince ? hostPerformance().eventLoopUtilization(eluSince).active : 0;
   return { t0, queuedMs: now - t0, queuedBusyMs: busy, from, overlapFrom };
 }
 
@@ -189,8 +204,9 @@ function finish(p: Phase): PhaseSample {
   const maxRss = process.resourceUsage().maxRSS;
   // CPU read last: the sampling itself (reading /proc) is neither this phase's nor the next one's.
   if (--inFlight === 0) {
+    // utilization first: loading perf_hooks after INIT is the host's work, not the next phase's
+    eluSince = hostPerformance().eventLoopUtilization();
     idleSince = { rqNs, throttledNs: throttledNow, cpu: process.cpuUsage() };
-    eluSince = hostPerformance.eventLoopUtilization();
   }
   return {
     ms,
@@ -208,8 +224,8 @@ function finish(p: Phase): PhaseSample {
 /** Between phases (after our own work such as a forced GC): what runs from here counts in the next phase. */
 function markIdle(): void {
   if (inFlight === 0) {
+    if (eluSince) eluSince = hostPerformance().eventLoopUtilization();
     idleSince = counters();
-    eluSince = hostPerformance.eventLoopUtilization();
   }
 }
 
@@ -222,11 +238,13 @@ function describeError(err: unknown, fallbackType: string): { errorType: string;
 }
 
 /**
- * aws-lambda-ric 3.x (UserFunction.js `_tryRequire`, what the nodejs20.x/22.x runtimes run):
- * `.mjs` is imported, `.cjs` required, `.js` required unless the nearest package.json says
- * `"type": "module"`.
+ * aws-lambda-ric 3.x (UserFunction.js `_tryRequire`, what the nodejs20.x/22.x runtimes run), the
+ * Functions Framework (loader.js `isEsModule`) and the Azure Functions Node worker
+ * (`loadScriptFile`): `.mjs` is imported, `.cjs` required, `.js` required unless the nearest
+ * package.json says `"type": "module"`. import() of a CommonJS file costs more CPU than require()
+ * (the ES module loader parses it for its named exports): a bench that imported it over-stated INIT.
  */
-async function loadLikeRic(entry: string): Promise<Record<string, unknown>> {
+async function loadByType(entry: string): Promise<Record<string, unknown>> {
   const esm = entry.endsWith('.mjs') || (entry.endsWith('.js') && nearestPackageType(dirname(entry)) === 'module');
   if (esm) return (await import(pathToFileURL(entry).href)) as Record<string, unknown>;
   return createRequire(entry)(entry) as Record<string, unknown>;
@@ -251,6 +269,9 @@ async function settleExports(mod: Record<string, unknown>): Promise<void> {
 
 async function init(req: InitRequest): Promise<void> {
   config = req;
+  // no handler code has run yet: CPU counts from here, not from the host's start (receiving and
+  // decoding this request is the harness's work); the wall clock still starts when it was sent
+  markIdle();
   const phase = begin(req.sentAt);
   const reply = (outcome: { ok: true; backend?: string } | { ok: false; errorType: string; errorMessage: string }) =>
     void send({ type: 'init-done', ...outcome, ...finish(phase) });
@@ -272,17 +293,18 @@ async function init(req: InitRequest): Promise<void> {
       if (m.endsWith('.node')) createRequire(m)(m);
       else await import(pathToFileURL(m).href);
     }
-    if (CONVENTIONS[req.convention].loader === 'ric') {
-      // as the Runtime Interface Client loads it: require() for CommonJS, import() for ES modules;
-      // promises the module exports are not awaited (INIT ends when the module has loaded)
-      mod = await loadLikeRic(req.entry);
-    } else {
+    const loader = CONVENTIONS[req.convention].loader ?? 'import';
+    if (loader === 'import') {
       // Workers without nodejs_compat have no `process`: libraries that detect Node by it (TF.js) must
       // take their web path, as they do on workerd
       if (req.convention === 'cloudflare-workers') delete (globalThis as { process?: unknown }).process;
       mod = (await import(pathToFileURL(req.entry).href)) as Record<string, unknown>;
-      await settleExports(mod);
+    } else {
+      // as the platform's runtime loads it: require() for CommonJS, import() for ES modules
+      mod = await loadByType(req.entry);
     }
+    // the RIC does not await promises the module exports (INIT ends when the module has loaded)
+    if (loader !== 'ric') await settleExports(mod);
   } catch (err) {
     done({ ok: false, ...describeError(err, 'Runtime.ImportModuleError') });
     return;
@@ -390,4 +412,5 @@ process.on('message', (msg: HostRequest) => {
 // The parent going away ends the instance (no orphans).
 process.on('disconnect', () => process.exit(0));
 markIdle();
-void send({ type: 'ready', rssBytes: process.memoryUsage.rss() });
+const startCpu = process.cpuUsage();
+void send({ type: 'ready', rssBytes: process.memoryUsage.rss(), cpuMs: (startCpu.user + startCpu.system) / 1000 });

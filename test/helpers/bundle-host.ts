@@ -52,7 +52,7 @@ export function freshTmp(prefix: string): string {
 
 export interface InvokeResult {
   status: number;
-  body: { outputs?: Record<string, { dtype: string; dims: number[]; data: (number | string)[] }>; error?: string; backend?: string };
+  body: { outputs?: Record<string, { dtype: string; dims: number[]; data: (number | string)[]; encoding?: string }>; error?: string; backend?: string };
 }
 
 /** Calls the bundle once per request body, in one child process (one instance, in order). */
@@ -69,6 +69,8 @@ export async function invokeBundle(dir: string, target: string, entry: string, b
 export interface InvokeOptions {
   apiGateway?: boolean;
   env?: NodeJS.ProcessEnv;
+  /** Request headers (HTTP targets, and API Gateway events). */
+  headers?: Record<string, string>;
   /** A command the node child runs under (e.g. strace with its options). */
   wrap?: string[];
 }
@@ -85,17 +87,18 @@ async function invokeIn(dir: string, target: string, entry: string, bodiesFile: 
     const m = await import(pathToFileURL(${JSON.stringify(join(dir, entry))}).href);
     const out = [];
     const target = ${JSON.stringify(target)};
+    const headers = ${JSON.stringify(options.headers ?? {})};
     async function viaHttp(fn, body) {
       const server = http.createServer((req, res) => fn(req, res));
       await new Promise((r) => server.listen(0, '127.0.0.1', r));
       try {
-        const res = await fetch('http://127.0.0.1:' + server.address().port + '/', { method: 'POST', headers: { 'content-type': 'text/plain' }, body });
+        const res = await fetch('http://127.0.0.1:' + server.address().port + '/', { method: 'POST', headers: { 'content-type': 'text/plain', ...headers }, body });
         return { status: res.status, body: await res.json() };
       } finally { server.close(); }
     }
     for (const body of bodies) {
       if (target === 'aws-lambda' && ${!!options.apiGateway}) {
-        const r = await m.handler({ version: '2.0', routeKey: '$default', requestContext: { http: { method: 'POST' } }, isBase64Encoded: true, body: Buffer.from(body).toString('base64') }, {});
+        const r = await m.handler({ version: '2.0', routeKey: '$default', requestContext: { http: { method: 'POST' } }, headers, isBase64Encoded: true, body: Buffer.from(body).toString('base64') }, {});
         out.push({ status: r.statusCode, body: JSON.parse(r.body) });
       } else if (target === 'aws-lambda') {
         try { out.push({ status: 200, body: await m.handler(JSON.parse(body), {}) }); }
@@ -105,10 +108,10 @@ async function invokeIn(dir: string, target: string, entry: string, bodiesFile: 
       } else if (target === 'vercel') {
         out.push(await viaHttp(m.default, body));
       } else if (target === 'azure-functions') {
-        const r = await m.handler(new Request('http://localhost/api/predict', { method: 'POST', body }), {});
+        const r = await m.handler(new Request('http://localhost/api/predict', { method: 'POST', body, headers }), {});
         out.push({ status: r.status, body: r.jsonBody });
       } else if (target === 'cloudflare-workers') {
-        const r = await m.default.fetch(new Request('http://localhost/', { method: 'POST', body }), {}, {});
+        const r = await m.default.fetch(new Request('http://localhost/', { method: 'POST', body, headers }), {}, {});
         out.push({ status: r.status, body: await r.json() });
       }
     }

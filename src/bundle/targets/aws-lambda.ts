@@ -5,6 +5,7 @@
  */
 import { predict, preload, config } from '../handler-runtime/predict.js';
 import { base64DecodedLength } from '../handler-runtime/tensor-request.js';
+import { ENCODING_HEADER } from '../../core/tensor/wire-encoding.js';
 
 /** The model load started at module scope (INIT); resolves when it is done (never rejects). */
 export const ready = preload();
@@ -14,6 +15,13 @@ interface HttpEvent {
   requestContext?: { http?: { method?: string } };
   body?: string | null;
   isBase64Encoded?: boolean;
+  headers?: Record<string, string | undefined> | null;
+}
+
+/** A header of an API Gateway v1 event (names as sent) or v2 / Function URL event (lower case). */
+function header(event: HttpEvent, name: string): string | undefined {
+  for (const [k, v] of Object.entries(event.headers ?? {})) if (k.toLowerCase() === name) return v;
+  return undefined;
 }
 
 function isHttpEvent(event: unknown): event is HttpEvent {
@@ -40,7 +48,7 @@ export const handler = async (event: unknown, _context?: unknown) => {
     const decoded = base64DecodedLength(raw);
     if (event.isBase64Encoded && decoded > config.maxRequestBytes) {
       result = { status: 413, body: { error: `request body is ${decoded} bytes; the limit is ${config.maxRequestBytes}` } };
-    } else result = await predict(event.isBase64Encoded ? new Uint8Array(Buffer.from(raw, 'base64')) : raw);
+    } else result = await predict(event.isBase64Encoded ? new Uint8Array(Buffer.from(raw, 'base64')) : raw, header(event, ENCODING_HEADER));
   }
   return {
     statusCode: result.status,

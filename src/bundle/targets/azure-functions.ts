@@ -6,6 +6,7 @@
  */
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
 import { predict, preload, config } from '../handler-runtime/predict.js';
+import { ENCODING_HEADER } from '../../core/tensor/wire-encoding.js';
 
 /** The model load started at module scope (INIT); resolves when it is done (never rejects). */
 export const ready = preload();
@@ -15,7 +16,7 @@ export async function handler(request: HttpRequest | Request, _context?: Invocat
   const result =
     declared > config.maxRequestBytes
       ? { status: 413, body: { error: `request body is ${declared} bytes; the limit is ${config.maxRequestBytes}` } }
-      : await predict(new Uint8Array(await request.arrayBuffer()));
+      : await predict(new Uint8Array(await request.arrayBuffer()), request.headers.get(ENCODING_HEADER));
   return { status: result.status, jsonBody: result.body, headers: { 'content-type': 'application/json' } };
 }
 

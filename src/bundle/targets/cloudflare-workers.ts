@@ -5,6 +5,7 @@
  * The model loads on the first request (cached per isolate).
  */
 import { predict, config } from '../handler-runtime/predict.js';
+import { ENCODING_HEADER } from '../../core/tensor/wire-encoding.js';
 
 // No preload at global scope: Workers limit start-up to 1 s and restrict work there. The model
 // promise is still cached at module scope, so it loads once per isolate, on the first request.
@@ -20,7 +21,7 @@ export default {
     if (declared > config.maxRequestBytes) {
       return json(413, { error: `request body is ${declared} bytes; the limit is ${config.maxRequestBytes}` });
     }
-    const result = await predict(new Uint8Array(await request.arrayBuffer()));
+    const result = await predict(new Uint8Array(await request.arrayBuffer()), request.headers.get(ENCODING_HEADER));
     return json(result.status, result.body);
   },
 };

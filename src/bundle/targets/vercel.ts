@@ -3,7 +3,7 @@
  * with Vercel's helpers). The bundle carries .vc-config.json for `vercel deploy --prebuilt`.
  */
 import { predict, preload, config } from '../handler-runtime/predict.js';
-import { methodNotAllowed, requestBody, sendJson, type NodeRequest } from '../handler-runtime/node-http.js';
+import { encodingHeader, methodNotAllowed, requestBody, sendJson, type NodeRequest } from '../handler-runtime/node-http.js';
 import type { ServerResponse } from 'node:http';
 
 /** The model load started at module scope (INIT); resolves when it is done (never rejects). */
@@ -11,7 +11,7 @@ export const ready = preload();
 
 export default async function handler(req: NodeRequest, res: ServerResponse): Promise<void> {
   if (req.method && req.method !== 'POST') return sendJson(res, methodNotAllowed(req.method));
-  sendJson(res, await predict(await requestBody(req, config.maxRequestBytes)));
+  sendJson(res, await predict(await requestBody(req, config.maxRequestBytes), encodingHeader(req)));
 }
 
 export { config as dlpackConfig };

@@ -214,6 +214,8 @@ export interface BenchConfigResult {
   // Optional details written by dlpack bench (src/sim).
   /** Node start-up of each instance (spawn → host ready), before INIT. */
   runtimeStartMs?: Percentiles;
+  /** CPU time (user + system, all threads) of that start-up: the harness's own cost before INIT. */
+  runtimeStartCpuMs?: Percentiles;
   /** CPU time (user + system, all threads) of INIT and of each warm invocation. */
   cpuMs?: { init: Percentiles; warm: Percentiles; first?: Percentiles };
   /** Time warm invocations waited for a CPU taken by other work on the benching machine. */

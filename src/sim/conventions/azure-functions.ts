@@ -46,6 +46,9 @@ export function installAzureCoreApi(entry: string): void {
 }
 
 export const azureFunctionsConvention: Convention = {
+  // the worker's loadScriptFile: import() for `.mjs` or a `"type": "module"` package, require() otherwise
+  // (verify: worker source, not run here, 2026-11)
+  loader: 'by-type',
   // The Node.js language worker (azure-functions-nodejs-worker, startApp.ts) logs "Worker <id>
   // uncaught exception (learn more: https://go.microsoft.com/fwlink/?linkid=2097909 ): <stack>" and
   // exits 1; Node 15+ raises an unhandled rejection as that uncaught exception. The host answers

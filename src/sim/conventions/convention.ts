@@ -49,11 +49,16 @@ export interface Convention {
   /** What the platform's runtime does with a fault no handler caught: its wording, and whether it then exits. */
   faults: FaultBehaviour;
   /**
-   * How the handler module is loaded and when INIT ends: `ric` as aws-lambda-ric 3 (require() for
-   * CommonJS, import() for ES modules; INIT ends when the module has loaded, exported promises are
-   * not awaited); default `import`: import() and the promises the module exports are part of INIT.
+   * How the platform's runtime loads the handler module, and when INIT ends:
+   * - `ric`: as aws-lambda-ric 3 (UserFunction.js): require() for CommonJS (`.cjs`, `.js` unless the
+   *   nearest package.json says `"type": "module"`), import() for ES modules; INIT ends when the
+   *   module has loaded (exported promises are not awaited).
+   * - `by-type`: the same require()/import() rule (the Functions Framework's loader.js `isEsModule`,
+   *   the Azure Functions Node worker's `loadScriptFile`); the promises the module exports are part of INIT.
+   * - `import` (default): import() whatever the format (@vercel/node's dev server, workerd's ES
+   *   modules); the promises the module exports are part of INIT.
    */
-  loader?: 'ric' | 'import';
+  loader?: 'ric' | 'by-type' | 'import';
 }
 
 /** A fault as the platform reports it: the error the invocation fails with, and the runtime's exit status (none: it lives on). */

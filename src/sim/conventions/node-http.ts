@@ -115,8 +115,9 @@ function makeResponse(resolve: (o: InvokeOutcome) => void) {
 /** What the platform's framework answers itself, before the function runs (undefined: the function runs). */
 type FrameworkAnswer = (raw: string, contentType?: string) => InvokeOutcome | undefined;
 
-function nodeHttpConvention(names: string[], what: string, faults: FaultBehaviour, style: BodyStyle, framework?: FrameworkAnswer): Convention {
+function nodeHttpConvention(names: string[], what: string, faults: FaultBehaviour, style: BodyStyle, loader: Convention['loader'], framework?: FrameworkAnswer): Convention {
   return {
+    loader,
     faults,
     prepare(mod, exportName) {
       const fn = findFunction(mod, exportName ? [exportName] : names, what);
@@ -193,5 +194,5 @@ export function functionsFrameworkJson(raw: string, contentType = 'application/j
 }
 
 /** FUNCTION_TARGET names the export on Cloud Run functions; dlpack's templates export `handler`. */
-export const gcpFunctionsConvention = nodeHttpConvention(['handler', 'default'], 'an HTTP function (req, res) named "handler"', gcpFaults, 'functions-framework', functionsFrameworkJson);
-export const vercelConvention = nodeHttpConvention(['default', 'handler'], 'a default export function (req, res)', vercelFaults, 'vercel');
+export const gcpFunctionsConvention = nodeHttpConvention(['handler', 'default'], 'an HTTP function (req, res) named "handler"', gcpFaults, 'functions-framework', 'by-type', functionsFrameworkJson);
+export const vercelConvention = nodeHttpConvention(['default', 'handler'], 'a default export function (req, res)', vercelFaults, 'vercel', 'import');

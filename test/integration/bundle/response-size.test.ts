@@ -16,12 +16,19 @@ test('the answer estimate: elements × bytes per element by dtype, a symbolic ba
   const values = Array.from({ length: 1000 }, (_, i) => Math.fround(Math.sin(i + 1)));
   const perElement = JSON.stringify(values).length / values.length;
   assert.ok(perElement > 15 && perElement < 22, String(perElement));
+  // the compact estimate is the base64 length of the bytes
+  const compact = estimateResponseBytes([{ name: 'x', dtype: 'float32', shape: [300_000] }], 'base64').bytes;
+  assert.ok(Math.abs(compact - Buffer.from(new Float32Array(300_000).buffer).toString('base64').length) < 400, String(compact));
 });
 
 test('over the limit: a FAIL row and a note naming the platform\'s error (Lambda: Function.ResponseSizeTooLarge)', () => {
   const lambda = checkResponseSize(getPlatform('aws-lambda'), [{ name: 'wave', dtype: 'float32', shape: [1_000_000] }]);
   assert.is(lambda.check!.pass, false);
   assert.match(lambda.notes.join('\n'), /Function\.ResponseSizeTooLarge/);
+  // 1,000,000 float32: ~18 MB of JSON, ~5.3 MB as base64 (under Lambda's 6 MB)
+  assert.match(lambda.notes.join('\n'), /compact encoding \("encoding": "base64"\) get about 5\.\d+ MB, which fits/);
+  const huge = checkResponseSize(getPlatform('aws-lambda'), [{ name: 'wave', dtype: 'float32', shape: [2_000_000] }]);
+  assert.match(huge.notes.join('\n'), /even the compact encoding \("encoding": "base64"\) would be about 10\.\d+ MB/);
   const vercel = checkResponseSize(getPlatform('vercel'), [{ name: 'wave', dtype: 'float32', shape: [300_000] }]);
   assert.is(vercel.check!.pass, false, 'about 5.4 MB is over Vercel\'s 4.5 MB');
   assert.match(vercel.notes.join('\n'), /FUNCTION_PAYLOAD_TOO_LARGE/);

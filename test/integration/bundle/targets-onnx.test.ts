@@ -10,10 +10,12 @@ import { join } from 'node:path';
 import { bundleModel } from '../../../src/bundle/index.js';
 import { freshTmp, invokeBundle, unzipTo } from '../../helpers/bundle-host.js';
 import { MLP, maxAbsDiff, onnxReference, sampleInput } from '../../helpers/bundle-reference.js';
+import { decodeOutputs } from '../../../src/core/tensor/wire-encoding.js';
 
 const work = freshTmp('dlpack-bundle-onnx-');
 const input = sampleInput(3, 16);
 const request = JSON.stringify({ inputs: { input: { dims: [3, 16], data: input } } });
+const compactRequest = JSON.stringify({ inputs: { input: { dims: [3, 16], data: input } }, encoding: 'base64' });
 let reference: Awaited<ReturnType<typeof onnxReference>>;
 
 test.before(async () => {
@@ -59,6 +61,20 @@ for (const c of cases) {
       assert.match(bad.body.error!, /unknown input "nope"/);
       assert.is(ok2.status, 200, 'the instance stays healthy after a bad request');
       assert.ok(ok.body.backend!.startsWith(c.runtime));
+
+      // the compact encoding, asked for in the body (every target) or by header (HTTP): the same values, bit for bit
+      const [b64] = await invokeBundle(dest, c.target, c.entry, [compactRequest]);
+      assert.is(b64.status, 200, JSON.stringify(b64.body));
+      assert.is(b64.body.outputs!.probabilities.encoding, 'base64');
+      const json = decodeOutputs(ok.body).probabilities;
+      assert.equal(decodeOutputs(b64.body).probabilities, json);
+      assert.equal([...json.data as Float32Array], got.data, 'the JSON answer decodes to its own numbers');
+      const viaHeader = c.target === 'aws-lambda' ? { apiGateway: true } : {};
+      const [h, unknown] = await invokeBundle(dest, c.target, c.entry, [request, '{"inputs": {}, "encoding": "zstd"}'], { ...viaHeader, headers: { 'x-dlpack-encoding': 'base64' } });
+      assert.is(h.status, 200, JSON.stringify(h.body));
+      assert.equal(decodeOutputs(h.body).probabilities, json);
+      assert.is(unknown.status, 400);
+      assert.match(unknown.body.error!, /unknown encoding "zstd"; use one of: json, base64/);
     } finally {
       rmSync(dest, { recursive: true, force: true });
     }

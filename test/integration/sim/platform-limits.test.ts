@@ -95,6 +95,23 @@ test('Lambda loads CommonJS as the RIC does (require): module.exports is the mod
   }
 });
 
+for (const [target, file, how] of [
+  ['gcp-functions', 'conv-gcp-cjs.cjs', 'require'],
+  ['azure-functions', 'conv-azure-cjs.cjs', 'require'],
+  ['vercel', 'conv-vercel-cjs.cjs', 'import'],
+] as const) {
+  test(`${target} loads a CommonJS handler as its runtime does (${how})`, async () => {
+    const inst = await instance(target, file);
+    try {
+      const r = await inst.invoke({ event: { x: 2 }, wantBody: true });
+      assert.ok(r.ok, r.errorMessage);
+      assert.equal(JSON.parse(r.body!), { doubled: 4, loadedBy: how });
+    } finally {
+      await inst.stop();
+    }
+  });
+}
+
 test('the Node.js major: a note when the function ran on another major than the platform\'s', () => {
   const hosts = { ...findLocalHosts(), nodes: { [process.versions.node.split('.')[0]]: process.execPath } };
   const lambda = getPlatform('aws-lambda');
