@@ -40,7 +40,7 @@ test('Workers: the size check names the plan it assumed; the Free plan\'s 3 MB a
   const rows = checkLimits(workers, { unzippedBytes: 9e6, gzipBytes: 3.8 * 1024 * 1024 });
   assert.equal(rows.map((r) => [r.limit, r.pass]), [['gzip (all modules), Paid plan', true]]);
   const notes = planNotes(workers, { unzippedBytes: 9e6, gzipBytes: 3.8 * 1024 * 1024 }, { modelLoadsOnFirstRequest: true });
-  assert.match(notes[0], /Paid plan \(10\.49 MB gzip\); over the Free plan's 3\.15 MB: deploys on the Paid plan only/);
+  assert.match(notes[0], /Paid plan \(10\.00 MB gzip\); over the Free plan's 3\.00 MB: deploys on the Paid plan only/);
   assert.match(notes[1], /global scope must finish within 1000 ms/);
   assert.match(planNotes(workers, { unzippedBytes: 1e6, gzipBytes: 1e6 })[0], /within the Free plan's/);
   assert.equal(planNotes(getPlatform('aws-lambda'), { unzippedBytes: 1e6, zipBytes: 1e6 }), []);

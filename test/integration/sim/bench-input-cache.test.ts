@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { resolveBenchInput } from '../../../src/sim/bench-input.js';
 import { spawnNode } from '../../helpers/cli.js';
 
-const ROOT = join(import.meta.dirname, '..', '..');
+const ROOT = join(import.meta.dirname, '..', '..', '..');
 const work = mkdtempSync(join(tmpdir(), 'dlpack-bundle-cache-'));
 const model = join(work, 'mlp.onnx');
 copyFileSync(join(ROOT, 'fixtures', 'models', 'mlp.onnx'), model);
