@@ -1,15 +1,26 @@
 /**
- * The bundle targets: which template each platform gets, which runtimes it can run, how esbuild
- * builds for it, what the entry must export and which deploy files sit beside the bundle.
- * Platform facts (limits, Node version, vCPU) come from src/platforms; none are repeated here.
+ * A platform's whole contract, as one module per folder (src/platforms/<id>/index.ts): its sourced
+ * facts, how dlpack bundles for it (the handler template and the files beside it) and how the
+ * emulator calls what it bundled (the calling convention, run inside the runtime host). Nothing
+ * outside src/platforms/ branches on a platform's id: it reads these fields.
  */
-import type { PlatformId } from '../core/platform-facts.js';
-import type { RuntimeId } from './runtime-registry.js';
+import { fileURLToPath } from 'node:url';
+import type { Arch, PlatformProfile } from '../core/platform-facts.js';
 
-export interface TargetDefinition {
-  id: PlatformId;
-  /** Template file name in src/bundle/targets/ (without extension). */
-  template: string;
+export type { Convention, FaultBehaviour, InvokeContext, InvokeOutcome, Invoker, PlatformFault } from './shared/convention.js';
+
+export interface PlatformModule {
+  /** The folder name: /^[a-z][a-z0-9-]*$/, equal to `facts.id`. */
+  id: string;
+  facts: PlatformProfile;
+  bundle: BundleTarget;
+  emulator: EmulatorSpec;
+}
+
+export interface BundleTarget {
+  id: string;
+  /** The handler template esbuild bundles (a file of the platform's folder: .ts from sources, .js under dist/). */
+  handler: string;
   /** Entry file name inside the bundle. */
   entry: string;
   /** How esbuild builds for this target. */
@@ -18,113 +29,61 @@ export interface TargetDefinition {
   export: string;
   /** What the platform calls, for messages and the README. */
   calls: string;
-  defaultRuntime: { onnx: RuntimeId; tfjs: RuntimeId };
+  /** Runtime ids (src/bundle/runtime-registry.ts) used when `--runtime` is not given. */
+  defaultRuntime: { onnx: string; tfjs: string };
   /** How to deploy the folder or zip, for the report's notes. */
   deploy: (ctx: { out: string; zip?: string; node: string; memoryMb: number; arch: string }) => string;
   /** Deploy files written beside the bundle (name → contents). */
   deployFiles(ctx: { entry: string; node: string; memoryMb: number; name: string }): Record<string, string>;
+  /** `--format image`: the platform's base image and how it starts the app; absent when the platform deploys no images. */
+  image?: (ctx: ImageContext) => ImageRecipe;
 }
 
-const nodePackageJson = (entry: string, name: string) =>
-  JSON.stringify({ name, private: true, type: 'commonjs', main: entry }, null, 2) + '\n';
+export interface ImageContext {
+  /** The platform's Node.js major version. */
+  node: string;
+  /** `linux/amd64` or `linux/arm64`. */
+  platform: string;
+  arch: Arch;
+  /** The Dockerfile's first comment line(s). */
+  header: string;
+  /** The folder the bundle is copied from (next to the Dockerfile). */
+  app: string;
+  /** The export the platform calls. */
+  exportName: string;
+  /** The note every image gets (the OCI layout holds the app layer only). */
+  appLayerNote: string;
+}
 
-export const TARGETS: Record<PlatformId, TargetDefinition> = {
-  'aws-lambda': {
-    id: 'aws-lambda',
-    template: 'aws-lambda',
-    entry: 'index.js',
-    build: 'node-cjs',
-    export: 'handler',
-    calls: 'export const handler = async (event, context)',
-    defaultRuntime: { onnx: 'onnxruntime-node', tfjs: 'tfjs-backend-wasm' },
-    deploy: ({ zip, node, memoryMb, arch }) =>
-      `deploy: aws lambda create-function --runtime nodejs${node}.x --handler index.handler --architectures ${arch === 'x64' ? 'x86_64' : 'arm64'} --memory-size ${memoryMb} --zip-file fileb://${zip ?? '<zip>'} --role <role-arn> --function-name <name>`,
-    deployFiles: ({ entry, name }) => ({ 'package.json': nodePackageJson(entry, name) }),
-  },
-  'gcp-functions': {
-    id: 'gcp-functions',
-    template: 'gcp-functions',
-    entry: 'index.js',
-    build: 'node-cjs',
-    export: 'handler',
-    calls: 'export function handler(req, res) (Functions Framework, --entry-point handler)',
-    defaultRuntime: { onnx: 'onnxruntime-node', tfjs: 'tfjs-backend-wasm' },
-    deploy: ({ out, node, memoryMb }) =>
-      `deploy: gcloud functions deploy <name> --gen2 --runtime nodejs${node} --trigger-http --entry-point handler --memory ${memoryMb}Mi --source ${out}`,
-    deployFiles: ({ entry, name }) => ({ 'package.json': nodePackageJson(entry, name) }),
-  },
-  'azure-functions': {
-    id: 'azure-functions',
-    template: 'azure-functions',
-    entry: 'index.js',
-    build: 'node-cjs',
-    export: 'handler',
-    calls: "app.http('predict', …) registration and export function handler(request, context)",
-    defaultRuntime: { onnx: 'onnxruntime-node', tfjs: 'tfjs-backend-wasm' },
-    deploy: ({ zip }) => `deploy: az functionapp deployment source config-zip -g <group> -n <app> --src ${zip ?? '<zip>'} (Linux plan)`,
-    deployFiles: ({ entry, name }) => ({
-      'package.json': nodePackageJson(entry, name),
-      'host.json':
-        JSON.stringify(
-          {
-            version: '2.0',
-            extensionBundle: { id: 'Microsoft.Azure.Functions.ExtensionBundle', version: '[4.*, 5.0.0)' },
-          },
-          null,
-          2,
-        ) + '\n',
-    }),
-  },
-  vercel: {
-    id: 'vercel',
-    template: 'vercel',
-    entry: 'index.js',
-    build: 'node-cjs',
-    export: 'default',
-    calls: 'export default function handler(req, res)',
-    defaultRuntime: { onnx: 'onnxruntime-node', tfjs: 'tfjs-backend-wasm' },
-    deploy: ({ out }) => `deploy: copy ${out} to .vercel/output/functions/predict.func/ (Build Output API), then vercel deploy --prebuilt`,
-    deployFiles: ({ entry, node, memoryMb, name }) => ({
-      'package.json': nodePackageJson(entry, name),
-      // Build Output API function config: this folder is a `<name>.func` directory.
-      '.vc-config.json':
-        JSON.stringify({ runtime: `nodejs${node}.x`, handler: entry, launcherType: 'Nodejs', shouldAddHelpers: true, memory: memoryMb }, null, 2) +
-        '\n',
-    }),
-  },
-  'cloudflare-workers': {
-    id: 'cloudflare-workers',
-    template: 'cloudflare-workers',
-    entry: 'index.mjs',
-    build: 'worker-esm',
-    export: 'default',
-    calls: 'export default { fetch(request, env, ctx) }',
-    defaultRuntime: { onnx: 'onnxruntime-web', tfjs: 'tfjs-backend-wasm' },
-    deploy: ({ out }) => `deploy: cd ${out} && npx wrangler deploy (wrangler.toml: no_bundle, wasm and model files as modules)`,
-    deployFiles: ({ entry, name }) => ({
-      'wrangler.toml': [
-        `name = "${name}"`,
-        `main = "${entry}"`,
-        'compatibility_date = "2025-10-01"',
-        'no_bundle = true',
-        '',
-        '[[rules]]',
-        'type = "CompiledWasm"',
-        'globs = ["**/*.wasm"]',
-        'fallthrough = false',
-        '',
-        '[[rules]]',
-        'type = "Data"',
-        'globs = ["model/**"]',
-        // true: with false, wrangler drops its default rules of that type, among them Data for
-        // **/*.bin, and refuses TF.js weight shards (model/*.bin) at upload and in `wrangler dev`
-        'fallthrough = true',
-        '',
-      ].join('\n'),
-    }),
-  },
-};
+export interface ImageRecipe {
+  baseImage: string;
+  /** Where the bundle goes inside the image. */
+  imageDir: string;
+  dockerfile: string;
+  config: { Env: string[]; Entrypoint?: string[]; Cmd: string[]; WorkingDir: string };
+  notes: string[];
+}
 
-export function targetFor(id: PlatformId): TargetDefinition {
-  return TARGETS[id];
+export interface EmulatorSpec {
+  /** The module exporting `convention: Convention` (a file of the platform's folder, or of src/platforms/shared/). */
+  convention: string;
+  /**
+   * How the handler module is loaded and when INIT ends: `ric` as aws-lambda-ric 3 (require() for
+   * CommonJS, import() for ES modules; INIT ends when the module has loaded, exported promises are
+   * not awaited); `import`: import() and the promises the module exports are part of INIT.
+   */
+  loader: 'ric' | 'import';
+  /** Globals the function does not have (Workers without nodejs_compat: `process`), deleted before the handler loads. */
+  hideGlobals?: string[];
+  /** `node --import` modules the runtime host starts with for a bundle (Workers: the module rules for its wasm and model files). */
+  nodeImports?(bundle: { modules?: string[] }): string[];
+}
+
+/**
+ * The path of a module beside `base` (an index.ts/.js's import.meta.url): `name.ts` when running
+ * from TypeScript sources, `name.js` under dist/.
+ */
+export function sibling(base: string, name: string): string {
+  const ext = base.endsWith('.ts') ? '.ts' : '.js';
+  return fileURLToPath(new URL(`./${name}${ext}`, base));
 }

@@ -23,7 +23,12 @@ export type HostRequest =
       type: 'init';
       /** Absolute path of the handler module. */
       entry: string;
+      /** The platform (its calling convention is the module the host was started with). */
       convention: PlatformId;
+      /** How the handler module loads and when INIT ends (the platform's EmulatorSpec.loader). */
+      loader: 'ric' | 'import';
+      /** Globals deleted before the handler module loads (the platform's EmulatorSpec.hideGlobals). */
+      hideGlobals?: string[];
       /** Export to call (default: the convention's usual export). */
       exportName?: string;
       /** The event (Lambda) or request body (HTTP targets), sent once and reused per invocation. */

@@ -6,12 +6,11 @@
 import { availableParallelism } from 'node:os';
 import type { BenchConfigResult } from '../core/reports/schemas.js';
 import type { Arch, PlatformProfile } from '../core/platform-facts.js';
-import { billedDuration, nodeFlags, priceFor, runtimeEnv, vcpuFor } from '../platforms/index.js';
+import { billedDuration, nodeFlags, priceFor, runtimeEnv, vcpuFor, platformModule } from '../platforms/index.js';
 import { detectCgroups, InstanceCgroup } from './cgroup.js';
 import { RuntimeInstance, type PhaseResult } from './instance.js';
 import { RealInstance } from './real-instance.js';
 import { nodeFor, runtimeModulesFor, type LocalHosts } from './local-hosts.js';
-import { CONVENTIONS } from './conventions/index.js';
 import { projectMs } from './cpu-projection.js';
 import { percentiles, round } from '../core/stats/percentiles.js';
 import type { ResolvedInput } from './bench-input.js';
@@ -67,8 +66,6 @@ const MIB = 1024 * 1024;
 const LEAK_KB_PER_INVOKE = 64;
 /** Fewer warm invocations than this are too few to tell a leak from GC noise. */
 const LEAK_MIN_INVOCATIONS = 10;
-/** Platforms whose memory limit is per isolate, not per process (developers.cloudflare.com/workers/platform/limits/). */
-const ISOLATE_PLATFORMS = new Set(['cloudflare-workers']);
 /**
  * A first invocation whose event waited longer than this for the host's main thread (IPC alone is
  * ~0.1 ms) is flagged: the module left work running after INIT.
@@ -92,7 +89,7 @@ export async function runConfiguration(plan: ConfigPlan): Promise<ConfigResult> 
   const started = performance.now();
   const elapsed = () => performance.now() - started;
   // Workers limit each isolate (JS heap + wasm memory) to 128 MB; the Node process around it is not counted.
-  const isolate = ISOLATE_PLATFORMS.has(profile.id);
+  const isolate = profile.memory.limitScope?.value === 'isolate';
   let baseline = 0;
   const cores = availableParallelism();
   if (vcpu > cores && plan.cpuMode !== 'off') notes.push(`${round(vcpu, 2)} vCPU is more than this machine's ${cores} cores: measured with at most ${cores}`);
@@ -316,7 +313,7 @@ export async function runConfiguration(plan: ConfigPlan): Promise<ConfigResult> 
   const queuedBusy = firstQueuedBusyMs.length ? percentiles(firstQueuedBusyMs).p50 : Infinity;
   if (queued >= QUEUED_NOTE_MS && queuedBusy >= QUEUED_BUSY_NOTE_MS) {
     notes.push(
-      CONVENTIONS[profile.id].loader === 'ric'
+      platformModule(profile.id).emulator.loader === 'ric'
         ? `the first invocation waited ${queued.toFixed(0)} ms (p50) for main-thread work the handler module left running after INIT (e.g. a model load it started): ` +
             `counted in the first invocation, as on ${profile.name}, whose runtime starts the first event once the module has loaded; a top-level await in an ES module entry (.mjs) makes such work INIT`
         : `the first invocation waited ${queued.toFixed(0)} ms (p50) for main-thread work the handler module left running after INIT (not awaited or exported): ` +

@@ -13,7 +13,9 @@
  * accounting start where the previous phase ended (the host is otherwise idle in between).
  *
  * Run as a script only (dist/src/sim/runtime-host.js, or an esbuild bundle of this file when
- * dlpack runs from its TypeScript sources). Handler output goes to this process's stdout/stderr.
+ * dlpack runs from its TypeScript sources), with the platform's calling convention module as its
+ * argument (src/platforms/<id>/convention.ts, made runnable by host-script.ts): it is imported
+ * while the host boots, before `ready`. Handler output goes to this process's stdout/stderr.
  */
 import { performance as hostPerformance } from 'node:perf_hooks';
 // a module binding: the host keeps its process object when a Workers handler runs with it hidden
@@ -23,10 +25,11 @@ import { pathToFileURL } from 'node:url';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { monotonicMs, type HostReply, type HostRequest, type PhaseSample } from './protocol.js';
-import { CONVENTIONS, type Invoker } from './conventions/index.js';
-import { bodyOf, nameAndMessage, safeString, type PlatformFault } from './conventions/convention.js';
+import { bodyOf, nameAndMessage, safeString, type Convention, type Invoker, type PlatformFault } from '../platforms/shared/convention.js';
 import { ownCpuStat } from './cgroup.js';
-import { installAzureCoreApi } from './conventions/azure-functions.js';
+
+/** The platform's calling convention (the module named by the first argument). */
+const convention = ((await import(pathToFileURL(process.argv[2]).href)) as { convention: Convention }).convention;
 
 type InitRequest = Extract<HostRequest, { type: 'init' }>;
 
@@ -52,7 +55,7 @@ let exiting = false;
 
 function onFault(kind: 'unhandledRejection' | 'uncaughtException', reason: unknown): void {
   if (exiting) return;
-  const behaviour = config ? CONVENTIONS[config.convention].faults : undefined;
+  const behaviour = config ? convention.faults : undefined;
   // before INIT: Node's own behaviour (print and exit 1)
   const fault: PlatformFault = behaviour?.[kind](reason) ?? { errorType: nameAndMessage(reason).name, errorMessage: nameAndMessage(reason).message, exitCode: 1 };
   console.error(`${kind === 'unhandledRejection' ? 'Unhandled Promise Rejection' : 'Uncaught Exception'}: ${safeString(reason instanceof Error ? reason.stack ?? reason : reason)}`);
@@ -266,20 +269,20 @@ async function init(req: InitRequest): Promise<void> {
   };
   let mod: Record<string, unknown>;
   try {
-    if (req.convention === 'azure-functions') installAzureCoreApi(req.entry);
+    convention.beforeImport?.(req.entry);
     // the platform runtime's own code first (Lambda's Init Duration includes the runtime's start)
     for (const m of req.runtimeModules ?? []) {
       if (m.endsWith('.node')) createRequire(m)(m);
       else await import(pathToFileURL(m).href);
     }
-    if (CONVENTIONS[req.convention].loader === 'ric') {
+    if (req.loader === 'ric') {
       // as the Runtime Interface Client loads it: require() for CommonJS, import() for ES modules;
       // promises the module exports are not awaited (INIT ends when the module has loaded)
       mod = await loadLikeRic(req.entry);
     } else {
-      // Workers without nodejs_compat have no `process`: libraries that detect Node by it (TF.js) must
-      // take their web path, as they do on workerd
-      if (req.convention === 'cloudflare-workers') delete (globalThis as { process?: unknown }).process;
+      // globals the platform's function does not have (Workers without nodejs_compat: `process`, so
+      // libraries that detect Node by it, TF.js, take their web path, as they do on workerd)
+      for (const name of req.hideGlobals ?? []) delete (globalThis as Record<string, unknown>)[name];
       mod = (await import(pathToFileURL(req.entry).href)) as Record<string, unknown>;
       await settleExports(mod);
     }
@@ -288,7 +291,7 @@ async function init(req: InitRequest): Promise<void> {
     return;
   }
   try {
-    invoker = CONVENTIONS[req.convention].prepare(mod, req.exportName);
+    invoker = convention.prepare(mod, req.exportName);
   } catch (err) {
     done({ ok: false, errorType: 'Runtime.HandlerNotFound', errorMessage: (err as Error).message });
     return;

@@ -1,8 +1,7 @@
 /** AWS Lambda: `export const handler = async (event, context) => result` (or the callback style). */
-import { nameAndMessage, safeString, type Convention } from './convention.js';
+import { nameAndMessage, safeString, type Convention } from '../shared/convention.js';
 
-export const awsLambdaConvention: Convention = {
-  loader: 'ric',
+export const convention: Convention = {
   prepare(mod, exportName) {
     const fn = findHandler(mod, exportName);
     return async (event, ctx) => {

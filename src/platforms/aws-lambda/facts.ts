@@ -14,6 +14,10 @@ export const awsLambda: PlatformProfile = {
     maxMb: { value: 10_240, source: MEMORY },
     stepMb: { value: 1, source: MEMORY },
     defaultMb: { value: 128, source: MEMORY },
+    sweepMb: {
+      value: [128, 256, 512, 1024, 1769, 3008],
+      source: 'https://github.com/alexcasalboni/aws-lambda-power-tuning (default powerValues) plus 1,769 MB, one full vCPU (' + MEMORY + ')',
+    },
   },
   vcpu: {
     kind: 'linear',
@@ -69,6 +73,7 @@ export const awsLambda: PlatformProfile = {
     },
   },
   launch: {
+    memoryEnv: 'AWS_LAMBDA_FUNCTION_MEMORY_SIZE',
     source:
       'https://github.com/aws/aws-lambda-base-images (nodejs images, /var/runtime/bootstrap); https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html#configuration-envvars-runtime',
     verify: 'heap sizing from the published base image bootstrap: new space = memory/10, semi space = new/2, old space = memory - new (checked 2026-11-28)',

@@ -3,8 +3,7 @@
  * Accepts a direct invocation (the event is the request body object), API Gateway REST (v1) and
  * HTTP API (v2) events and Function URL events (body possibly base64-encoded).
  */
-import { predict, preload, config } from '../handler-runtime/predict.js';
-import { base64DecodedLength } from '../handler-runtime/tensor-request.js';
+import { predict, preload, config, base64DecodedLength } from 'dlpack:handler';
 
 /** The model load started at module scope (INIT); resolves when it is done (never rejects). */
 export const ready = preload();

@@ -4,7 +4,7 @@
  * does, by serving `@azure/functions-core` to the module so that `app.http(...)` registers it.
  */
 import { createRequire } from 'node:module';
-import { bodyOf, nameAndMessage, safeString, type Convention, type PlatformFault } from './convention.js';
+import { bodyOf, nameAndMessage, safeString, type Convention, type PlatformFault } from '../shared/convention.js';
 
 function azureFault(error: unknown): PlatformFault {
   const { name, message } = nameAndMessage(error);
@@ -45,7 +45,8 @@ export function installAzureCoreApi(entry: string): void {
   (globalThis as { require?: unknown }).require ??= require;
 }
 
-export const azureFunctionsConvention: Convention = {
+export const convention: Convention = {
+  beforeImport: installAzureCoreApi,
   // The Node.js language worker (azure-functions-nodejs-worker, startApp.ts) logs "Worker <id>
   // uncaught exception (learn more: https://go.microsoft.com/fwlink/?linkid=2097909 ): <stack>" and
   // exits 1; Node 15+ raises an unhandled rejection as that uncaught exception. The host answers

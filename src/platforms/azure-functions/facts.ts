@@ -51,6 +51,8 @@ export const azureFunctions: PlatformProfile = {
   },
   billing: {
     granularityMs: { value: 1, source: PRICING, verify: `${VERIFY}; minimum 100 ms and 128 MB per execution` },
+    minimumBilledMs: { value: 100, source: PRICING, verify: `${VERIFY}; minimum 100 ms per execution` },
+    memoryRoundUpMb: { value: 128, source: PRICING, verify: `${VERIFY}; memory rounded up to the nearest 128 MB` },
     pricePerGbSecond: { x64: { value: 0.000016, source: PRICING, verify: VERIFY } },
     pricePerMillionRequests: { value: 0.2, source: PRICING, verify: VERIFY },
     initBilled: { value: false, source: PRICING, verify: 'only execution time is metered on Consumption (checked 2026-11-28)' },

@@ -5,7 +5,7 @@
  * the host: it takes anything with `text()` (an HttpRequest or a fetch Request).
  */
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
-import { predict, preload, config } from '../handler-runtime/predict.js';
+import { predict, preload, config } from 'dlpack:handler';
 
 /** The model load started at module scope (INIT); resolves when it is done (never rejects). */
 export const ready = preload();

@@ -2,9 +2,9 @@
  * Cloudflare Workers module syntax: `export default { fetch(request, env, ctx) }` with Web
  * Request/Response. The response body is read to the end inside the timed invocation.
  */
-import { bodyOf, nameAndMessage, safeString, type Convention } from './convention.js';
+import { bodyOf, nameAndMessage, safeString, type Convention } from '../shared/convention.js';
 
-export const cloudflareWorkersConvention: Convention = {
+export const convention: Convention = {
   // workerd logs an unhandled rejection as "Uncaught (in promise) <reason>" and an exception from
   // a callback as "Uncaught <error>" in the request's logs; the isolate lives on (no exit).
   faults: {

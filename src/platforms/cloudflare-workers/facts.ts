@@ -13,6 +13,7 @@ export const cloudflareWorkers: PlatformProfile = {
     maxMb: { value: 128, source: LIMITS },
     sizesMb: { value: [128], source: LIMITS },
     defaultMb: { value: 128, source: LIMITS },
+    limitScope: { value: 'isolate', source: LIMITS },
   },
   vcpu: {
     kind: 'fixed',
@@ -51,6 +52,7 @@ export const cloudflareWorkers: PlatformProfile = {
       verify: 'workerd is not Node.js; a recent V8 with nodejs_compat; Node 22 used as the syntax target (checked 2026-11-28)',
     },
     nativeAddons: { value: false, source: 'https://developers.cloudflare.com/workers/runtime-apis/nodejs/' },
+    sandbox: { value: 'v8-isolate', source: 'https://developers.cloudflare.com/workers/reference/how-workers-works/' },
     maxConcurrency: {
       value: 1,
       source: 'https://developers.cloudflare.com/workers/reference/how-workers-works/',

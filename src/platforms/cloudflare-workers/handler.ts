@@ -4,7 +4,7 @@
  * (wrangler.toml rules CompiledWasm / Data) and imported by the generated `dlpack:assets`.
  * The model loads on the first request (cached per isolate).
  */
-import { predict, config } from '../handler-runtime/predict.js';
+import { predict, config } from 'dlpack:handler';
 
 // No preload at global scope: Workers limit start-up to 1 s and restrict work there. The model
 // promise is still cached at module scope, so it loads once per isolate, on the first request.

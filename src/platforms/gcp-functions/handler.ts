@@ -2,8 +2,7 @@
  * Google Cloud Run functions (Functions Framework, HTTP signature): `handler(req, res)`.
  * Deploy with `--entry-point handler`. Also works with a plain Node http server.
  */
-import { predict, preload, config } from '../handler-runtime/predict.js';
-import { methodNotAllowed, requestBody, sendJson, type NodeRequest } from '../handler-runtime/node-http.js';
+import { predict, preload, config, methodNotAllowed, requestBody, sendJson, type NodeRequest } from 'dlpack:handler';
 import type { ServerResponse } from 'node:http';
 
 /** The model load started at module scope (INIT); resolves when it is done (never rejects). */

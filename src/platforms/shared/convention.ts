@@ -25,12 +25,8 @@ export interface Convention {
   prepare(mod: Record<string, unknown>, exportName?: string): Invoker;
   /** What the platform's runtime does with a fault no handler caught: its wording, and whether it then exits. */
   faults: FaultBehaviour;
-  /**
-   * How the handler module is loaded and when INIT ends: `ric` as aws-lambda-ric 3 (require() for
-   * CommonJS, import() for ES modules; INIT ends when the module has loaded, exported promises are
-   * not awaited); default `import`: import() and the promises the module exports are part of INIT.
-   */
-  loader?: 'ric' | 'import';
+  /** Runs in the runtime host before the handler module loads (Azure: serves @azure/functions its worker core API). */
+  beforeImport?(entry: string): void;
 }
 
 /** A fault as the platform reports it: the error the invocation fails with, and the runtime's exit status (none: it lives on). */

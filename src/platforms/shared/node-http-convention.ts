@@ -14,7 +14,7 @@ import { bodyOf, findFunction, nameAndMessage, safeString, type Convention, type
  * invalid → an error 400 "Invalid JSON" thrown from the getter) and keep no raw body
  * (@vercel/node dev-server.mjs getBodyParser).
  */
-type BodyStyle = 'functions-framework' | 'vercel';
+type BodyStyle = 'functions-framework' | 'vercel-helpers';
 
 function makeRequest(event: unknown, requestId: string, style: BodyStyle) {
   const raw = bodyOf(event);
@@ -29,7 +29,7 @@ function makeRequest(event: unknown, requestId: string, style: BodyStyle) {
     try {
       return JSON.parse(raw);
     } catch {
-      if (style === 'vercel') throw Object.assign(new Error('Invalid JSON'), { statusCode: 400 });
+      if (style === 'vercel-helpers') throw Object.assign(new Error('Invalid JSON'), { statusCode: 400 });
       return raw;
     }
   };
@@ -48,7 +48,7 @@ function makeRequest(event: unknown, requestId: string, style: BodyStyle) {
       return headers[name.toLowerCase()];
     },
   };
-  if (style === 'vercel') {
+  if (style === 'vercel-helpers') {
     let parsed: { value: unknown } | undefined;
     Object.defineProperty(req, 'body', { enumerable: true, get: () => (parsed ??= { value: parse() }).value });
     return req;
@@ -195,4 +195,4 @@ export function functionsFrameworkJson(raw: string): InvokeOutcome | undefined {
 
 /** FUNCTION_TARGET names the export on Cloud Run functions; dlpack's templates export `handler`. */
 export const gcpFunctionsConvention = nodeHttpConvention(['handler', 'default'], 'an HTTP function (req, res) named "handler"', gcpFaults, 'functions-framework', functionsFrameworkJson);
-export const vercelConvention = nodeHttpConvention(['default', 'handler'], 'a default export function (req, res)', vercelFaults, 'vercel');
+export const vercelConvention = nodeHttpConvention(['default', 'handler'], 'a default export function (req, res)', vercelFaults, 'vercel-helpers');

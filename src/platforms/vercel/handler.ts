@@ -2,8 +2,7 @@
  * Vercel Node.js function: `export default function handler(req, res)` (Node request/response
  * with Vercel's helpers). The bundle carries .vc-config.json for `vercel deploy --prebuilt`.
  */
-import { predict, preload, config } from '../handler-runtime/predict.js';
-import { methodNotAllowed, requestBody, sendJson, type NodeRequest } from '../handler-runtime/node-http.js';
+import { predict, preload, config, methodNotAllowed, requestBody, sendJson, type NodeRequest } from 'dlpack:handler';
 import type { ServerResponse } from 'node:http';
 
 /** The model load started at module scope (INIT); resolves when it is done (never rejects). */
