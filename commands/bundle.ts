@@ -1,5 +1,6 @@
 import { Args, Flags } from '@oclif/core';
 import { DlpackCommand } from '../src/cli/base-command.js';
+import { platformsHelp } from '../src/cli/platform-flags.js';
 import { createProgress } from '../src/cli/progress.js';
 import { bundleModel, renderBundleReport } from '../src/bundle/index.js';
 import type { BundleReport } from '../src/core/reports/schemas.js';
@@ -22,7 +23,7 @@ export default class Bundle extends DlpackCommand {
   static flags = {
     target: Flags.string({
       char: 't',
-      description: 'platform to bundle for: aws-lambda, gcp-functions, azure-functions, vercel, cloudflare-workers',
+      description: platformsHelp('platform to bundle for'),
       required: true,
     }),
     runtime: Flags.string({

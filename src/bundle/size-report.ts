@@ -9,6 +9,7 @@ import Table from 'cli-table3';
 import type { PlatformProfile } from '../core/platform-facts.js';
 import type { BundleReport, LimitCheck } from '../core/reports/schemas.js';
 import { formatBytes } from '../core/units.js';
+import { getPlatform, isPlatformId } from '../platforms/index.js';
 
 export interface MeasuredSizes {
   zipBytes?: number;
@@ -74,7 +75,7 @@ function table(head: string[]): Table.Table {
 export function renderBundleReport(r: BundleReport, options: { maxFiles?: number; maxInputs?: number } = {}): string {
   const lines: string[] = [];
   const verdict = r.pass ? 'PASS' : 'FAIL';
-  lines.push(`${verdict}  ${r.target} · ${r.runtime} · ${r.target === 'cloudflare-workers' ? 'V8 isolate (wasm)' : `linux/${r.arch}`} · ${r.format}${r.memoryMb ? ` · ${r.memoryMb} MB (${r.vcpu?.toFixed(2)} vCPU, ${r.threads} thread${r.threads === 1 ? '' : 's'})` : ''}`);
+  lines.push(`${verdict}  ${r.target} · ${r.runtime} · ${isPlatformId(r.target) && getPlatform(r.target).runtime.sandbox?.value === 'v8-isolate' ? 'V8 isolate (wasm)' : `linux/${r.arch}`} · ${r.format}${r.memoryMb ? ` · ${r.memoryMb} MB (${r.vcpu?.toFixed(2)} vCPU, ${r.threads} thread${r.threads === 1 ? '' : 's'})` : ''}`);
   lines.push(`bundle   ${r.outDir}  (entry ${r.entry}, model ${r.model})`);
   if (r.zipPath) lines.push(`zip      ${r.zipPath}  ${formatBytes(r.zipBytes ?? 0)}  sha256 ${r.sha256}`);
   if (r.image) {
