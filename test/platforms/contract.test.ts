@@ -1,0 +1,69 @@
+/**
+ * The per-platform contract: for every platform of the list, the handler template bundled with the
+ * platform's default runtime answers, through the platform's own calling convention in the
+ * emulator (not a test-side copy of it), with the outputs onnxruntime-node computes directly; a
+ * malformed request gets the platform's 400 answer (Lambda direct invoke: a `BadRequest` error).
+ * Lambda is also called with an API Gateway v2 event (base64 body).
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { PLATFORMS } from '../../src/platforms/list.js';
+import { freshTmp } from '../bundle/bundle-host.js';
+import { MLP, maxAbsDiff, onnxReference, sampleInput } from '../bundle/reference.js';
+import { answerOf, runContract } from './platform-harness.js';
+
+const work = freshTmp('dlpack-platform-contract-');
+const input = sampleInput(2, 16);
+const request = { inputs: { input: { dims: [2, 16], data: input } } };
+const malformed = { inputs: { nope: [[1]] } };
+let reference: Awaited<ReturnType<typeof onnxReference>>;
+
+test.before(async () => {
+  reference = await onnxReference(MLP, 'input', [2, 16], input);
+});
+test.after(() => rmSync(work, { recursive: true, force: true }));
+
+function assertOutputs(target: string, json: Record<string, unknown>) {
+  const outputs = json.outputs as Record<string, { dims: number[]; data: (number | string)[] }>;
+  assert.ok(outputs, `${target}: no outputs in ${JSON.stringify(json).slice(0, 300)}`);
+  for (const [name, ref] of Object.entries(reference)) {
+    assert.equal(outputs[name].dims, ref.dims, `${target}: ${name} dims`);
+    assert.ok(maxAbsDiff(outputs[name].data, ref.data) <= 1e-5, `${target}: ${name} differs from onnxruntime-node`);
+  }
+}
+
+for (const platform of PLATFORMS) {
+  test(`${platform.id}: the template answers through the platform's own convention`, async () => {
+    const direct = platform.emulator.loader === 'ric';
+    // Lambda: a direct invoke's event is the request object, then an API Gateway v2 event; HTTP platforms: the body
+    const events: unknown[] = direct
+      ? [request, malformed, { version: '2.0', routeKey: '$default', requestContext: { http: { method: 'POST' } }, isBase64Encoded: true, body: Buffer.from(JSON.stringify(request)).toString('base64') }]
+      : [JSON.stringify(request), JSON.stringify(malformed)];
+    const run = await runContract(platform.id, MLP, join(work, platform.id), events);
+    assert.is(run.manifest.target, platform.id);
+    assert.is(run.manifest.export, platform.bundle.export);
+    // the platform's default runtime (onnxruntime-node falls back to onnxruntime-web when it is not installed)
+    assert.ok([platform.bundle.defaultRuntime.onnx, 'onnxruntime-web'].includes(run.report.runtime), run.report.runtime);
+    const [ok, bad, gateway] = run.results;
+    assert.ok(ok.ok, `${platform.id}: ${ok.errorType}: ${ok.errorMessage}`);
+    const answer = answerOf(ok);
+    if (!direct) assert.is(answer.status, 200);
+    assertOutputs(platform.id, answer.json);
+    if (direct) {
+      assert.not.ok(bad.ok);
+      assert.is(bad.errorType, 'BadRequest');
+      assert.ok(gateway.ok, `${platform.id} API Gateway: ${gateway.errorMessage}`);
+      const g = answerOf(gateway);
+      assert.is(g.status, 200);
+      assertOutputs(`${platform.id} API Gateway v2`, g.json);
+    } else {
+      const b = answerOf(bad);
+      assert.is(b.status, 400, `${platform.id}: ${JSON.stringify(b.json)}`);
+      assert.type(b.json.error, 'string');
+    }
+  });
+}
+
+test.run();
