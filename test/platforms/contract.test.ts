@@ -2,8 +2,11 @@
  * The per-platform contract: for every platform of the list, the handler template bundled with the
  * platform's default runtime answers, through the platform's own calling convention in the
  * emulator (not a test-side copy of it), with the outputs onnxruntime-node computes directly; a
- * malformed request gets the platform's 400 answer (Lambda direct invoke: a `BadRequest` error).
- * Lambda is also called with an API Gateway v2 event (base64 body).
+ * malformed request gets the platform's 400 answer (Lambda direct invoke: a `BadRequest` error) and
+ * the instance stays healthy. Lambda is also called with an API Gateway v2 event (base64 body). The
+ * bundle carries only the runtime's files for linux/x64 and the platform's deploy files, in a zip
+ * with sorted entries. (Replaces test/bundle/targets-onnx.test.ts, which called each entry with a
+ * test-side copy of the conventions.)
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -25,11 +28,19 @@ test.before(async () => {
 });
 test.after(() => rmSync(work, { recursive: true, force: true }));
 
-function assertOutputs(target: string, json: Record<string, unknown>) {
-  const outputs = json.outputs as Record<string, { dims: number[]; data: (number | string)[] }>;
+/** The runtime's own files in the bundle (linux/x64 only). */
+const RUNTIME_FILES: Record<string, string[]> = {
+  'onnxruntime-node': ['libonnxruntime.so.1', 'onnxruntime_binding.node'],
+  'onnxruntime-web': ['ort-wasm-simd-threaded.wasm'],
+};
+
+function assertOutputs(target: string, json: Record<string, unknown>, runtime?: string) {
+  const outputs = json.outputs as Record<string, { dims: number[]; dtype: string; data: (number | string)[] }>;
   assert.ok(outputs, `${target}: no outputs in ${JSON.stringify(json).slice(0, 300)}`);
+  if (runtime) assert.ok(String(json.backend).startsWith(runtime), `${target}: backend ${json.backend}`);
   for (const [name, ref] of Object.entries(reference)) {
     assert.equal(outputs[name].dims, ref.dims, `${target}: ${name} dims`);
+    assert.is(outputs[name].dtype, 'float32');
     assert.ok(maxAbsDiff(outputs[name].data, ref.data) <= 1e-5, `${target}: ${name} differs from onnxruntime-node`);
   }
 }
@@ -39,21 +50,31 @@ for (const platform of PLATFORMS) {
     const direct = platform.emulator.loader === 'ric';
     // Lambda: a direct invoke's event is the request object, then an API Gateway v2 event; HTTP platforms: the body
     const events: unknown[] = direct
-      ? [request, malformed, { version: '2.0', routeKey: '$default', requestContext: { http: { method: 'POST' } }, isBase64Encoded: true, body: Buffer.from(JSON.stringify(request)).toString('base64') }]
-      : [JSON.stringify(request), JSON.stringify(malformed)];
+      ? [request, malformed, request, { version: '2.0', routeKey: '$default', requestContext: { http: { method: 'POST' } }, isBase64Encoded: true, body: Buffer.from(JSON.stringify(request)).toString('base64') }]
+      : [JSON.stringify(request), JSON.stringify(malformed), JSON.stringify(request)];
     const run = await runContract(platform.id, MLP, join(work, platform.id), events);
     assert.is(run.manifest.target, platform.id);
     assert.is(run.manifest.export, platform.bundle.export);
     // the platform's default runtime (onnxruntime-node falls back to onnxruntime-web when it is not installed)
     assert.ok([platform.bundle.defaultRuntime.onnx, 'onnxruntime-web'].includes(run.report.runtime), run.report.runtime);
-    const [ok, bad, gateway] = run.results;
+    const names = run.report.files.map((f) => f.path);
+    const deployFiles = Object.keys(platform.bundle.deployFiles({ entry: platform.bundle.entry, node: '20', memoryMb: 128, name: 'x' }));
+    for (const f of [...RUNTIME_FILES[run.report.runtime], ...deployFiles, 'model/mlp.onnx', 'manifest.json']) assert.ok(names.includes(f), `${f} is in the bundle`);
+    // only the target's native files: no other OS/CPU, no other wasm variant
+    assert.not.ok(names.some((n) => /\.(dll|dylib)$/.test(n) || n.includes('jsep') || n.includes('asyncify')));
+    assert.is(names.filter((n) => n.endsWith('.wasm')).length, run.report.runtime === 'onnxruntime-web' ? 1 : 0);
+    assert.equal(run.entries, [...run.entries].sort(), 'zip entries are sorted');
+    const [ok, bad, again, gateway] = run.results;
     assert.ok(ok.ok, `${platform.id}: ${ok.errorType}: ${ok.errorMessage}`);
     const answer = answerOf(ok);
     if (!direct) assert.is(answer.status, 200);
-    assertOutputs(platform.id, answer.json);
+    assertOutputs(platform.id, answer.json, run.report.runtime);
+    assert.ok(again.ok, 'the instance stays healthy after a bad request');
+    assertOutputs(`${platform.id} (after a bad request)`, answerOf(again).json);
     if (direct) {
       assert.not.ok(bad.ok);
       assert.is(bad.errorType, 'BadRequest');
+      assert.match(bad.errorMessage ?? '', /unknown input "nope"/);
       assert.ok(gateway.ok, `${platform.id} API Gateway: ${gateway.errorMessage}`);
       const g = answerOf(gateway);
       assert.is(g.status, 200);
@@ -61,7 +82,7 @@ for (const platform of PLATFORMS) {
     } else {
       const b = answerOf(bad);
       assert.is(b.status, 400, `${platform.id}: ${JSON.stringify(b.json)}`);
-      assert.type(b.json.error, 'string');
+      assert.match(String(b.json.error), /unknown input "nope"/);
     }
   });
 }

@@ -18,6 +18,8 @@ export interface ContractRun {
   /** The unzipped bundle. */
   dir: string;
   manifest: { entry: string; export: string; target: string; modules?: string[] };
+  /** The zip's entries, in zip order. */
+  entries: string[];
   /** One result per event, in order (the first invocation follows the cold start). */
   results: PhaseResult[];
 }
@@ -28,7 +30,7 @@ export async function runContract(target: string, model: string, work: string, e
   const memoryMb = profile.memory.defaultMb.value;
   const report = await bundleModel({ model, target, out: join(work, 'out'), memoryMb });
   const dir = join(work, 'unzipped');
-  await unzipTo(report.zipPath!, dir);
+  const entries = await unzipTo(report.zipPath!, dir);
   assertNoNodeModulesAbove(dir);
   const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as ContractRun['manifest'];
   const imports = (platformModule(target).emulator.nodeImports?.(manifest) ?? []).flatMap((m) => ['--import', m]);
@@ -51,7 +53,7 @@ export async function runContract(target: string, model: string, work: string, e
     if (!init.ok) throw new Error(`${target}: INIT failed: ${init.errorType}: ${init.errorMessage}\n${inst.output.slice(-2000)}`);
     const results: PhaseResult[] = [];
     for (const event of events) results.push(await inst.invoke({ event, wantBody: true }));
-    return { report, dir, manifest, results };
+    return { report, dir, manifest, entries, results };
   } finally {
     await inst.stop();
   }
