@@ -13,22 +13,19 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { listPlatformModules, platformModule } from '../platforms/index.js';
 
-let resolved: Promise<string> | undefined;
 /** TypeScript module → its bundled .mjs, for the modules bundled so far. */
 const bundled = new Map<string, string>();
 
 /**
  * The runtime host script, with the convention of every registered platform made runnable
- * (call it again after registering a platform).
+ * (call it again after registering a platform). From sources, the host and the conventions are
+ * bundled in one esbuild run.
  */
 export async function hostScript(): Promise<string> {
-  resolved ??= locate();
-  const host = await resolved;
-  const pending = listPlatformModules()
-    .map((p) => p.emulator.convention)
-    .filter((f) => !isJs(f) && !bundled.has(f));
+  const host = hostFile();
+  const pending = [host, ...listPlatformModules().map((p) => p.emulator.convention)].filter((f) => !isJs(f) && !bundled.has(f));
   if (pending.length) await bundleAll(pending);
-  return host;
+  return isJs(host) ? host : bundled.get(host)!;
 }
 
 /** The runnable file of a platform's convention module (prepared by hostScript()). */
@@ -42,15 +39,11 @@ export function conventionScript(platformId: string): string {
 
 const isJs = (f: string) => f.endsWith('.js') || f.endsWith('.mjs');
 
-async function locate(): Promise<string> {
+/** dist/src/sim/runtime-host.js when running compiled, else runtime-host.ts (to bundle). */
+function hostFile(): string {
   const here = fileURLToPath(import.meta.url);
-  if (here.endsWith('.js')) {
-    const js = join(here, '..', 'runtime-host.js');
-    if (existsSync(js)) return js;
-  }
-  const source = join(here, '..', 'runtime-host.ts');
-  await bundleAll([source]);
-  return bundled.get(source)!;
+  const js = join(here, '..', 'runtime-host.js');
+  return here.endsWith('.js') && existsSync(js) ? js : join(here, '..', 'runtime-host.ts');
 }
 
 let building: Promise<void> = Promise.resolve();
