@@ -87,3 +87,16 @@ export function sibling(base: string, name: string): string {
   const ext = base.endsWith('.ts') ? '.ts' : '.js';
   return fileURLToPath(new URL(`./${name}${ext}`, base));
 }
+
+/**
+ * A platform module from its folder's parts: the id is the facts' id, the convention is
+ * `convention.ts` (or `.js`) beside `base` (the index module's import.meta.url) unless given.
+ */
+export function definePlatform(
+  base: string,
+  facts: PlatformProfile,
+  bundle: BundleTarget,
+  emulator: Omit<EmulatorSpec, 'convention'> & { convention?: string },
+): PlatformModule {
+  return { id: facts.id, facts, bundle, emulator: { ...emulator, convention: emulator.convention ?? sibling(base, 'convention') } };
+}

@@ -1,15 +1,6 @@
 /** The azure-functions platform module: facts, bundle target and emulator (see README.md). */
-import { sibling, type PlatformModule } from '../contract.js';
-import { azureFunctions as facts } from './facts.js';
+import { definePlatform } from '../contract.js';
+import { azureFunctions } from './facts.js';
 import { bundle } from './bundle.js';
 
-const platform: PlatformModule = {
-  id: facts.id,
-  facts,
-  bundle,
-  emulator: {
-    convention: sibling(import.meta.url, 'convention'),
-    loader: 'import',
-  },
-};
-export default platform;
+export default definePlatform(import.meta.url, azureFunctions, bundle, { loader: 'import' });
