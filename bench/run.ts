@@ -20,7 +20,7 @@ for (const f of readdirSync(sectionsDir).sort()) {
   const mod = await import(pathToFileURL(join(sectionsDir, f)).href);
   sections.push(mod.default as BenchSection);
 }
-const order = ['startup', 'quantize', 'accuracy', 'int8-static', 'tfjs', 'bundle', 'sim', 'hosts', 'verdicts', 'verdicts-recommend', 'verdicts-baseline'];
+const order = ['startup', 'quantize', 'accuracy', 'int8-static', 'tfjs', 'bundle', 'sim', 'handlers', 'encoding', 'hosts', 'verdicts', 'verdicts-recommend', 'verdicts-baseline'];
 sections.sort((a, b) => (order.indexOf(a.name) + 1 || 99) - (order.indexOf(b.name) + 1 || 99));
 const chosen = wanted.length ? sections.filter((s) => wanted.includes(s.name)) : sections;
 if (wanted.length && chosen.length !== wanted.length) {

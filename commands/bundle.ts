@@ -2,7 +2,8 @@ import { Args, Flags } from '@oclif/core';
 import { DlpackCommand } from '../src/cli/base-command.js';
 import { platformsHelp } from '../src/cli/platform-flags.js';
 import { createProgress } from '../src/cli/progress.js';
-import { bundleModel, renderBundleReport } from '../src/bundle/index.js';
+import { bundleModel } from '../src/bundle/index.js';
+import { renderForTerminal } from '../src/cli/render.js';
 import type { BundleReport } from '../src/core/reports/schemas.js';
 
 export default class Bundle extends DlpackCommand {
@@ -59,7 +60,7 @@ export default class Bundle extends DlpackCommand {
         onProgress: (m) => progress.update(m),
       });
       progress.done();
-      if (!this.jsonEnabled()) this.log(renderBundleReport(report));
+      if (!this.jsonEnabled()) this.log(renderForTerminal(report));
       if (!report.pass) process.exitCode = 1;
       return report;
     } finally {

@@ -1,7 +1,7 @@
 import { Args, Flags } from '@oclif/core';
 import { DlpackCommand } from '../src/cli/base-command.js';
 import { inspectModel, type InspectReport } from '../src/index.js';
-import { renderInspectReport } from '../src/report/inspect-report.js';
+import { renderForTerminal } from '../src/cli/render.js';
 
 export default class Inspect extends DlpackCommand {
   static summary = 'Show what a model is made of: inputs, outputs, weights, ops and bytes on disk.';
@@ -23,7 +23,7 @@ export default class Inspect extends DlpackCommand {
   async run(): Promise<InspectReport> {
     const { args, flags } = await this.parse(Inspect);
     const report = await inspectModel(args.model);
-    if (!this.jsonEnabled()) this.log(renderInspectReport(report, { maxOps: flags.ops }));
+    if (!this.jsonEnabled()) this.log(renderForTerminal(report, { maxRows: flags.ops }));
     return report;
   }
 }

@@ -2,7 +2,8 @@ import { Args, Flags } from '@oclif/core';
 import { DlpackCommand } from '../src/cli/base-command.js';
 import { platformsHelp } from '../src/cli/platform-flags.js';
 import { getPlatform } from '../src/platforms/index.js';
-import { buildPlatformsReport, renderPlatforms } from '../src/platforms/render-platforms.js';
+import { buildPlatformsReport } from '../src/platforms/render-platforms.js';
+import { renderForTerminal } from '../src/cli/render.js';
 import type { PlatformsReport } from '../src/index.js';
 
 export default class Platforms extends DlpackCommand {
@@ -19,13 +20,14 @@ export default class Platforms extends DlpackCommand {
   };
   static flags = {
     sources: Flags.boolean({ description: 'list every figure with its source address', default: false }),
+    verbose: Flags.boolean({ description: 'every column of the table, and every source (as --sources)', default: false }),
   };
 
   async run(): Promise<PlatformsReport> {
     const { args, flags } = await this.parse(Platforms);
     if (args.platform) getPlatform(args.platform);
     const report = buildPlatformsReport(args.platform ? [args.platform] : undefined);
-    if (!this.jsonEnabled()) this.log(renderPlatforms(report, flags.sources));
+    if (!this.jsonEnabled()) this.log(renderForTerminal(report, { verbose: flags.sources || flags.verbose, verboseFlag: '--verbose' }));
     return report;
   }
 }

@@ -50,7 +50,7 @@ export default class Quantize extends TransformCommand {
     'block-size': Flags.string({ description: 'int4-weights: weights per scale along K (default 32; smaller is more accurate, larger is smaller)', options: ['32', '64', '128'] }),
     'accuracy-level': Flags.integer({ description: "int4-weights: MatMulNBits accuracy_level — 4 (default) computes with int8 activations (ORT's fast CPU kernels), 1 in float32, 0 leaves it to the runtime", min: 0, max: 4 }),
     kernels: Flags.string({ description: 'int8-dynamic: com.microsoft fused op or standard DynamicQuantizeLinear+MatMulInteger', options: ['fused', 'integer'], default: 'fused' }),
-    optimize: Flags.string({ description: 'ONNX: ONNX Runtime basic optimization first (folds BatchNormalization into Conv, as its quant_pre_process); default basic for int8-weights, int8-static and fp16, none for int8-dynamic', options: ['basic', 'none'] }),
+    optimize: Flags.string({ description: 'ONNX: ONNX Runtime basic optimization first (folds BatchNormalization into Conv, as its quant_pre_process); default basic for int8-weights, int8-static and fp16, none for int8-dynamic and int4-weights (basic fusion turns MatMul + Add into Gemm)', options: ['basic', 'none'] }),
     weights: Flags.string({ description: 'TF.js: quantize only weights matching these globs (comma-separated)', multiple: true, delimiter: ',' }),
     'shard-size': Flags.string({ description: 'TF.js: weight shard size', default: '4MB' }),
     requantize: Flags.boolean({ description: 'TF.js: re-quantize weights that are already quantized (default: leave them as they are)' }),

@@ -1,12 +1,12 @@
 import { Flags } from '@oclif/core';
 import { DlpackCommand } from '../src/cli/base-command.js';
-import { REPORT_FORMATS, writeReports, type ReportFormat } from '../src/report/formats/report-files.js';
+import { REPORT_FORMATS, terminalOptions, writeReports, type ReportFormat } from '../src/cli/render.js';
 import type { AnyReport } from '../src/core/reports/schemas.js';
 
 export default class Report extends DlpackCommand {
   static summary = 'Render dlpack JSON reports as a table, Markdown, JUnit XML or one self-contained HTML page with charts.';
   static description =
-    'Reads one or more reports written with --json by bench, bundle, quantize/convert or check (the kind is read from the "schema" field). --format html writes one file with inline SVG charts and no network resources: latency and cost against memory size per target, cold vs warm distributions, artifact size breakdown, with the budgets of the config (--config, or ./dlpack.config.json) drawn on them. Markdown is also appended to $GITHUB_STEP_SUMMARY when set.';
+    'Reads one or more reports written with --json by bench, bundle, quantize/convert, check, inspect, platforms or init (the kind is read from the "schema" field) and prints them as the command that wrote them did (--format table, the default: the same renderer). --format html writes one file with inline SVG charts and no network resources: latency and cost against memory size per target, cold vs warm distributions, artifact size breakdown, with the budgets of the config (--config, or ./dlpack.config.json) drawn on them. Markdown is also appended to $GITHUB_STEP_SUMMARY when set.';
   static strict = false;
   static args = {};
   static examples = [
@@ -19,6 +19,7 @@ export default class Report extends DlpackCommand {
     format: Flags.string({ char: 'f', description: 'output format', options: [...REPORT_FORMATS], default: 'table' }),
     output: Flags.string({ char: 'o', description: 'write to this file (atomic) instead of stdout' }),
     config: Flags.string({ char: 'c', description: 'config whose budgets are drawn on the charts (default: ./dlpack.config.json when present)' }),
+    verbose: Flags.boolean({ description: 'table: every column (and, for platforms, every source), whatever the terminal width', default: false }),
   };
 
   async run(): Promise<AnyReport | AnyReport[]> {
@@ -30,6 +31,7 @@ export default class Report extends DlpackCommand {
       config: flags.config,
       json: this.jsonEnabled(),
       log: (t) => this.log(t),
+      human: terminalOptions({ verbose: flags.verbose, verboseFlag: '--verbose' }),
     });
     return loaded.length === 1 ? loaded[0].report : loaded.map((l) => l.report);
   }

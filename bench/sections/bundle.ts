@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { median, type BenchSection } from '../harness.js';
+import { p50, type BenchSection } from '../harness.js';
 
 const CHILD = `
 const t0 = process.hrtime.bigint();
@@ -87,10 +87,10 @@ const section: BenchSection = {
         b.push(measure(join(work, 'fn', 'index.js')));
         u.push(measure(join(unbundled, 'index.js')));
       }
-      const bCold = median(b.map((x) => x.coldMs));
-      const uCold = median(u.map((x) => x.coldMs));
-      const bReq = median(b.map((x) => x.requireMs));
-      const uReq = median(u.map((x) => x.requireMs));
+      const bCold = p50(b.map((x) => x.coldMs));
+      const uCold = p50(u.map((x) => x.coldMs));
+      const bReq = p50(b.map((x) => x.requireMs));
+      const uReq = p50(u.map((x) => x.requireMs));
       return [
         {
           metric: 'aws-lambda zip: MLP + onnxruntime-node',
@@ -103,7 +103,7 @@ const section: BenchSection = {
           pass: sizeRatio <= 1.1,
         },
         {
-          metric: 'cold start: require + model load + first inference (median)',
+          metric: 'cold start: require + model load + first inference (p50)',
           value: bCold,
           unit: 'ms',
           baseline: uCold,
@@ -111,7 +111,7 @@ const section: BenchSection = {
           ratio: bCold / uCold,
         },
         {
-          metric: 'module load (require, median)',
+          metric: 'module load (require, p50)',
           value: bReq,
           unit: 'ms',
           baseline: uReq,

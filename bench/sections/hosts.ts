@@ -8,7 +8,7 @@
  */
 import { join } from 'node:path';
 import type { BenchRow, BenchSection } from '../harness.js';
-import { median } from '../harness.js';
+import { p50 } from '../harness.js';
 import { runBench } from '../../src/sim/run-bench.js';
 import { findLocalHosts, missingHost } from '../../src/sim/local-hosts.js';
 import type { PlatformId } from '../../src/core/platform-facts.js';
@@ -43,8 +43,8 @@ const section: BenchSection = {
           wall[host].push(c.wall!.coldTotalMs.p50);
         }
       }
-      const real = median(figures.real);
-      const emulated = median(figures.emulator);
+      const real = p50(figures.real);
+      const emulated = p50(figures.emulator);
       const ratio = emulated / real;
       rows.push({
         metric: `${target} ${memory} MB, MLP bundle cold start (INIT + first), emulator vs --host real (${name})`,
@@ -55,7 +55,7 @@ const section: BenchSection = {
         ratio,
         target: '1 ± 20%',
         pass: Math.abs(ratio - 1) <= 0.2,
-        note: `load-robust estimate, median of ${rounds} runs × 5 cold starts; wall ${median(wall.emulator).toFixed(0)} vs ${median(wall.real).toFixed(0)} ms`,
+        note: `load-robust estimate, median of ${rounds} runs × 5 cold starts; wall ${p50(wall.emulator).toFixed(0)} vs ${p50(wall.real).toFixed(0)} ms`,
       });
     }
     return rows;

@@ -16,7 +16,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dump } from 'npyjs';
-import { median, type BenchRow, type BenchSection } from '../harness.js';
+import { p50, type BenchRow, type BenchSection } from '../harness.js';
 import { makeWideMlp } from '../../fixtures/make-onnx.js';
 import { byteWindows, makeTinyTransformer } from '../../fixtures/make-transformer.js';
 import { encodeOnnx, writeOnnx, type ModelProto } from '../../src/formats/onnx/index.js';
@@ -91,7 +91,7 @@ async function webLatency(models: Uint8Array[], feeds: Record<string, Float32Arr
   } finally {
     for (const s of sessions) await s.release();
   }
-  return times.map(median);
+  return times.map((t) => p50(t));
 }
 
 const section: BenchSection = {

@@ -15,7 +15,7 @@
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { median, type BenchRow, type BenchSection } from '../harness.js';
+import { p50, type BenchRow, type BenchSection } from '../harness.js';
 import { makeWideMlp } from '../../fixtures/make-onnx.js';
 import { writeOnnx } from '../../src/formats/onnx/index.js';
 import { FOLD_QDQ_WEIGHTS } from '../../src/runtimes/ort-session-config.js';
@@ -51,7 +51,7 @@ async function sessions(models: { path: string; extra?: Record<string, string> }
   } finally {
     for (const s of open2) await s.release();
   }
-  return models.map((_, i) => ({ createMs: median(createMs[i]), warmP50: median(warm[i]) }));
+  return models.map((_, i) => ({ createMs: p50(createMs[i]), warmP50: p50(warm[i]) }));
 }
 
 const section: BenchSection = {
@@ -94,8 +94,8 @@ const section: BenchSection = {
           results[name].push(r.configurations[0]);
         }
       }
-      const fig = (name: 'fp32' | 'int8', f: (c: Config) => number) => median(results[name].map(f));
-      const paired = (f: (c: Config) => number) => median(results.int8.map((c, i) => f(c) / f(results.fp32[i])));
+      const fig = (name: 'fp32' | 'int8', f: (c: Config) => number) => p50(results[name].map(f));
+      const paired = (f: (c: Config) => number) => p50(results.int8.map((c, i) => f(c) / f(results.fp32[i])));
       // warm figures: the emulator's load-robust estimate (at 1 vCPU, the CPU time of each call)
       const warmF = fig('fp32', (c) => c.warmMs.p50);
       const warmI = fig('int8', (c) => c.warmMs.p50);

@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import type { BenchRow, BenchSection } from '../harness.js';
 import { runBench, type BenchOptions } from '../../src/sim/run-bench.js';
 import { detectCgroups } from '../../src/sim/cgroup.js';
-import { timeCommands, median } from '../harness.js';
+import { timeCommands, p50 } from '../harness.js';
 
 /** Calibration of the emulator with handlers of known cost, side by side (`npm run bench sim`). */
 const section: BenchSection = {
@@ -27,13 +27,13 @@ const section: BenchSection = {
 
     const empty = await bench('empty.mjs', { cpu: 'off', warm: 50 });
     rows.push({ metric: 'empty handler, reported warm p50 (harness overhead)', value: empty.warmMs.p50, unit: 'ms', target: '< 1 ms', pass: empty.warmMs.p50 < 1 });
-    const boot = median(empty.runtimeStartMs ? [empty.runtimeStartMs.p50] : [0]);
-    const node = median(timeCommands([{ label: 'node', argv: [process.execPath, '-e', '0'], cwd: ctx.root }], 5).node);
+    const boot = p50(empty.runtimeStartMs ? [empty.runtimeStartMs.p50] : [0]);
+    const node = p50(timeCommands([{ label: 'node', argv: [process.execPath, '-e', '0'], cwd: ctx.root }], 5).node);
     rows.push({ metric: 'instance start (spawn → host ready), cgroup placed', value: boot, unit: 'ms', baseline: node, baselineLabel: 'node -e 0', ratio: boot / node });
 
     const cost = 200;
     const full = await bench('busy.mjs', { cpu: 'off', eventFile: event({ busyMs: cost }) });
-    const contentionFree = median(full.wall!.samples.warmMs.map((ms, i) => ms - (full.contentionMs?.samples[i] ?? 0)));
+    const contentionFree = p50(full.wall!.samples.warmMs.map((ms, i) => ms - (full.contentionMs?.samples[i] ?? 0)));
     rows.push({ metric: `busy loop ${cost} ms CPU, full CPU, warm p50`, value: full.wall!.warmMs.p50, unit: 'ms', baseline: cost, baselineLabel: 'known cost', ratio: full.wall!.warmMs.p50 / cost, target: '±5% + 2 ms', pass: Math.abs(full.wall!.warmMs.p50 - cost) <= cost * 0.05 + 2, note: `without run-queue delay ${contentionFree.toFixed(1)} ms, load-robust estimate ${full.stable!.warmMs.p50.toFixed(1)} ms` });
     const sleep = await bench('sleep.mjs', { cpu: 'off', eventFile: event({ sleepMs: 100 }) });
     rows.push({ metric: 'sleep 100 ms, warm p50', value: sleep.wall!.warmMs.p50, unit: 'ms', baseline: 100, baselineLabel: 'known cost', ratio: sleep.wall!.warmMs.p50 / 100, target: '±5% + 2 ms', pass: Math.abs(sleep.wall!.warmMs.p50 - 100) <= 7 });

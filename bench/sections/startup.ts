@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { median, timeCommands, type BenchSection } from '../harness.js';
+import { p50, timeCommands, type BenchSection } from '../harness.js';
 
 /**
  * CLI start-up against a bare `node -e 0`, interleaved rounds, medians. NODE_EXTRA_CA_CERTS is
@@ -34,7 +34,7 @@ const section: BenchSection = {
         ],
         n,
       );
-      const b = median(t.node);
+      const b = p50(t.node);
       const row = (metric: string, value: number, goal?: number) => ({
         metric,
         value,
@@ -46,9 +46,9 @@ const section: BenchSection = {
         pass: goal ? value / b <= goal : undefined,
       });
       return [
-        row(`dlpack --version (median wall of ${n}, interleaved)`, median(t.version), 2.0),
-        row('dlpack inspect --help (code cache warm)', median(t.help), 2.5),
-        row('dlpack inspect --help, first run (no code cache)', median(t['help-first'])),
+        row(`dlpack --version (p50 wall of ${n}, interleaved)`, p50(t.version), 2.0),
+        row('dlpack inspect --help (code cache warm)', p50(t.help), 2.5),
+        row('dlpack inspect --help, first run (no code cache)', p50(t['help-first'])),
       ];
     } finally {
       rmSync(scratch, { recursive: true, force: true });

@@ -1,17 +1,10 @@
 /**
- * p50/p90 latency of sessions on the same feeds, runs interleaved between the sessions so noise
+ * p50/p90 latency of sessions (nearest-rank percentiles, src/core/stats) on the same feeds, runs interleaved between the sessions so noise
  * on a shared machine hits both alike.
  */
 import type { Percentiles } from '../core/reports/schemas.js';
+import { percentiles } from '../core/stats/percentiles.js';
 import type { Feeds, InferenceSessionLike } from '../runtimes/runtime.js';
-
-export function percentiles(samples: number[]): Percentiles {
-  const s = [...samples].sort((a, b) => a - b);
-  const at = (p: number) => s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))];
-  const mid = s.length >> 1;
-  const p50 = s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
-  return { p50, p90: at(90), p99: at(99), min: s[0], max: s[s.length - 1], mean: s.reduce((a, b) => a + b, 0) / s.length };
-}
 
 /** Times `runs` runs of every session (after `warmup` untimed runs each); milliseconds. */
 export async function measureLatency(sessions: InferenceSessionLike[], feeds: Feeds[], runs: number, warmup = 3): Promise<Percentiles[]> {

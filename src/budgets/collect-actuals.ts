@@ -2,12 +2,13 @@
  * Finds, for each budget of a model, the measured value(s) in a set of reports: one row per
  * target for size budgets, one per target × memory size for bench budgets, one per model for
  * accuracy budgets. Several bench reports of the same configuration (repeated runs) are combined
- * by their median. A row with no measurement carries the reason it is missing.
+ * by their p50. A row with no measurement carries the reason it is missing.
  */
 import { basename, resolve } from 'node:path';
 import type { PlatformId } from '../core/platform-facts.js';
 import type { BenchConfigResult, Estimate, FigureSet, Percentiles } from '../core/reports/schemas.js';
 import type { LoadedReport } from '../core/reports/read-report.js';
+import { percentile, sortedCopy } from '../core/stats/percentiles.js';
 import type { BudgetKey } from '../config/budget-keys.js';
 import type { ResolvedBudget, ResolvedModel } from '../config/resolve-budgets.js';
 
@@ -28,17 +29,8 @@ export interface Measurement {
   note?: string;
 }
 
-export function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
-}
-
-/** Nearest-rank percentile of raw samples (used when a report lacks p95/p99). */
-export function percentile(values: number[], p: number): number {
-  const s = [...values].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))];
-}
+/** Nearest-rank percentile of unsorted samples (dlpack's one definition, src/core/stats). */
+const percentileOf = (values: readonly number[], p: number): number => percentile(sortedCopy(values), p);
 
 function stem(p: string): string {
   return basename(p).replace(/\.(onnx|json|zip)$/i, '').toLowerCase();
@@ -53,7 +45,12 @@ function reportPaths(r: LoadedReport): string[] {
       return [r.report.input];
     case 'transform':
       return [r.report.output, r.report.input];
+    case 'inspect':
+      return [r.report.model.path];
+    case 'init':
+      return [r.report.model];
     case 'check':
+    case 'platforms':
       return [];
   }
 }
@@ -101,7 +98,7 @@ function benchValue(key: BudgetKey, c: BenchConfigResult, estimate: Estimate): {
   const samples = figures.samples?.[series];
   const v = figures[series]?.[field];
   if (typeof v === 'number' && Number.isFinite(v)) return { value: v, samples: samples?.length ? samples : undefined, percentile: p, used, note };
-  return samples?.length ? { value: percentile(samples, p), samples, percentile: p, used, note } : { used, note };
+  return samples?.length ? { value: percentileOf(samples, p), samples, percentile: p, used, note } : { used, note };
 }
 
 function errorText(c: BenchConfigResult): string | undefined {
@@ -124,7 +121,7 @@ function last<T>(xs: T[]): T | undefined {
 
 /**
  * Timing budgets pool the samples of every run and take the percentile of the pool (one slow run
- * weighs as much as its share of samples); without samples, the median of the runs' figures.
+ * weighs as much as its share of samples); without samples, the p50 of the runs' figures.
  */
 export function collectMeasurements(model: ResolvedModel, budget: ResolvedBudget, reports: LoadedReport[], estimate: Estimate = 'stable'): Measurement[] {
   const { key } = budget;
@@ -197,7 +194,7 @@ export function collectMeasurements(model: ResolvedModel, budget: ResolvedBudget
         id,
         target,
         memoryMb,
-        actual: pooled ? percentile(pooled, p!) : median(values),
+        actual: pooled ? percentileOf(pooled, p!) : percentileOf(values, 50),
         source: sourceFiles,
         samples: pooled ?? (budget.spec.noisy && values.length > 1 ? values : undefined),
         percentile: pooled ? p : undefined,

@@ -22,6 +22,10 @@ export interface EvaluateOptions {
   estimate?: Estimate;
   /** Bench runs that were measured (recorded in the report). */
   runs?: number;
+  /** `--shard i/n`: judge only the rows this shard owns (the rest are another shard's). */
+  keep?: (row: BudgetResult) => boolean;
+  /** Called with every row of the run, before `keep` (shard reports record them, in order). */
+  allRows?: (rows: BudgetResult[]) => void;
 }
 
 /** The noise margin never exceeds this: a spread so wide that it would excuse anything is shown, not allowed. */
@@ -103,16 +107,10 @@ export function evaluateBudgets(
       for (const m of collectMeasurements(model, budget, mine, estimate)) results.push(judgeRow(config, model, budget, m, tolerance, maxRegression, base, mine, estimate));
     }
   }
+  options.allRows?.([...results]);
+  if (options.keep) results.splice(0, results.length, ...results.filter(options.keep));
 
-  const count = (s: BudgetResult['status']) => results.filter((r) => r.status === s).length;
-  const summary = {
-    total: results.length,
-    passed: count('pass'),
-    failed: count('fail'),
-    warned: count('warn'),
-    missing: count('missing'),
-    regressions: results.filter((r) => r.baseline?.regression).length,
-  };
+  const summary = summarizeResults(results);
   const loadWarnings = [...new Set(reports.flatMap((r) => (r.kind === 'bench' ? r.report.loadWarnings ?? [] : [])))];
   return {
     schema: 'dlpack.check/1',
@@ -128,6 +126,19 @@ export function evaluateBudgets(
     results,
     summary,
     pass: summary.failed === 0 && summary.missing === 0,
+  };
+}
+
+/** The summary line of a check report (also recomputed when shard reports are merged). */
+export function summarizeResults(results: BudgetResult[]): CheckReport['summary'] {
+  const count = (s: BudgetResult['status']) => results.filter((r) => r.status === s).length;
+  return {
+    total: results.length,
+    passed: count('pass'),
+    failed: count('fail'),
+    warned: count('warn'),
+    missing: count('missing'),
+    regressions: results.filter((r) => r.baseline?.regression).length,
   };
 }
 

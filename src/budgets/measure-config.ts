@@ -10,6 +10,7 @@ import { basename, join } from 'node:path';
 import type { BenchReport, BundleReport, Estimate, TransformReport } from '../core/reports/schemas.js';
 import type { LoadedReport } from '../core/reports/read-report.js';
 import type { ResolvedConfig, ResolvedModel } from '../config/resolve-budgets.js';
+import type { ShardSelection } from './shard-check.js';
 
 export interface MeasureOptions {
   cold?: number;
@@ -22,6 +23,8 @@ export interface MeasureOptions {
   maxTimeMs?: number;
   precision?: number;
   progress?: (message: string) => void;
+  /** `--shard i/n`: measure only this shard's configurations (shard-check.ts). */
+  select?: ShardSelection;
 }
 
 /** Runs when measuring: 3 where a timing budget could flip on one unlucky run, else 1. */
@@ -52,12 +55,18 @@ export async function measureModel(
 ): Promise<ModelMeasurement> {
   const progress = options.progress ?? (() => undefined);
   const out: ModelMeasurement = { model, bundles: [], benches: [] };
+  const select = options.select;
   const work = mkdtempSync(join(tmpdir(), 'dlpack-check-'));
   try {
     if (needs.bundle || needs.bench) {
       const { bundleModel } = await import('../bundle/index.js');
       const { runBench } = await import('../sim/run-bench.js');
       for (const target of model.targets) {
+        // a shard bundles a target it benches, or whose size budgets it judges
+        const sizes = select ? select.benchSizes(model, target) : model.memory;
+        const keepBundle = !select || select.ownsBundle(model, target);
+        const benchHere = needs.bench && (!select || sizes!.length > 0);
+        if (!benchHere && !(needs.bundle && keepBundle)) continue;
         progress(`${model.name}: bundling for ${target}`);
         // The folder is named after the model so the bench report's input points back to it.
         const dir = join(work, target);
@@ -72,15 +81,15 @@ export async function measureModel(
           out: join(dir, stem(model.model)),
           onProgress: (m) => progress(`${model.name} ${target}: ${m}`),
         });
-        out.bundles.push(bundle);
-        if (!needs.bench) continue;
+        if (keepBundle) out.bundles.push(bundle);
+        if (!benchHere) continue;
         const runs = Math.max(1, options.runs ?? 1);
         for (let run = 1; run <= runs; run++) {
           progress(`${model.name}: benching ${target}${runs > 1 ? ` (run ${run} of ${runs})` : ''}`);
           const report = await runBench({
             input: bundle.outDir,
             targets: [target],
-            memory: model.memory?.length ? model.memory.join(',') : 'default',
+            memory: sizes?.length ? sizes.join(',') : 'default',
             cold: options.cold ?? bench.cold ?? 5,
             warm: options.warm ?? bench.warm ?? 20,
             cpu: bench.cpu ?? 'auto',
@@ -93,7 +102,7 @@ export async function measureModel(
         }
       }
     }
-    if (needs.accuracy && model.original) {
+    if (needs.accuracy && model.original && (!select || select.ownsAccuracy(model))) {
       progress(`${model.name}: comparing outputs with ${basename(model.original)}`);
       const { runAccuracyCheck } = await import('../accuracy/accuracy-check.js');
       const result = await runAccuracyCheck({ original: model.original, candidate: model.model, runs: 0, samples: model.samples, preprocess: model.preprocess });

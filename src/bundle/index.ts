@@ -28,7 +28,6 @@ import { RUNTIMES } from './runtime-registry.js';
 export type { BundleOptions } from './bundle-options.js';
 export type { BundleManifest } from './bundle-manifest.js';
 export type { HandlerConfig } from './handler-runtime/handler-config.js';
-export { renderBundleReport } from './size-report.js';
 export { writeDeterministicZip } from './deterministic-zip.js';
 export { RUNTIMES, RUNTIME_IDS } from './runtime-registry.js';
 

@@ -25,6 +25,8 @@ const BYTES_PER_ELEMENT: Record<string, number> = {
   string: 12,
 };
 const INTEGER_BYTES = 4;
+/** Bytes per element of the typed arrays behind the compact (base64) answer; 4/3 of it on the wire. */
+const ELEMENT_WIDTH: Record<string, number> = { float64: 8, int64: 8, uint64: 8, float32: 4, int32: 4, uint32: 4, float16: 2, bfloat16: 2, int16: 2, uint16: 2, int8: 1, uint8: 1, bool: 1 };
 
 /** Fixed part of the answer around each output: name, dtype, dims (and the backend/ms fields once). */
 const PER_OUTPUT_OVERHEAD = 64;
@@ -38,7 +40,8 @@ export interface ResponseEstimate {
   symbolic: boolean;
 }
 
-export function estimateResponseBytes(outputs: TensorInfo[]): ResponseEstimate {
+/** `encoding`: the default JSON answer, or the compact one a request can ask for (base64 of the bytes; strings stay JSON). */
+export function estimateResponseBytes(outputs: TensorInfo[], encoding: 'json' | 'base64' = 'json'): ResponseEstimate {
   let bytes = ENVELOPE;
   const unknown: string[] = [];
   let symbolic = false;
@@ -52,7 +55,9 @@ export function estimateResponseBytes(outputs: TensorInfo[]): ResponseEstimate {
       if (typeof d === 'number' && d >= 0) elements *= d;
       else symbolic = true;
     }
-    bytes += PER_OUTPUT_OVERHEAD + o.name.length + elements * (BYTES_PER_ELEMENT[o.dtype] ?? INTEGER_BYTES);
+    const width = ELEMENT_WIDTH[o.dtype];
+    const perElement = encoding === 'base64' && width ? (width * 4) / 3 : (BYTES_PER_ELEMENT[o.dtype] ?? INTEGER_BYTES);
+    bytes += PER_OUTPUT_OVERHEAD + o.name.length + elements * perElement;
   }
   return { bytes: Math.round(bytes), unknown, symbolic };
 }
@@ -72,10 +77,14 @@ export function checkResponseSize(profile: PlatformProfile, outputs: TensorInfo[
   };
   if (!check.pass) {
     const error = profile.payload.responseTooLarge?.value;
+    const compact = estimateResponseBytes(outputs, 'base64').bytes;
     notes.push(
       `the answer would be about ${formatBytes(estimate.bytes)} of JSON, over ${profile.name}'s ${formatBytes(limit.value)} response limit` +
         (error ? `: every such invocation fails with ${error.errorType}` : '') +
-        '; return fewer or smaller outputs (a post-processing step in the model, e.g. top-k or NMS)',
+        (compact <= limit.value
+          ? `; requests that ask for the compact encoding ("encoding": "base64") get about ${formatBytes(compact)}, which fits`
+          : `; even the compact encoding ("encoding": "base64") would be about ${formatBytes(compact)}`) +
+        '; or return fewer or smaller outputs (a post-processing step in the model, e.g. top-k or NMS)',
     );
   }
   return { check, notes };

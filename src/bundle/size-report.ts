@@ -1,15 +1,13 @@
 /**
- * The bundle's size against the platform's package limits (from src/platforms), and the human
- * rendering of a BundleReport: limits with pass/fail, the largest files, the largest JS inputs.
+ * The bundle's size against the platform's package limits (from src/platforms). The report is
+ * rendered by src/report/kinds/bundle.ts.
  */
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import Table from 'cli-table3';
 import type { PlatformProfile } from '../core/platform-facts.js';
-import type { BundleReport, LimitCheck } from '../core/reports/schemas.js';
 import { formatBytes } from '../core/units.js';
-import { getPlatform, isPlatformId } from '../platforms/index.js';
+import type { BundleReport, LimitCheck } from '../core/reports/schemas.js';
 
 export interface MeasuredSizes {
   zipBytes?: number;
@@ -66,38 +64,4 @@ export function planNotes(profile: PlatformProfile, sizes: MeasuredSizes, option
     notes.push(`start-up: the global scope must finish within ${profile.initTimeoutMs.value} ms of CPU (${profile.initTimeoutMs.source}); the model loads on the first request, not at start-up`);
   }
   return notes;
-}
-
-function table(head: string[]): Table.Table {
-  return new Table({ head, style: { head: [], border: [] } });
-}
-
-export function renderBundleReport(r: BundleReport, options: { maxFiles?: number; maxInputs?: number } = {}): string {
-  const lines: string[] = [];
-  const verdict = r.pass ? 'PASS' : 'FAIL';
-  lines.push(`${verdict}  ${r.target} · ${r.runtime} · ${isPlatformId(r.target) && getPlatform(r.target).runtime.sandbox?.value === 'v8-isolate' ? 'V8 isolate (wasm)' : `linux/${r.arch}`} · ${r.format}${r.memoryMb ? ` · ${r.memoryMb} MB (${r.vcpu?.toFixed(2)} vCPU, ${r.threads} thread${r.threads === 1 ? '' : 's'})` : ''}`);
-  lines.push(`bundle   ${r.outDir}  (entry ${r.entry}, model ${r.model})`);
-  if (r.zipPath) lines.push(`zip      ${r.zipPath}  ${formatBytes(r.zipBytes ?? 0)}  sha256 ${r.sha256}`);
-  if (r.image) {
-    lines.push(`image    ${r.image.dockerfile} (FROM ${r.image.baseImage})`);
-    if (r.image.ociLayout) lines.push(`oci      ${r.image.ociLayout}  ${r.image.ociDigest ?? ''}`);
-  }
-  const limits = table(['limit', 'actual', 'platform limit', '']);
-  for (const l of r.limits) limits.push([l.limit, formatBytes(l.actualBytes), formatBytes(l.limitBytes), l.pass ? 'ok' : 'OVER']);
-  if (!r.limits.length) limits.push(['(this platform publishes no package limit)', formatBytes(r.unzippedBytes), '', '']);
-  lines.push(limits.toString());
-  const files = table(['largest files', 'bytes']);
-  const sorted = [...r.files].sort((a, b) => b.bytes - a.bytes || a.path.localeCompare(b.path));
-  const maxFiles = options.maxFiles ?? 8;
-  for (const f of sorted.slice(0, maxFiles)) files.push([f.path, formatBytes(f.bytes)]);
-  if (sorted.length > maxFiles) files.push([`(${sorted.length - maxFiles} more files)`, '']);
-  files.push(['total (unzipped)', formatBytes(r.unzippedBytes)]);
-  lines.push(files.toString());
-  const inputs = table([`${r.entry}: largest inputs`, 'bytes']);
-  const maxInputs = options.maxInputs ?? 8;
-  for (const i of r.bundleInputs.slice(0, maxInputs)) inputs.push([i.path, formatBytes(i.bytes)]);
-  if (r.bundleInputs.length > maxInputs) inputs.push([`(${r.bundleInputs.length - maxInputs} more inputs)`, '']);
-  lines.push(inputs.toString());
-  for (const n of r.notes ?? []) lines.push(`note: ${n}`);
-  return lines.join('\n');
 }

@@ -56,6 +56,11 @@ export abstract class DlpackCommand extends Command {
     super.logToStderr(typeof message === 'string' ? escapeControls(message, { multiline: true }) : message, ...args);
   }
 
+  /** Text as it arrives (a handler's output), escaped like every other line, without a newline added. */
+  protected streamToStderr(text: string): void {
+    process.stderr.write(escapeControls(text, { multiline: true }));
+  }
+
   protected logJson(json: unknown): void {
     ux.stdout(escapeJsonText(JSON.stringify(json, null, 2)));
   }

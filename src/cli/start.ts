@@ -2,7 +2,7 @@
  * What bin/run.js runs. Every path ends in oclif; the two that people wait on most start faster:
  * - `dlpack --version` prints oclif's user agent (`dlpack/0.1.0 linux-x64 node-v20.20.2`, the same
  *   string as `dlpack version`) without loading oclif. Valid because no plugin of dlpack declares
- *   an `init` hook (test/cli-conventions.test.ts checks that); on WSL, where oclif reports the
+ *   an `init` hook (test/integration/cli-conventions.test.ts checks that); on WSL, where oclif reports the
  *   platform as "wsl", oclif answers itself.
  * - help (`--help`, `-h`, no arguments) runs oclif from dist/oclif-core.cjs, one esbuild bundle of
  *   the installed @oclif/core compiled through a V8 code cache (compile-cache.ts); help renders from

@@ -1,5 +1,5 @@
 import type { TransformReport } from '../core/reports/schemas.js';
-import { renderTransformReport } from '../report/transform-table.js';
+import { renderForTerminal } from './render.js';
 import { CheckFailedError } from '../transforms/finish-transform.js';
 import { DlpackCommand } from './base-command.js';
 import { createProgress } from './progress.js';
@@ -17,7 +17,7 @@ export abstract class TransformCommand extends DlpackCommand {
     try {
       const report = await transform((m) => progress.update(m));
       progress.done();
-      if (!this.jsonEnabled()) this.log(renderTransformReport(report));
+      if (!this.jsonEnabled()) this.log(renderForTerminal(report));
       return report;
     } finally {
       progress.done();
@@ -30,7 +30,7 @@ export abstract class TransformCommand extends DlpackCommand {
         this.logJson({ ...err.report, error: err.toJSON() });
         this.exit(err.exitCode);
       }
-      this.log(renderTransformReport(err.report));
+      this.log(renderForTerminal(err.report));
     }
     return super.catch(err);
   }

@@ -8,6 +8,8 @@
  * the window title, move the cursor to overwrite earlier lines nor reorder what is shown.
  * Escapes read like JavaScript's: `\x1B`, `\u202E`. The data itself (JSON reports, the model) is
  * never changed: only what is shown.
+ * The escapers of the other output formats live here too (XML/HTML, Markdown table cells, GitHub
+ * Actions workflow commands), so every format escapes in one place.
  */
 
 // eslint-disable-next-line no-control-regex
@@ -64,4 +66,30 @@ const UNSAFE_IN_JSON = /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202
  */
 export function escapeJsonText(json: string): string {
   return json.replace(UNSAFE_IN_JSON, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+// ---------------------------------------------------------------- escaping for the report formats
+
+/**
+ * Text inside XML or HTML (JUnit documents, the HTML report and its inline SVG): characters XML 1.0
+ * cannot hold are dropped, the markup ones escaped (`'` as `&#39;`, valid in XML and HTML alike).
+ */
+export function escapeXml(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '').replace(/[<>&"']/g, (c) => `&${{ '<': 'lt', '>': 'gt', '&': 'amp', '"': 'quot', "'": '#39' }[c]};`);
+}
+
+/** Text for one cell of a GitHub-flavoured Markdown table: pipes and backslashes escaped, one line, no HTML. */
+export function markdownCell(text: string): string {
+  return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ').replace(/[<>]/g, (c) => (c === '<' ? '&lt;' : '&gt;'));
+}
+
+/** The data part of a GitHub Actions workflow command (`::error ...::data`): %, CR and LF escaped. */
+export function workflowData(text: string): string {
+  return text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+}
+
+/** A property of a workflow command (`file=`, `title=`): also `:` and `,`. */
+export function workflowProperty(text: string): string {
+  return workflowData(text).replace(/:/g, '%3A').replace(/,/g, '%2C');
 }

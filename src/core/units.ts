@@ -1,29 +1,56 @@
 /**
- * Human units, printed and parsed in one place: bytes ("45 MB", "1.5 GiB"), durations ("800 ms",
- * "1.2 s"), percentages, US dollars and memory in the platforms' MB. Decimal units (kB, MB, GB) are
- * powers of 1000, binary (KiB, MiB, GiB) of 1024, like size-limit and the platforms' own documentation.
+ * Human units, printed and parsed in one place, with one meaning per unit.
+ *
+ * KB, MB and GB are binary everywhere in dlpack — 1,024, 1,048,576 and 1,073,741,824 bytes — in
+ * what it reads (flags, config budgets) and in what it prints, because that is how the platforms'
+ * own documents count: AWS Lambda's "50 MB" zip limit is 52,428,800 bytes and its "128 MB to
+ * 10,240 MB" memory is binary, as is the "Memory Size: 512 MB" of its REPORT line; Cloud Run
+ * functions write MiB/GiB; Azure's and Vercel's sizes are multiples of 1,024 MB. KiB, MiB and GiB
+ * are accepted spellings of the same units; output always prints B, KB, MB, GB.
+ * Durations ("800 ms", "1.2 s"), percentages, US dollars and the platforms' memory MB are here too.
  */
 import { DlpackError } from './errors/dlpack-error.js';
 
+export const KB = 1024;
+export const MB = 1024 ** 2;
+export const GB = 1024 ** 3;
+
 const BYTE_UNITS: Record<string, number> = {
   b: 1,
-  kb: 1e3,
-  mb: 1e6,
-  gb: 1e9,
-  kib: 1024,
-  mib: 1024 ** 2,
-  gib: 1024 ** 3,
+  k: KB,
+  kb: KB,
+  kib: KB,
+  m: MB,
+  mb: MB,
+  mib: MB,
+  g: GB,
+  gb: GB,
+  gib: GB,
 };
 
 const TIME_UNITS: Record<string, number> = { us: 1e-3, µs: 1e-3, ms: 1, s: 1000, m: 60_000, min: 60_000 };
 
+/** "512 B", "743.3 KB", "50.00 MB", "1.50 GB" (binary units, see the top of this file). */
 export function formatBytes(bytes: number): string {
   if (!Number.isFinite(bytes)) return String(bytes);
   const abs = Math.abs(bytes);
-  if (abs < 1000) return `${bytes} B`;
-  if (abs < 1e6) return `${(bytes / 1e3).toFixed(1)} kB`;
-  if (abs < 1e9) return `${(bytes / 1e6).toFixed(2)} MB`;
-  return `${(bytes / 1e9).toFixed(2)} GB`;
+  if (abs < KB) return `${bytes} B`;
+  if (abs < MB) return `${(bytes / KB).toFixed(1)} KB`;
+  if (abs < GB) return `${(bytes / MB).toFixed(2)} MB`;
+  return `${(bytes / GB).toFixed(2)} GB`;
+}
+
+/** Three significant digits for chart axes and labels: "17 MB", "250 MB", "1.5 GB". */
+export function formatBytesCompact(bytes: number): string {
+  const abs = Math.abs(bytes);
+  const [div, unit] = abs >= GB ? [GB, 'GB'] : abs >= MB ? [MB, 'MB'] : abs >= KB ? [KB, 'KB'] : [1, 'B'];
+  return `${compact(bytes / div)} ${unit}`;
+}
+
+/** Memory in the platforms' MB (binary, as "Memory Size: 512 MB"): "512 MB", "103.9 MB". */
+export function formatMemoryMb(mb: number): string {
+  if (!Number.isFinite(mb)) return String(mb);
+  return `${Math.round(mb * 10) / 10} MB`;
 }
 
 export function formatMs(ms: number): string {
@@ -34,8 +61,17 @@ export function formatMs(ms: number): string {
   return `${(ms / 1000).toFixed(1)} s`;
 }
 
+/** Three significant digits for chart axes and labels: "2.4 ms", "180 ms", "1.2 s". */
+export function formatMsCompact(ms: number): string {
+  return Math.abs(ms) >= 1000 ? `${compact(ms / 1000)} s` : `${compact(ms)} ms`;
+}
+
 export function formatCount(n: number): string {
   return n.toLocaleString('en-US');
+}
+
+function compact(v: number): string {
+  return String(Number(v.toPrecision(3)));
 }
 
 function parseWithUnits(input: string | number, units: Record<string, number>, defaultUnit: string, what: string): number {
@@ -50,7 +86,7 @@ function parseWithUnits(input: string | number, units: Record<string, number>, d
   return Number(m[1]) * units[unit];
 }
 
-/** "45 MB" → 45000000; a bare number is bytes. */
+/** "45 MB" → 47,185,920 (binary); a bare number is bytes. */
 export function parseBytes(input: string | number): number {
   return Math.round(parseWithUnits(input, BYTE_UNITS, 'b', 'size'));
 }
@@ -59,9 +95,6 @@ export function parseBytes(input: string | number): number {
 export function parseDuration(input: string | number): number {
   return parseWithUnits(input, TIME_UNITS, 'ms', 'duration');
 }
-
-// Budget units beyond bytes and durations: percentages ("5%"), US dollars ("$0.50") and memory in
-// the platforms' MB ("300 MB", "1 GiB").
 
 /** "5%" → 0.05; a bare number is a percentage too ("5" → 0.05). */
 export function parsePercent(input: string | number): number {
@@ -79,13 +112,36 @@ export function parseUsd(input: string | number): number {
 }
 
 /**
- * Memory in the platforms' MB, the unit of "Memory Size: 512 MB" and of bench reports' memoryMb and
- * peakMemoryMb: "300 MB" → 300, "1 GiB" → 1024, "1 GB" → 1000; a bare number is MB.
+ * Memory in the platforms' MB, the unit of "Memory Size: 512 MB" and of bench reports' memoryMb
+ * and peakMemoryMb: "300 MB" → 300, "2 GB" → 2048, "1 GiB" → 1024; a bare number ("512") is MB.
  */
 export function parseMemoryMb(input: string | number): number {
   if (typeof input === 'number') return input;
-  const binary = /i\s*b\s*$/i.test(String(input).trim());
-  return parseBytes(input) / (binary ? 1024 ** 2 : 1e6);
+  const text = String(input).trim();
+  if (/^\d+(\.\d+)?$/.test(text)) return Number(text);
+  return parseBytes(text) / MB;
+}
+
+/**
+ * A list of memory sizes: "128,512,2gb" → [128, 512, 2048]. Each must be a whole number of MB
+ * (platforms configure memory in MB); a bare number is MB.
+ */
+export function parseMemoryList(spec: string, options: { hint?: string } = {}): number[] {
+  const hint = options.hint ?? 'sizes in MB, e.g. 128,512,1769 (2GB = 2048 MB)';
+  const parts = spec.split(',').map((s) => s.trim()).filter(Boolean);
+  const out: number[] = [];
+  for (const p of parts) {
+    let mb: number;
+    try {
+      mb = parseMemoryMb(p);
+    } catch {
+      throw new DlpackError('USAGE', `cannot read memory size "${p}"`, { hint });
+    }
+    if (!Number.isInteger(mb) || mb <= 0) throw new DlpackError('USAGE', `memory size "${p}" is not a whole number of MB`, { hint });
+    out.push(mb);
+  }
+  if (!out.length) throw new DlpackError('USAGE', 'no memory size given', { hint });
+  return out;
 }
 
 export function formatUsd(usd: number): string {
@@ -93,6 +149,11 @@ export function formatUsd(usd: number): string {
   if (Math.abs(usd) >= 1) return `$${usd.toFixed(2)}`;
   if (Math.abs(usd) >= 0.1) return `$${usd.toFixed(3).replace(/(\.\d\d)0$/, '$1')}`;
   return `$${usd.toPrecision(3)}`;
+}
+
+/** Three significant digits for chart axes and labels: "$0.42". */
+export function formatUsdCompact(usd: number): string {
+  return `$${compact(usd)}`;
 }
 
 export function formatPercent(ratio: number, signed = false): string {
@@ -115,7 +176,7 @@ export function formatBudgetValue(unit: QuantityUnit, value: number | undefined)
     case 'ms':
       return formatMs(value);
     case 'MB':
-      return `${Math.round(value * 10) / 10} MB`;
+      return formatMemoryMb(value);
     case 'usd':
       return formatUsd(value);
     case 'number':
@@ -128,4 +189,51 @@ export function formatBudgetDelta(unit: QuantityUnit, delta: number | undefined)
   if (delta === undefined) return '—';
   const text = formatBudgetValue(unit, Math.abs(delta));
   return delta > 0 ? `+${text}` : delta < 0 ? `-${text}` : `±${text}`;
+}
+
+/** Reads a quantity written in its unit (the inverse of formatBudgetValue and budgetText). */
+export function parseQuantity(unit: QuantityUnit, input: string | number): number {
+  switch (unit) {
+    case 'bytes':
+      return parseBytes(input);
+    case 'ms':
+      return parseDuration(input);
+    case 'MB':
+      return parseMemoryMb(input);
+    case 'usd':
+      return parseUsd(input);
+    case 'number': {
+      const n = Number(input);
+      if (!Number.isFinite(n)) throw new DlpackError('USAGE', `cannot read number "${input}"`);
+      return n;
+    }
+  }
+}
+
+/** Rounds up to 2 significant digits (3 from 100 up), so limits read like "19 MB", "240 ms". */
+export function roundUpNice(v: number): number {
+  if (!(v > 0)) return 0;
+  const digits = v >= 100 ? 3 : 2;
+  const mag = 10 ** (Math.floor(Math.log10(v)) - digits + 1);
+  // toPrecision(12) absorbs floating-point noise (19.000000000000004 is 19), nothing a limit would notice
+  return Number((Math.ceil(Number((v / mag).toPrecision(12))) * mag).toPrecision(digits + 1));
+}
+
+/**
+ * A limit for a config file: `value` rounded up (roundUpNice) and written in its unit so that
+ * parseQuantity(unit, text) ≥ value — "19 MB", "240 ms", "12 s", "$0.42", "300 MB".
+ */
+export function budgetText(unit: QuantityUnit, value: number): string {
+  switch (unit) {
+    case 'bytes':
+      return value >= MB ? `${roundUpNice(value / MB)} MB` : value >= KB ? `${roundUpNice(value / KB)} KB` : `${Math.ceil(value)} B`;
+    case 'ms':
+      return value >= 10_000 ? `${roundUpNice(value / 1000)} s` : `${roundUpNice(value)} ms`;
+    case 'MB':
+      return `${roundUpNice(value)} MB`;
+    case 'usd':
+      return `$${roundUpNice(value)}`;
+    case 'number':
+      return String(roundUpNice(value));
+  }
 }

@@ -10,13 +10,14 @@ import { DlpackError } from '../core/errors/dlpack-error.js';
 import { writeFileAtomic } from '../core/io/atomic-output.js';
 import { checkMemory, DEFAULT_PLATFORM_ID, getPlatform, PLATFORM_IDS } from '../platforms/index.js';
 import type { PlatformId } from '../core/platform-facts.js';
-import type { BudgetKey } from '../config/budget-keys.js';
-import type { BenchConfigResult, Estimate } from '../core/reports/schemas.js';
+import { BUDGETS, type BudgetKey } from '../config/budget-keys.js';
+import { parseMemoryList, parseQuantity } from '../core/units.js';
+import type { BenchConfigResult, Estimate, InitReport } from '../core/reports/schemas.js';
 import { CONFIG_FILE } from '../config/load-config.js';
 import { validateConfig } from '../config/validate-config.js';
 import type { DlpackConfig } from '../config/config-types.js';
-import { starterBudgetsWithBasis, DEFAULT_HEADROOM, type BudgetBasis, type Headroom } from './starter-budgets.js';
-import { workflowYaml } from './workflow-template.js';
+import { starterBudgetsWithBasis, DEFAULT_HEADROOM, type Headroom } from './starter-budgets.js';
+import { shardedWorkflowYaml, workflowYaml } from './workflow-template.js';
 
 export const WORKFLOW_FILE = join('.github', 'workflows', 'dlpack.yml');
 
@@ -24,12 +25,15 @@ export interface InitOptions {
   cwd?: string;
   model?: string;
   target?: string;
-  memory?: number[];
+  /** Memory sizes in MB, or their text ("512,2gb": binary, see core/units). */
+  memory?: number[] | string;
   runtime?: string;
   arch?: 'x64' | 'arm64';
   force?: boolean;
   /** Write the GitHub Actions workflow too (default true). */
   workflow?: boolean;
+  /** Split the workflow's check over this many runners (a matrix job per shard and a merge job); 1 = one job. */
+  shards?: number;
   cold?: number;
   warm?: number;
   headroom?: Headroom;
@@ -42,20 +46,7 @@ export interface InitOptions {
   progress?: (message: string) => void;
 }
 
-export interface InitReport {
-  schema: 'dlpack.init/1';
-  config: string;
-  workflow?: string;
-  model: string;
-  target: PlatformId;
-  memoryMb: number[];
-  budgets: Partial<Record<BudgetKey, string>>;
-  /** How each budget was set: the measured figure (at the memory size with the largest budget), its spread, the headroom. */
-  basis: Partial<Record<BudgetKey, BudgetBasis & { memoryMb?: number }>>;
-  /** The estimate timing budgets were set from (and `dlpack check` will judge on). */
-  estimate: Estimate;
-  measured: { zipBytes?: number; unzippedBytes: number; configurations: { memoryMb: number; initP50Ms: number; coldP50Ms: number; warmP50Ms: number; peakMemoryMb: number; costPerMillion: number }[] };
-}
+export type { InitReport } from '../core/reports/schemas.js';
 
 const PREFERRED_MEMORY_MB = 1024;
 /** Minimum cold starts and warm invocations measured (adaptive sampling may take more). */
@@ -72,18 +63,10 @@ function defaultMemory(target: string): number {
   }
 }
 
-function parseMemory(text: string): number[] {
-  const list = text.split(',').map((s) => s.trim()).filter(Boolean).map(Number);
-  if (!list.length || list.some((n) => !Number.isInteger(n) || n <= 0)) {
-    throw new DlpackError('USAGE', `cannot read memory size "${text}"`, { hint: 'MB, e.g. 1024 or 512,1024' });
-  }
-  return list;
-}
-
 async function settle(o: InitOptions, cwd: string): Promise<{ model: string; target: string; memory: number[] }> {
   let model = o.model;
   let target = o.target;
-  let memory = o.memory;
+  let memory = typeof o.memory === 'string' ? parseMemoryList(o.memory, { hint: 'MB, e.g. --memory 1024 or 512,1024 (2gb = 2048)' }) : o.memory;
   if (!model && o.ask) model = (await o.ask('Model file (.onnx or TF.js model.json)', '')).trim();
   if (!model) throw new DlpackError('USAGE', 'which model? pass --model <file>', { hint: 'dlpack init --model model.onnx --target aws-lambda --memory 1024' });
   if (!existsSync(resolve(cwd, model))) throw new DlpackError('FILE_NOT_FOUND', 'model not found', { file: model });
@@ -92,7 +75,7 @@ async function settle(o: InitOptions, cwd: string): Promise<{ model: string; tar
   const profile = getPlatform(target); // USAGE error for an unknown target
   if (!memory && o.ask) {
     const answer = (await o.ask('Memory size in MB (comma-separated for several)', String(defaultMemory(target)))).trim();
-    memory = answer ? parseMemory(answer) : undefined;
+    memory = answer ? parseMemoryList(answer, { hint: 'MB, e.g. 1024 or 512,1024 (2GB = 2048 MB)' }) : undefined;
   }
   memory ??= [defaultMemory(target)];
   for (const m of memory) checkMemory(profile, m);
@@ -105,10 +88,11 @@ type Starter = ReturnType<typeof starterBudgetsWithBasis> & { memoryMb?: number 
 function worstOf(starters: Starter[]): { budgets: InitReport['budgets']; basis: InitReport['basis'] } {
   const budgets: InitReport['budgets'] = {};
   const basis: InitReport['basis'] = {};
-  const num = (s: string) => parseFloat(s.replace('$', '')) * (/\bs$/.test(s) && !/ms$/.test(s) ? 1000 : 1);
+  // compared as parsed quantities in each budget's unit ("900 KB" < "1.2 MB", "9 s" > "900 ms")
   for (const st of starters) {
     for (const [k, v] of Object.entries(st.budgets) as [BudgetKey, string][]) {
-      if (budgets[k] === undefined || num(v) > num(budgets[k]!)) {
+      const unit = BUDGETS[k].unit;
+      if (budgets[k] === undefined || parseQuantity(unit, v) > parseQuantity(unit, budgets[k]!)) {
         budgets[k] = v;
         if (st.basis[k]) basis[k] = { ...st.basis[k]!, memoryMb: st.basis[k]!.unit === 'bytes' ? undefined : st.memoryMb };
       }
@@ -128,6 +112,9 @@ export async function runInit(o: InitOptions = {}): Promise<InitReport> {
   const configPath = join(cwd, CONFIG_FILE);
   const workflowPath = join(cwd, WORKFLOW_FILE);
   const writeWorkflow = o.workflow !== false;
+  const shards = o.shards ?? 1;
+  if (!Number.isInteger(shards) || shards < 1 || shards > 256) throw new DlpackError('USAGE', `the number of shards must be an integer from 1 to 256 (got ${o.shards})`);
+  if (shards > 1 && !writeWorkflow) throw new DlpackError('USAGE', 'shards shape the workflow, which is not written here', { hint: 'drop --no-workflow, or --shards' });
   for (const p of [configPath, ...(writeWorkflow ? [workflowPath] : [])]) {
     if (existsSync(p) && !o.force) throw new DlpackError('OUTPUT', 'already exists (use --force to replace it)', { file: relative(cwd, p) });
   }
@@ -172,13 +159,14 @@ export async function runInit(o: InitOptions = {}): Promise<InitReport> {
   await validateConfig(config, CONFIG_FILE); // what we write must be what check accepts
   if (writeWorkflow) {
     mkdirSync(join(cwd, '.github', 'workflows'), { recursive: true });
-    await writeFileAtomic(workflowPath, workflowYaml());
+    await writeFileAtomic(workflowPath, shards > 1 ? shardedWorkflowYaml({ shards }) : workflowYaml());
   }
   await writeFileAtomic(configPath, JSON.stringify(config, null, 2) + '\n');
   return {
     schema: 'dlpack.init/1',
     config: configPath,
     workflow: writeWorkflow ? workflowPath : undefined,
+    shards: writeWorkflow && shards > 1 ? shards : undefined,
     model,
     target: target as PlatformId,
     memoryMb: memory,

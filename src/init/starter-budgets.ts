@@ -6,11 +6,15 @@
  * times the figure's measured spread (the relative half-width of its 95% confidence interval from
  * the samples): a noisy figure gets room for its noise, a steady one keeps a tight budget. Each
  * time budget also has an absolute floor (+2 ms warm, +50 ms init/cold p50, +100 ms cold p90), so
- * a 0.2 ms call does not get a 0.24 ms budget. Values are rounded up and written in human units.
+ * a 0.2 ms call does not get a 0.24 ms budget. Values are rounded up and written in human units by
+ * core/units' budgetText, which parses back (parseQuantity) to at least the value: binary MB/KB.
  */
-import type { BenchConfigResult, BundleReport } from '../core/reports/schemas.js';
+import type { BenchConfigResult, BudgetBasis, BundleReport } from '../core/reports/schemas.js';
 import type { BudgetKey } from '../config/budget-keys.js';
 import { percentileInterval } from '../core/stats/describe.js';
+import { budgetText, roundUpNice } from '../core/units.js';
+
+export type { BudgetBasis } from '../core/reports/schemas.js';
 
 export interface Headroom {
   /** Relative headroom on sizes (0.1 = +10%). */
@@ -24,34 +28,6 @@ export interface Headroom {
 }
 
 export const DEFAULT_HEADROOM: Headroom = { size: 0.1, time: 0.2, cold: 0.3, spreadFactor: 3 };
-
-/** How one budget was set: the measured figure, its spread and the headroom added. */
-export interface BudgetBasis {
-  measured: number;
-  /** Relative half-width of the figure's 95% CI (undefined when there were no samples). */
-  spread?: number;
-  /** Relative headroom applied (before the floor and rounding). */
-  headroom: number;
-  /** The absolute floor won over the relative headroom. */
-  floor?: boolean;
-  unit: 'bytes' | 'ms' | 'MB' | 'usd';
-}
-
-/** Rounds up to 2 significant digits (3 from 100 up), so limits read like "19 MB", "240 ms". */
-export function roundUpNice(v: number): number {
-  if (!(v > 0)) return 0;
-  const digits = v >= 100 ? 3 : 2;
-  const mag = 10 ** (Math.floor(Math.log10(v)) - digits + 1);
-  return Number((Math.ceil(v / mag - 1e-9) * mag).toPrecision(digits + 1));
-}
-
-function sizeText(bytes: number): string {
-  return bytes >= 1e6 ? `${roundUpNice(bytes / 1e6)} MB` : `${roundUpNice(bytes / 1e3)} kB`;
-}
-
-function msText(ms: number): string {
-  return ms >= 10_000 ? `${roundUpNice(ms / 1000)} s` : `${roundUpNice(ms)} ms`;
-}
 
 /** Relative half-width of the p-th percentile's 95% CI in `samples` (capped at 100%). */
 function spreadOf(samples: readonly number[] | undefined, p: number): number | undefined {
@@ -77,21 +53,21 @@ export function starterBudgetsWithBasis(
   };
   if (bundle) {
     if (bundle.zipBytes !== undefined) {
-      budgets.zipped = sizeText(bundle.zipBytes * (1 + headroom.size));
+      budgets.zipped = budgetText('bytes', bundle.zipBytes * (1 + headroom.size));
       basis.zipped = { measured: bundle.zipBytes, headroom: headroom.size, unit: 'bytes' };
     }
-    budgets.unzipped = sizeText(bundle.unzippedBytes * (1 + headroom.size));
+    budgets.unzipped = budgetText('bytes', bundle.unzippedBytes * (1 + headroom.size));
     basis.unzipped = { measured: bundle.unzippedBytes, headroom: headroom.size, unit: 'bytes' };
   }
   if (bench) {
     const s = bench.samples;
-    budgets.initP50 = msText(grow('initP50', bench.initMs.p50, headroom.cold, 50, s.initMs));
-    budgets.coldP50 = msText(grow('coldP50', bench.coldTotalMs.p50, headroom.cold, 50, s.coldTotalMs));
-    budgets.coldP90 = msText(grow('coldP90', bench.coldTotalMs.p90, headroom.cold, 100, s.coldTotalMs, 90));
-    budgets.warmP50 = msText(grow('warmP50', bench.warmMs.p50, headroom.time, 2, s.warmMs));
-    budgets.warmP95 = msText(grow('warmP95', bench.warmMs.p95 ?? bench.warmMs.p90, headroom.time, 4, s.warmMs, 95));
+    budgets.initP50 = budgetText('ms', grow('initP50', bench.initMs.p50, headroom.cold, 50, s.initMs));
+    budgets.coldP50 = budgetText('ms', grow('coldP50', bench.coldTotalMs.p50, headroom.cold, 50, s.coldTotalMs));
+    budgets.coldP90 = budgetText('ms', grow('coldP90', bench.coldTotalMs.p90, headroom.cold, 100, s.coldTotalMs, 90));
+    budgets.warmP50 = budgetText('ms', grow('warmP50', bench.warmMs.p50, headroom.time, 2, s.warmMs));
+    budgets.warmP95 = budgetText('ms', grow('warmP95', bench.warmMs.p95 ?? bench.warmMs.p90, headroom.time, 4, s.warmMs, 95));
     budgets.peakMemory = `${Math.min(bench.memoryMb, roundUpNice(grow('peakMemory', bench.peakMemoryMb, headroom.time, 16, undefined, 50, 'MB')))} MB`;
-    budgets.costPer1M = `$${roundUpNice(grow('costPer1M', bench.costPerMillion, headroom.time, 0, undefined, 50, 'usd'))}`;
+    budgets.costPer1M = budgetText('usd', grow('costPer1M', bench.costPerMillion, headroom.time, 0, undefined, 50, 'usd'));
   }
   return { budgets, basis };
 }

@@ -68,11 +68,16 @@ export interface EmulatorSpec {
   /** The module exporting `convention: Convention` (a file of the platform's folder, or of src/platforms/shared/). */
   convention: string;
   /**
-   * How the handler module is loaded and when INIT ends: `ric` as aws-lambda-ric 3 (require() for
-   * CommonJS, import() for ES modules; INIT ends when the module has loaded, exported promises are
-   * not awaited); `import`: import() and the promises the module exports are part of INIT.
+   * How the platform's runtime loads the handler module, and when INIT ends:
+   * - `ric`: as aws-lambda-ric 3 (UserFunction.js): require() for CommonJS (`.cjs`, `.js` unless the
+   *   nearest package.json says `"type": "module"`), import() for ES modules; INIT ends when the
+   *   module has loaded (exported promises are not awaited).
+   * - `by-type`: the same require()/import() rule (the Functions Framework's loader.js `isEsModule`,
+   *   the Azure Functions Node worker's `loadScriptFile`); the promises the module exports are part of INIT.
+   * - `import`: import() whatever the format (@vercel/node's dev server, workerd's ES modules); the
+   *   promises the module exports are part of INIT.
    */
-  loader: 'ric' | 'import';
+  loader: 'ric' | 'by-type' | 'import';
   /** Globals the function does not have (Workers without nodejs_compat: `process`), deleted before the handler loads. */
   hideGlobals?: string[];
   /** `node --import` modules the runtime host starts with for a bundle (Workers: the module rules for its wasm and model files). */

@@ -6,6 +6,7 @@
  * branches on a platform's id.
  */
 import { DlpackError } from '../core/errors/dlpack-error.js';
+import { parseMemoryList } from '../core/units.js';
 import type { Arch, PlatformProfile, Sourced } from '../core/platform-facts.js';
 import type { PlatformModule } from './contract.js';
 import { PLATFORMS } from './list.js';
@@ -108,21 +109,9 @@ export function memorySizes(profile: PlatformProfile, spec: 'sweep' | 'default' 
     const within = sizes.filter((mb) => mb <= SWEEP_MAX_MB);
     return within.length ? within : [sizes[0]];
   }
-  const list = typeof spec === 'string' ? parseMemoryList(spec) : spec;
+  const list = typeof spec === 'string' ? parseMemoryList(spec, { hint: 'use MB, e.g. --memory 128,512,1769 (2gb = 2048) or --memory sweep' }) : spec;
   for (const mb of list) checkMemory(profile, mb);
   return [...new Set(list)].sort((a, b) => a - b);
-}
-
-function parseMemoryList(spec: string): number[] {
-  const parts = spec.split(',').map((s) => s.trim()).filter(Boolean);
-  const out: number[] = [];
-  for (const p of parts) {
-    const m = p.match(/^(\d+)\s*(mb|gb)?$/i);
-    if (!m) throw new DlpackError('USAGE', `cannot read memory size "${p}"`, { hint: 'use MB, e.g. --memory 128,512,1769 or --memory sweep' });
-    out.push(m[2]?.toLowerCase() === 'gb' ? Number(m[1]) * 1024 : Number(m[1]));
-  }
-  if (!out.length) throw new DlpackError('USAGE', 'no memory size given', { hint: 'e.g. --memory 128,512,1769 or --memory sweep' });
-  return out;
 }
 
 /** Throws a USAGE error when the platform does not offer `memoryMb`. */

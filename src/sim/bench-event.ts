@@ -22,10 +22,21 @@ export async function readEventFile(path: string): Promise<unknown> {
   } catch (err) {
     throw toDlpackError(err);
   }
+  return parseEvent(text, path);
+}
+
+/** The event from a stream (`--event -`: standard input), named `stdin` in errors. */
+export async function readEventStream(stream: AsyncIterable<Buffer | string>, name = 'stdin'): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  for await (const c of stream) chunks.push(typeof c === 'string' ? Buffer.from(c) : c);
+  return parseEvent(Buffer.concat(chunks).toString('utf8'), name);
+}
+
+function parseEvent(text: string, file: string): unknown {
   try {
     return JSON.parse(text);
   } catch (err) {
-    throw new DlpackError('USAGE', `the event is not valid JSON: ${(err as Error).message}`, { file: path });
+    throw new DlpackError('USAGE', `the event is not valid JSON: ${(err as Error).message}`, { file });
   }
 }
 

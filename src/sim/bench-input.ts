@@ -1,9 +1,11 @@
 /**
  * What `dlpack bench` runs: a bundle folder or zip from `dlpack bundle` (manifest.json names the
  * target and entry), a plain handler module (`--handler file.mjs --target …`), or a model file,
- * bundled on the fly with the target's default template through dlpack's bundler.
+ * bundled on the fly with the target's default template through dlpack's bundler — once per
+ * process for the same model files, target and arch (the bundle is reused by later runs, e.g. the
+ * sections of `npm run bench` or a library caller's repeated runBench, and removed at exit).
  */
-import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, extname, join, resolve } from 'node:path';
@@ -26,6 +28,8 @@ export interface ResolvedInput {
   /** Model inputs, when known (for generating an event). */
   inputs?: InputLike[];
   runtime?: string;
+  /** The memory size the bundle was built for (manifest.json), MB. */
+  memoryMb?: number;
   /** Extra Node flags the bundle needs (Workers: module rules for .wasm and model files). */
   nodeFlags?: string[];
   /** Removes temporary files (unpacked zips, on-the-fly bundles). */
@@ -41,6 +45,7 @@ interface Manifest {
   export?: string;
   model?: string;
   modules?: string[];
+  memoryMb?: number;
 }
 
 const HANDLER_EXTENSIONS = new Set(['.mjs', '.js', '.cjs']);
@@ -111,23 +116,95 @@ async function bundleFolder(dir: string, shown: string, cleanup: () => void): Pr
     exportName: manifest.export,
     inputs,
     runtime: manifest.runtime,
+    memoryMb: typeof manifest.memoryMb === 'number' ? manifest.memoryMb : undefined,
     nodeFlags,
     cleanup,
   };
 }
 
-/** Bundles a model for `target` with dlpack's bundler (src/bundle, loaded lazily: it pulls in esbuild) into a temp folder. */
+/** On-the-fly bundles of this process, by model files + target + arch (see `modelKey`). */
+interface CachedBundle {
+  out: string;
+  dir: string;
+  users: number;
+  lastUsed: number;
+}
+const bundles = new Map<string, CachedBundle>();
+/** Bundles kept when no run uses them (each holds the model and the runtime's native files). */
+const KEEP_IDLE = 4;
+let exitHook = false;
+
+function removeBundle(key: string): void {
+  const b = bundles.get(key);
+  if (!b) return;
+  bundles.delete(key);
+  rmSync(b.out, { recursive: true, force: true });
+}
+
+/**
+ * What identifies a model's bundle: its path, target and arch, and the size, mtime and inode of the
+ * model file and of every file beside it (TF.js weight shards, ONNX external data): a file changed
+ * between runs is bundled again. Undefined (no reuse) for a folder too large to check cheaply.
+ */
+function modelKey(abs: string, target: PlatformId, arch: Arch): string | undefined {
+  const sig = (p: string) => {
+    const s = statSync(p, { bigint: true });
+    return `${s.size}:${s.mtimeNs}:${s.ino}`;
+  };
+  const folder = dirname(abs);
+  const entries = readdirSync(folder).sort();
+  if (entries.length > 1000) return undefined;
+  const files = entries.map((e) => `${e}=${(() => { try { return sig(join(folder, e)); } catch { return '?'; } })()}`);
+  return JSON.stringify([abs, target, arch, sig(abs), files]);
+}
+
+/** Bundles a model for `target` with dlpack's bundler (src/bundle, loaded lazily: it pulls in esbuild) into a temp folder, or reuses this process's bundle of the same files. */
 async function modelInput(abs: string, shown: string, target: PlatformId, arch: Arch): Promise<ResolvedInput> {
   const { detectModelFile } = await import('../formats/detect-model.js');
   const { describeModel } = await import('../formats/load-model.js');
   await detectModelFile(abs);
-  const bundler = await import('../bundle/index.js');
-  const out = mkdtempSync(join(tmpdir(), 'dlpack-bench-bundle-'));
-  const cleanup = () => rmSync(out, { recursive: true, force: true });
+  const key = modelKey(abs, target, arch);
+  let cached = key ? bundles.get(key) : undefined;
+  if (cached && !existsSync(join(cached.dir, 'manifest.json'))) {
+    removeBundle(key!);
+    cached = undefined;
+  }
+  if (!cached) {
+    const bundler = await import('../bundle/index.js');
+    const out = mkdtempSync(join(tmpdir(), 'dlpack-bench-bundle-'));
+    try {
+      const dir = join(out, basename(abs).replace(/\W+/g, '-'));
+      await bundler.bundleModel({ model: abs, target, arch, out: dir });
+      cached = { out, dir, users: 0, lastUsed: 0 };
+    } catch (err) {
+      rmSync(out, { recursive: true, force: true });
+      throw err;
+    }
+    if (key) {
+      bundles.set(key, cached);
+      if (!exitHook) {
+        exitHook = true;
+        process.once('exit', () => {
+          for (const k of [...bundles.keys()]) removeBundle(k);
+        });
+      }
+    }
+  }
+  const entry = cached;
+  entry.users++;
+  let released = false;
+  const cleanup = () => {
+    if (released) return;
+    released = true;
+    entry.users--;
+    entry.lastUsed = performance.now();
+    if (!key) return rmSync(entry.out, { recursive: true, force: true });
+    // keep the most recently used idle bundles, remove the rest
+    const idle = [...bundles].filter(([, b]) => b.users === 0).sort((a, b) => b[1].lastUsed - a[1].lastUsed);
+    for (const [k] of idle.slice(KEEP_IDLE)) removeBundle(k);
+  };
   try {
-    const dir = join(out, basename(abs).replace(/\W+/g, '-'));
-    await bundler.bundleModel({ model: abs, target, arch, out: dir });
-    const input = await bundleFolder(dir, shown, cleanup);
+    const input = await bundleFolder(entry.dir, shown, cleanup);
     input.kind = 'model';
     input.inputs ??= (await describeModel(abs)).inputs;
     return input;

@@ -18,6 +18,7 @@ import { INSTANCE_MARKER_ENV, killInstance, type InstanceScope } from './instanc
 import type { PlatformId } from '../core/platform-facts.js';
 import { platformModule, type EmulatorSpec } from '../platforms/index.js';
 import { conventionScript } from './host-script.js';
+import type { HttpRequestData } from '../platforms/shared/convention.js';
 
 export type FailureKind = 'oom' | 'timeout' | 'error' | 'crash';
 
@@ -37,6 +38,8 @@ export interface PhaseResult {
   backend?: string;
   /** The whole body and headers, when asked for (host-parity tests). */
   body?: string;
+  /** The whole body as bytes, when asked for (`wantRaw`: invoke, serve). */
+  raw?: Uint8Array;
   headers?: Record<string, string>;
 }
 
@@ -70,6 +73,8 @@ export interface InstanceOptions {
   runtimeModules?: string[];
   /** The Node.js binary to run (default: this one); the target's major when installed. */
   nodePath?: string;
+  /** Everything the handler prints, as it arrives (invoke, serve: the function's logs). */
+  onOutput?: (text: string, stream: 'stdout' | 'stderr') => void;
 }
 
 const SIGNAL_WORDS: Record<string, string> = {
@@ -212,6 +217,7 @@ export class RuntimeInstance {
   }
 
   private keep(d: Buffer, isErr: boolean): void {
+    this.opts.onOutput?.(d.toString('utf8'), isErr ? 'stderr' : 'stdout');
     this.output = (this.output + d.toString('utf8')).slice(-8192);
     if (isErr) this.stderrTail = (this.stderrTail + d.toString('utf8')).slice(-4096);
   }
@@ -255,9 +261,10 @@ export class RuntimeInstance {
   }
 
   /** Waits for Node to start (time from spawn to the host's first message), then runs INIT. */
-  async init(): Promise<PhaseResult & { bootMs: number }> {
+  async init(): Promise<PhaseResult & { bootMs: number; bootCpuMs?: number }> {
     const ready = await this.request('ready', undefined, this.opts.initTimeoutMs + 10_000);
     const bootMs = performance.now() - this.bootStarted;
+    const bootCpuMs = ready.reply?.type === 'ready' ? ready.reply.cpuMs : undefined;
     if (!ready.reply || ready.reply.type !== 'ready') return { ...(await this.failure(ready.parentMs, 'init')), bootMs };
     const o = this.opts;
     if (o.isolate) {
@@ -275,13 +282,20 @@ export class RuntimeInstance {
     if (!reply.ok) {
       return { ok: false, kind: 'error', errorType: reply.errorType, errorMessage: reply.errorMessage, sample: pickSample(sample), parentMs, bootMs };
     }
-    return { ok, sample: pickSample(sample), parentMs, bootMs, backend: reply.backend };
+    return { ok, sample: pickSample(sample), parentMs, bootMs, bootCpuMs, backend: reply.backend };
   }
 
   /** One invocation: the init event, or `options.event`; `wantBody` returns the whole body and headers. */
-  async invoke(options: { event?: unknown; wantBody?: boolean } = {}): Promise<PhaseResult> {
+  async invoke(options: { event?: unknown; wantBody?: boolean; wantRaw?: boolean; http?: HttpRequestData } = {}): Promise<PhaseResult> {
     const id = ++this.nextId;
-    const msg: HostRequest = { type: 'invoke', id, ...('event' in options ? { event: { value: options.event } } : {}), ...(options.wantBody ? { wantBody: true } : {}) };
+    const msg: HostRequest = {
+      type: 'invoke',
+      id,
+      ...('event' in options ? { event: { value: options.event } } : {}),
+      ...(options.wantBody ? { wantBody: true } : {}),
+      ...(options.wantRaw ? { wantRaw: true } : {}),
+      ...(options.http ? { http: options.http } : {}),
+    };
     const { reply, parentMs } = await this.request(`invoke-${id}`, msg, this.opts.timeoutMs);
     if (!reply || reply.type !== 'invoke-done') return this.failure(parentMs, 'invoke');
     const sample = pickSample(reply);
@@ -297,6 +311,7 @@ export class RuntimeInstance {
       preview: reply.preview,
       backend: reply.backend,
       body: reply.body,
+      raw: reply.raw,
       headers: reply.headers,
       sample,
       parentMs,

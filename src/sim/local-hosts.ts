@@ -77,7 +77,9 @@ export function findLocalHosts(options: { cwd?: string; env?: NodeJS.ProcessEnv 
 function ricOf(p: { script: string; version: string } | undefined): LocalHosts['ric'] {
   if (!p) return undefined;
   const module = join(dirname(dirname(p.script)), 'dist', 'index.mjs');
-  return existsSync(module) ? { ...p, module } : undefined;
+  // the RIC cannot start without its native Runtime API client (built at install; an interrupted
+  // install leaves the module without it): then the host counts as absent, so its tiers skip
+  return existsSync(module) && existsSync(join(dirname(module), 'rapid-client.node')) ? { ...p, module } : undefined;
 }
 
 /**

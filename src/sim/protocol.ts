@@ -8,6 +8,7 @@
 // a module binding: Workers bundles run in the emulator with globalThis.process hidden
 import process from 'node:process';
 import type { PlatformId } from '../core/platform-facts.js';
+import type { HttpRequestData } from '../platforms/shared/convention.js';
 
 /**
  * A clock both processes read alike: `process.hrtime` is CLOCK_MONOTONIC on Linux (libuv's
@@ -26,7 +27,7 @@ export type HostRequest =
       /** The platform (its calling convention is the module the host was started with). */
       convention: PlatformId;
       /** How the handler module loads and when INIT ends (the platform's EmulatorSpec.loader). */
-      loader: 'ric' | 'import';
+      loader: 'ric' | 'by-type' | 'import';
       /** Globals deleted before the handler module loads (the platform's EmulatorSpec.hideGlobals). */
       hideGlobals?: string[];
       /** Export to call (default: the convention's usual export). */
@@ -54,6 +55,10 @@ export type HostRequest =
       event?: { value: unknown };
       /** Send the whole response body and headers back (at most 1 MB). */
       wantBody?: boolean;
+      /** Send the whole response back as bytes, headers too, whatever its size under the platform's limit (invoke, serve). */
+      wantRaw?: boolean;
+      /** The client's HTTP request (serve): HTTP targets receive it instead of `POST /` with the event. */
+      http?: HttpRequestData;
     }
   /** Full GC, then report the heap in use (for memory growth per invocation). */
   | { type: 'gc' };
@@ -97,10 +102,10 @@ export interface PhaseSample {
 /** Child → parent. */
 export type HostReply =
   /** The host is up; its RSS before the handler loads (Node's own baseline). */
-  | { type: 'ready'; rssBytes: number }
+  | { type: 'ready'; rssBytes: number; /** CPU time the process used to get here (user + sys, all threads, since exec), ms. */ cpuMs?: number }
   | ({ type: 'init-done'; ok: true; backend?: string } & PhaseSample)
   | ({ type: 'init-done'; ok: false; errorType: string; errorMessage: string } & PhaseSample)
-  | ({ type: 'invoke-done'; id: number; ok: true; status?: number; bodyBytes: number; preview: string; backend?: string; body?: string; headers?: Record<string, string> } & PhaseSample)
+  | ({ type: 'invoke-done'; id: number; ok: true; status?: number; bodyBytes: number; preview: string; backend?: string; body?: string; headers?: Record<string, string>; raw?: Uint8Array } & PhaseSample)
   | ({ type: 'invoke-done'; id: number; ok: false; errorType: string; errorMessage: string; status?: number; body?: string; headers?: Record<string, string> } & PhaseSample)
   | { type: 'gc-heap'; heapBytes: number }
   /** The host is about to exit on a fault outside any phase it could fail (the platform's wording). */

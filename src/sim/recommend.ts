@@ -13,7 +13,7 @@
  *   smaller memory size), never by which float came out lower this time.
  */
 import type { BenchConfigResult, Recommendation } from '../core/reports/schemas.js';
-import { nearestRank } from '../core/stats/describe.js';
+import { percentile } from '../core/stats/percentiles.js';
 
 export const DEFAULT_COLD_SHARE = 0.01;
 export const DEFAULT_BALANCE_WEIGHT = 0.5;
@@ -47,7 +47,7 @@ export interface Figure {
 export function notched(median: number, samples: readonly number[] | undefined): Figure {
   if (!samples || samples.length < 2) return { value: median, low: median, high: median };
   const s = [...samples].sort((a, b) => a - b);
-  const iqr = nearestRank(s, 75) - nearestRank(s, 25);
+  const iqr = percentile(s, 75) - percentile(s, 25);
   const half = (1.58 * iqr) / Math.sqrt(s.length);
   return { value: median, low: median - half, high: median + half };
 }

@@ -20,6 +20,7 @@ import { findLocalHosts, missingHost, nodeFor, realHostName, type LocalHosts } f
 import type { PlatformProfile } from '../core/platform-facts.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { planBenchShard, pathDigest, type BenchShardOptions } from './bench-shard.js';
 
 export interface BenchOptions {
   /** Bundle folder or zip, model file, or (with `handler: true`) a handler module. */
@@ -61,6 +62,8 @@ export interface BenchOptions {
    * local runtime where one is installed (local-hosts.ts): same limits, same figures.
    */
   host?: 'emulator' | 'real';
+  /** Run one part of the target × memory list (bench-shard.ts); the report carries the shard for `dlpack report merge`. */
+  shard?: BenchShardOptions;
   log?: (line: string) => void;
   progress?: (message: string) => void;
 }
@@ -198,12 +201,36 @@ export async function runBench(opts: BenchOptions): Promise<BenchRunReport> {
     const explicitEvent = opts.eventFile ? await readEventFile(opts.eventFile) : undefined;
     const configurations: ConfigResult[] = [];
     let backend: string | undefined;
+    const matrix = [...inputs.keys()].flatMap((id) => memorySizes(getPlatform(id), opts.memory ?? 'sweep').map((memoryMb) => ({ target: id, memoryMb })));
+    const shard = opts.shard
+      ? planBenchShard(matrix, opts.shard, { input: opts.input, cold, warm, maxTimeMs: sampling.maxTimeMs }, {
+          handler: Boolean(opts.handler),
+          targets: [...inputs.keys()],
+          memory: matrix.map((c) => `${c.target} ${c.memoryMb}`),
+          cold,
+          warm,
+          concurrency,
+          arch,
+          cpu: opts.cpu ?? 'auto',
+          memoryLimit: opts.memoryLimit ?? 'auto',
+          timeoutMs: opts.timeoutMs ?? null,
+          maxLatencyMs: opts.maxLatencyMs ?? null,
+          estimate,
+          sampling,
+          coldShare,
+          balanceWeight,
+          costTrim,
+          host: opts.host ?? 'emulator',
+          event: pathDigest(opts.eventFile) ?? null,
+        })
+      : undefined;
     for (const [id, input] of inputs) {
       const profile = getPlatform(id);
       const event = explicitEvent ?? (input.inputs?.length ? eventFromInputs(input.inputs) : {});
       const bundle = hostMode === 'real' ? readBundleManifest(input.cwd) : undefined;
       const nodeNote = nodeVersionNote(profile, hostMode, hosts);
       for (const memoryMb of memorySizes(profile, opts.memory ?? 'sweep')) {
+        if (shard && !shard.runs(id, memoryMb)) continue;
         const result = await runConfiguration({
           host: hostMode,
           hosts,
@@ -244,7 +271,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchRunReport> {
       input: opts.input,
       backend,
       configurations,
-      recommendations: recommend(configurations, { maxLatencyMs: opts.maxLatencyMs, coldShare, balanceWeight }),
+      recommendations: configurations.length ? recommend(configurations, { maxLatencyMs: opts.maxLatencyMs, coldShare, balanceWeight }) : [],
       cpuMode,
       memoryLimitMode,
       cgroupProblems: problems.length ? problems : undefined,
@@ -253,7 +280,9 @@ export async function runBench(opts: BenchOptions): Promise<BenchRunReport> {
       coldShare,
       balanceWeight,
       costTrim,
+      maxLatencyMs: opts.maxLatencyMs,
       loadWarnings: warnings.length ? warnings : undefined,
+      shard: shard?.info,
     };
   } finally {
     for (const c of cleanups) c();

@@ -7,22 +7,25 @@ import { availableParallelism } from 'node:os';
 import type { BenchConfigResult } from '../core/reports/schemas.js';
 import type { Arch, PlatformProfile } from '../core/platform-facts.js';
 import { billedDuration, nodeFlags, priceFor, runtimeEnv, vcpuFor, platformModule } from '../platforms/index.js';
-import { detectCgroups, InstanceCgroup } from './cgroup.js';
-import { RuntimeInstance, type PhaseResult } from './instance.js';
+import { detectCgroups } from './cgroup.js';
+import type { PhaseResult } from './instance.js';
 import { RealInstance } from './real-instance.js';
-import { nodeFor, runtimeModulesFor, type LocalHosts } from './local-hosts.js';
+import type { LocalHosts } from './local-hosts.js';
+import { isIsolatePlatform, makeCgroup, payloadLimits, startEmulatedInstance, type CpuMode, type MemoryLimitMode } from './emulated-instance.js';
 import { projectMs } from './cpu-projection.js';
 import { percentiles, round } from '../core/stats/percentiles.js';
 import type { ResolvedInput } from './bench-input.js';
 import type { Estimate } from '../core/reports/schemas.js';
-import type { PayloadLimits, PhaseSample } from './protocol.js';
+import type { PhaseSample } from './protocol.js';
+import { invocationReport, reportLine } from './report-line.js';
 import { contentionOf, QuotaReplay, shapeOf } from './load-model.js';
 import { emptyLoad, measureOf, record, share, type Measured } from './phase-records.js';
 import { buildFigures, type CostModel, type PhaseDurations } from './figures.js';
 import { DEFAULT_SAMPLING, stopReason, type SamplingOptions, type StopReason } from './sampling.js';
 
-export type CpuMode = 'cgroup' | 'scale' | 'off';
-export type MemoryLimitMode = 'cgroup' | 'watchdog';
+export type { CpuMode, MemoryLimitMode };
+/** Re-exported for the tests and host-parity checks that imported it from here. */
+export { payloadLimits };
 
 export interface ConfigPlan {
   profile: PlatformProfile;
@@ -89,7 +92,7 @@ export async function runConfiguration(plan: ConfigPlan): Promise<ConfigResult> 
   const started = performance.now();
   const elapsed = () => performance.now() - started;
   // Workers limit each isolate (JS heap + wasm memory) to 128 MB; the Node process around it is not counted.
-  const isolate = profile.memory.limitScope?.value === 'isolate';
+  const isolate = isIsolatePlatform(profile);
   let baseline = 0;
   const cores = availableParallelism();
   if (vcpu > cores && plan.cpuMode !== 'off') notes.push(`${round(vcpu, 2)} vCPU is more than this machine's ${cores} cores: measured with at most ${cores}`);
@@ -101,6 +104,7 @@ export async function runConfiguration(plan: ConfigPlan): Promise<ConfigResult> 
   const colds: { init: Measured; first: Measured }[] = [];
   const warms: Measured[] = [];
   const bootMs: number[] = [];
+  const bootCpuMs: number[] = [];
   const firstQueuedMs: number[] = [];
   const firstQueuedBusyMs: number[] = [];
   const initCpu: number[] = [];
@@ -133,16 +137,8 @@ export async function runConfiguration(plan: ConfigPlan): Promise<ConfigResult> 
     if (r.backend) backend = r.backend;
   };
   const report = (r: PhaseResult, ms: number, initDuration?: number) => {
-    const billed = billedDuration(profile, ms + (initDuration !== undefined && profile.billing.initBilled.value ? initDuration : 0));
-    // a death without a sample (timeout, exit, signal): the cgroup's or watchdog's high-water mark, else unknown
-    const peak = r.sample?.maxRssBytes ?? r.maxMemoryBytes;
-    const used = r.kind === 'oom' ? `${memoryMb} MB` : peak !== undefined ? `${Math.round(peak / MIB)} MB` : 'unknown';
     const id = `${(++requestNo).toString(16).padStart(8, '0')}-dlpack`;
-    plan.log?.(
-      `REPORT RequestId: ${id} Duration: ${ms.toFixed(2)} ms Billed Duration: ${billed} ms Memory Size: ${memoryMb} MB Max Memory Used: ${used}` +
-        (initDuration !== undefined ? ` Init Duration: ${initDuration.toFixed(2)} ms` : '') +
-        (r.ok ? '' : r.kind === 'timeout' ? ' Status: timeout' : ' Status: error'),
-    );
+    plan.log?.(reportLine(invocationReport(profile, memoryMb, r, ms, id, initDuration)));
   };
   const tooSlow = (ms: number) => plan.cpuMode === 'scale' && ms > plan.timeoutMs;
   const timedOut = (r: PhaseResult, d: number): PhaseResult => ({ ...r, ok: false, kind: 'timeout', errorType: 'Sandbox.Timedout', errorMessage: `projected ${d.toFixed(0)} ms exceeds the ${plan.timeoutMs} ms timeout` });
@@ -168,8 +164,6 @@ export async function runConfiguration(plan: ConfigPlan): Promise<ConfigResult> 
       }
     }
     plan.progress?.(`${profile.id} ${memoryMb} MB: cold start ${i + 1}${i < plan.cold ? `/${plan.cold}` : ' (until the figures are stable)'}`);
-    const cgroup = makeCgroup(plan, support, vcpu);
-    const nodeFlagsHere = [...nodeFlags(profile, memoryMb), ...(plan.input.nodeFlags ?? [])];
     const env = runtimeEnv(profile, memoryMb, plan.functionName ?? 'dlpack-bench');
     const inst =
       plan.host === 'real'
@@ -187,31 +181,10 @@ export async function runConfiguration(plan: ConfigPlan): Promise<ConfigResult> 
             env,
             timeoutMs: plan.timeoutMs,
             initTimeoutMs: plan.initTimeoutMs,
-            cgroup,
+            cgroup: makeCgroup(plan, support, vcpu),
             isolateLimitBytes: isolate ? memoryMb * MIB : undefined,
           })
-        : new RuntimeInstance({
-            entry: plan.input.entry,
-            cwd: plan.input.cwd,
-            convention: profile.id,
-            exportName: plan.input.exportName,
-            event: plan.event,
-            memoryMb,
-            functionName: plan.functionName ?? 'dlpack-bench',
-            nodeFlags: nodeFlagsHere,
-            env,
-            hostScript: plan.hostScript,
-            timeoutMs: plan.timeoutMs,
-            initTimeoutMs: plan.initTimeoutMs,
-            cgroup,
-            watchdogLimitBytes: plan.memoryLimitMode === 'watchdog' ? memoryMb * MIB : undefined,
-            isolate: isolate ? { limitBytes: memoryMb * MIB } : undefined,
-            priority: plan.priority,
-            payload: payloadLimits(profile),
-            runtimeModules: plan.hosts ? runtimeModulesFor(plan.hosts, profile.id) : undefined,
-            // the platform's Node.js major when installed (Workers run workerd's V8: this Node)
-            nodePath: plan.hosts && profile.runtime.nativeAddons.value ? nodeFor(plan.hosts, profile.runtime.node.value).path : undefined,
-          });
+        : startEmulatedInstance({ ...plan, support });
     const replay = new QuotaReplay({ vcpu: shareVcpu, cores });
     const measure = (r: PhaseResult, through = replay): Measured => {
       const s = r.sample;
@@ -231,6 +204,7 @@ export async function runConfiguration(plan: ConfigPlan): Promise<ConfigResult> 
       baseline = inst.isolateBaselineBytes;
       seen(init);
       bootMs.push(init.bootMs);
+      if ('bootCpuMs' in init && typeof init.bootCpuMs === 'number') bootCpuMs.push(init.bootCpuMs);
       const initM = measure(init);
       if (!init.ok) {
         fail(init, 'INIT');
@@ -352,6 +326,7 @@ export async function runConfiguration(plan: ConfigPlan): Promise<ConfigResult> 
     leakWarning: warms.length >= LEAK_MIN_INVOCATIONS && growthKb > LEAK_KB_PER_INVOKE && growthKb * warms.length > 1024,
     samples: chosen.samples,
     runtimeStartMs: percentiles(bootMs),
+    ...(bootCpuMs.length ? { runtimeStartCpuMs: percentiles(bootCpuMs) } : {}),
     cpuMs: { init: percentiles(initCpu), warm: percentiles(warmCpu), first: percentiles(firstCpu) },
     contentionMs: warmRunQueue.length || load.init.wallMs.length
       ? { warm: percentiles(warmRunQueue), samples: warmRunQueue, init: percentiles(load.init.contentionMs), cold: percentiles(coldLoad.contentionMs) }
@@ -368,18 +343,4 @@ export async function runConfiguration(plan: ConfigPlan): Promise<ConfigResult> 
     sampling: { coldStarts: bootMs.length, warmInvocations: warms.length, stoppedBy, warmStoppedBy, elapsedMs: Math.round(elapsed()), precision: sampling.precision, maxTimeMs: sampling.maxTimeMs },
   };
   return result;
-}
-
-/** The profile's payload limits and refusals, as the runtime host enforces them. */
-export function payloadLimits(profile: PlatformProfile): PayloadLimits {
-  const p = profile.payload;
-  return { requestBytes: p.requestBytes.value, responseBytes: p.responseBytes.value, requestTooLarge: p.requestTooLarge?.value, responseTooLarge: p.responseTooLarge?.value };
-}
-
-function makeCgroup(plan: ConfigPlan, support: ReturnType<typeof detectCgroups>, vcpu: number): InstanceCgroup | undefined {
-  const memory = plan.memoryLimitMode === 'cgroup' ? plan.memoryMb * MIB : undefined;
-  const cpu = plan.cpuMode === 'cgroup' ? vcpu : undefined;
-  // without limits, a group still holds every process of the instance (and measures its memory)
-  if (memory === undefined && cpu === undefined && !support.memoryParent && !support.cpuParent) return undefined;
-  return new InstanceCgroup(support, { memoryBytes: memory, vcpu: cpu });
 }

@@ -12,14 +12,14 @@
  * the platform that delay is part of the invocation. Its CPU time counts too: CPU and run-queue
  * accounting start where the previous phase ended (the host is otherwise idle in between).
  *
- * Run as a script only (dist/src/sim/runtime-host.js, or an esbuild bundle of this file when
- * dlpack runs from its TypeScript sources), with the platform's calling convention module as its
- * argument (src/platforms/<id>/convention.ts, made runnable by host-script.ts): it is imported
- * while the host boots, before `ready`. Handler output goes to this process's stdout/stderr.
+ * Run as a script only (one CommonJS bundle of this file: dist/runtime-host.cjs, or a cached one in
+ * the temp folder when dlpack runs from its TypeScript sources; see host-script.ts), with the platform's calling convention module as its
+ * argument (src/platforms/<id>/convention.ts, made a CommonJS file by host-script.ts): it is
+ * required while the host boots, before `ready`. Handler output goes to this process's stdout/stderr.
  */
-import { performance as hostPerformance } from 'node:perf_hooks';
 // a module binding: the host keeps its process object when a Workers handler runs with it hidden
 import process from 'node:process';
+import type { Performance as NodePerformance } from 'node:perf_hooks';
 import { readdirSync, readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { createRequire } from 'node:module';
@@ -29,7 +29,7 @@ import { bodyOf, nameAndMessage, safeString, type Convention, type Invoker, type
 import { ownCpuStat } from './cgroup.js';
 
 /** The platform's calling convention (the module named by the first argument). */
-const convention = ((await import(pathToFileURL(process.argv[2]).href)) as { convention: Convention }).convention;
+const convention = (createRequire(process.argv[2])(process.argv[2]) as { convention: Convention }).convention;
 
 type InitRequest = Extract<HostRequest, { type: 'init' }>;
 
@@ -45,7 +45,7 @@ function send(msg: HostReply): Promise<void> {
 
 /**
  * Faults no handler caught (unhandled rejections, exceptions thrown from callbacks) go the
- * platform's way (conventions/*: `faults`): the phases in flight fail with the platform's error
+ * platform's way (the convention's `faults`): the phases in flight fail with the platform's error
  * type and message, then the runtime exits with the platform's status — or, where the platform
  * lives on (Workers), the fault is reported with the phase in flight (or the next one).
  */
@@ -144,9 +144,24 @@ const counters = (): Counters => {
   return { rqNs, throttledNs: throttled, cpu: process.cpuUsage() };
 };
 
+/**
+ * Node's `performance` (event-loop utilization), loaded on first use: perf_hooks costs ~2.5 ms of
+ * CPU, which the host does not spend before it is ready (a bare Node process does not). The
+ * global's lazy getter is captured now, so a handler that replaces `globalThis.performance` does
+ * not change what the host reads.
+ */
+const performanceGetter = Object.getOwnPropertyDescriptor(globalThis, 'performance')?.get;
+let perf: NodePerformance | undefined;
+function hostPerformance(): NodePerformance {
+  perf ??= (performanceGetter ? performanceGetter.call(globalThis) : globalThis.performance) as NodePerformance;
+  return perf;
+}
+type Elu = ReturnType<NodePerformance['eventLoopUtilization']>;
+
 /** Counters when the last phase ended (no phase in flight since): the next phase counts from here. */
 let idleSince = counters();
-let eluSince = hostPerformance.eventLoopUtilization();
+/** Event-loop utilization when the last phase ended; none before INIT (nothing but the host ran). */
+let eluSince: Elu | undefined;
 let inFlight = 0;
 /** ∫ requests in flight dt (ms), up to `inFlightAt`: the average concurrency over any interval. */
 let inFlightIntegral = 0;
@@ -167,7 +182,7 @@ function begin(sentAt: number | undefined): Phase {
   inFlight++;
   // Main-thread busy time while the request waited (event-loop utilization): other threads' CPU
   // (V8's background GC and compilers, a runtime's thread pool) does not hold the event back.
-  const busy = inFlight === 1 ? hostPerformance.eventLoopUtilization(eluSince).active : 0;
+  const busy = inFlight === 1 && eluSince ? hostPerformance().eventLoopUtilization(eluSince).active : 0;
   return { t0, queuedMs: now - t0, queuedBusyMs: busy, from, overlapFrom };
 }
 
@@ -192,8 +207,9 @@ function finish(p: Phase): PhaseSample {
   const maxRss = process.resourceUsage().maxRSS;
   // CPU read last: the sampling itself (reading /proc) is neither this phase's nor the next one's.
   if (--inFlight === 0) {
+    // utilization first: loading perf_hooks after INIT is the host's work, not the next phase's
+    eluSince = hostPerformance().eventLoopUtilization();
     idleSince = { rqNs, throttledNs: throttledNow, cpu: process.cpuUsage() };
-    eluSince = hostPerformance.eventLoopUtilization();
   }
   return {
     ms,
@@ -211,8 +227,8 @@ function finish(p: Phase): PhaseSample {
 /** Between phases (after our own work such as a forced GC): what runs from here counts in the next phase. */
 function markIdle(): void {
   if (inFlight === 0) {
+    if (eluSince) eluSince = hostPerformance().eventLoopUtilization();
     idleSince = counters();
-    eluSince = hostPerformance.eventLoopUtilization();
   }
 }
 
@@ -225,11 +241,13 @@ function describeError(err: unknown, fallbackType: string): { errorType: string;
 }
 
 /**
- * aws-lambda-ric 3.x (UserFunction.js `_tryRequire`, what the nodejs20.x/22.x runtimes run):
- * `.mjs` is imported, `.cjs` required, `.js` required unless the nearest package.json says
- * `"type": "module"`.
+ * aws-lambda-ric 3.x (UserFunction.js `_tryRequire`, what the nodejs20.x/22.x runtimes run), the
+ * Functions Framework (loader.js `isEsModule`) and the Azure Functions Node worker
+ * (`loadScriptFile`): `.mjs` is imported, `.cjs` required, `.js` required unless the nearest
+ * package.json says `"type": "module"`. import() of a CommonJS file costs more CPU than require()
+ * (the ES module loader parses it for its named exports): a bench that imported it over-stated INIT.
  */
-async function loadLikeRic(entry: string): Promise<Record<string, unknown>> {
+async function loadByType(entry: string): Promise<Record<string, unknown>> {
   const esm = entry.endsWith('.mjs') || (entry.endsWith('.js') && nearestPackageType(dirname(entry)) === 'module');
   if (esm) return (await import(pathToFileURL(entry).href)) as Record<string, unknown>;
   return createRequire(entry)(entry) as Record<string, unknown>;
@@ -254,6 +272,9 @@ async function settleExports(mod: Record<string, unknown>): Promise<void> {
 
 async function init(req: InitRequest): Promise<void> {
   config = req;
+  // no handler code has run yet: CPU counts from here, not from the host's start (receiving and
+  // decoding this request is the harness's work); the wall clock still starts when it was sent
+  markIdle();
   const phase = begin(req.sentAt);
   const reply = (outcome: { ok: true; backend?: string } | { ok: false; errorType: string; errorMessage: string }) =>
     void send({ type: 'init-done', ...outcome, ...finish(phase) });
@@ -275,17 +296,18 @@ async function init(req: InitRequest): Promise<void> {
       if (m.endsWith('.node')) createRequire(m)(m);
       else await import(pathToFileURL(m).href);
     }
-    if (req.loader === 'ric') {
-      // as the Runtime Interface Client loads it: require() for CommonJS, import() for ES modules;
-      // promises the module exports are not awaited (INIT ends when the module has loaded)
-      mod = await loadLikeRic(req.entry);
-    } else {
+    const loader = req.loader ?? 'import';
+    if (loader === 'import') {
       // globals the platform's function does not have (Workers without nodejs_compat: `process`, so
       // libraries that detect Node by it, TF.js, take their web path, as they do on workerd)
       for (const name of req.hideGlobals ?? []) delete (globalThis as Record<string, unknown>)[name];
       mod = (await import(pathToFileURL(req.entry).href)) as Record<string, unknown>;
-      await settleExports(mod);
+    } else {
+      // as the platform's runtime loads it: require() for CommonJS, import() for ES modules
+      mod = await loadByType(req.entry);
     }
+    // the RIC does not await promises the module exports (INIT ends when the module has loaded)
+    if (loader !== 'ric') await settleExports(mod);
   } catch (err) {
     done({ ok: false, ...describeError(err, 'Runtime.ImportModuleError') });
     return;
@@ -335,7 +357,7 @@ async function invoke(msg: Extract<HostRequest, { type: 'invoke' }>): Promise<vo
   const phase = begin(sentAt);
   const settle = track((f) => void send({ type: 'invoke-done', id, ok: false, errorType: f.errorType, errorMessage: f.errorMessage, ...finish(phase) }));
   // the platform measures the request before the function runs: the event as JSON, an HTTP body as sent
-  const refused = overLimit('request', byteSize(bodyOf(event)));
+  const refused = overLimit('request', byteSize(msg.http ? msg.http.body : bodyOf(event)));
   if (refused) {
     if (settle()) void send({ type: 'invoke-done', id, ok: false, ...refused, ...finish(phase) });
     return;
@@ -348,6 +370,7 @@ async function invoke(msg: Extract<HostRequest, { type: 'invoke' }>): Promise<vo
       timeoutMs: config.timeoutMs,
       // The platform's clock started when the event was delivered (getRemainingTimeInMillis).
       startedAt: performance.now() - phase.queuedMs,
+      http: msg.http,
     });
     if (!settle()) return;
     const s = finish(phase);
@@ -358,7 +381,9 @@ async function invoke(msg: Extract<HostRequest, { type: 'invoke' }>): Promise<vo
       return;
     }
     const bytes = byteSize(out.body);
-    const full = msg.wantBody && bytes <= 1_000_000 ? { body: Buffer.from(out.body).toString('utf8'), headers: out.headers } : {};
+    const full = msg.wantRaw
+      ? { raw: typeof out.body === 'string' ? new Uint8Array(Buffer.from(out.body)) : out.body, headers: out.headers }
+      : msg.wantBody && bytes <= 1_000_000 ? { body: Buffer.from(out.body).toString('utf8'), headers: out.headers } : {};
     const tooLarge = overLimit('response', bytes);
     if (tooLarge) {
       void send({ type: 'invoke-done', id, ok: false, ...tooLarge, ...s });
@@ -390,4 +415,5 @@ process.on('message', (msg: HostRequest) => {
 // The parent going away ends the instance (no orphans).
 process.on('disconnect', () => process.exit(0));
 markIdle();
-void send({ type: 'ready', rssBytes: process.memoryUsage.rss() });
+const startCpu = process.cpuUsage();
+void send({ type: 'ready', rssBytes: process.memoryUsage.rss(), cpuMs: (startCpu.user + startCpu.system) / 1000 });

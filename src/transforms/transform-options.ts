@@ -70,7 +70,7 @@ export interface QuantizeOptions {
   /**
    * ORT's basic optimization first (like ORT's quant_pre_process: folds BatchNormalization into
    * Conv, Constant nodes into initializers). Default: on for int8-weights, int8-static and fp16
-   * when onnxruntime-node is installed, off for int8-dynamic; 'none' turns it off.
+   * when onnxruntime-node is installed, off for int8-dynamic and int4-weights; 'none' turns it off.
    */
   optimize?: 'basic' | 'none';
   check?: CheckOptions;

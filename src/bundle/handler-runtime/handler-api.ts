@@ -5,4 +5,5 @@
  */
 export { predict, preload, config, type PredictResult } from './predict.js';
 export { base64DecodedLength } from './tensor-request.js';
-export { methodNotAllowed, requestBody, sendJson, type NodeRequest } from './node-http.js';
+export { encodingHeader, methodNotAllowed, requestBody, sendJson, type NodeRequest } from './node-http.js';
+export { ENCODING_HEADER } from '../../core/tensor/wire-encoding.js';

@@ -5,6 +5,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { PredictResult } from './predict.js';
+import { ENCODING_HEADER } from '../../core/tensor/wire-encoding.js';
 
 export type NodeRequest = IncomingMessage & { body?: unknown; rawBody?: Uint8Array };
 
@@ -26,6 +27,12 @@ export async function requestBody(req: NodeRequest, limit: number): Promise<unkn
     chunks.push(chunk);
   }
   return Buffer.concat(chunks);
+}
+
+/** The x-dlpack-encoding header (core/tensor/wire-encoding.ts), if sent. */
+export function encodingHeader(req: NodeRequest): string | undefined {
+  const v = req.headers?.[ENCODING_HEADER];
+  return Array.isArray(v) ? v[0] : v;
 }
 
 export function sendJson(res: ServerResponse, result: PredictResult): void {

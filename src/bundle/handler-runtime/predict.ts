@@ -6,8 +6,8 @@
 import config from 'dlpack:config';
 import { loadModel } from 'dlpack:runtime';
 import type { HandlerConfig, VcpuRuleData } from './handler-config.js';
-import { buildFeeds, parseBody, RequestError } from './tensor-request.js';
-import { tensorToJson } from './tensor-response.js';
+import { buildFeeds, parseRequest, RequestError } from './tensor-request.js';
+import { encodeTensor } from './tensor-response.js';
 import { describeFeeds, isShapeError, plainRuntimeMessage } from './runtime-errors.js';
 import type { ModelSession, Tensor } from './model-session.js';
 
@@ -57,18 +57,23 @@ export function preload(): Promise<void> {
   );
 }
 
-export async function predict(body: unknown): Promise<PredictResult> {
+/**
+ * One request: `body` as received (text, bytes or parsed JSON); `encodingHeader` is the request's
+ * x-dlpack-encoding header on HTTP targets (the body's "encoding" field wins).
+ */
+export async function predict(body: unknown, encodingHeader?: string | null): Promise<PredictResult> {
   let feeds: Record<string, Tensor> | undefined;
   let loaded = false;
   try {
-    feeds = buildFeeds(parseBody(body, config), config);
+    const request = parseRequest(body, config, encodingHeader);
+    feeds = buildFeeds(request.inputs, config);
     const m = await model();
     loaded = true;
     const started = Date.now();
     const outputs = await m.run(feeds);
-    const json: Record<string, unknown> = {};
-    for (const [name, t] of Object.entries(outputs)) json[name] = tensorToJson(t);
-    return { status: 200, body: { outputs: json, backend: m.backend, ms: Date.now() - started } };
+    const encoded: Record<string, unknown> = {};
+    for (const [name, t] of Object.entries(outputs)) encoded[name] = encodeTensor(t, request.encoding);
+    return { status: 200, body: { outputs: encoded, backend: m.backend, ms: Date.now() - started } };
   } catch (err) {
     if (err instanceof RequestError) return { status: err.status, body: { error: err.message } };
     const message = err instanceof Error ? err.message : String(err);

@@ -3,7 +3,8 @@
  * RequestError with an HTTP status (400 bad input, 413 too large): the instance stays healthy.
  *
  * Body: {"inputs": {"<name>": {"dims": [1, 16], "data": [...], "dtype": "float32"}}}
- *   or  {"inputs": {"<name>": [[...nested arrays...]]}}  (dims taken from the nesting).
+ *   or  {"inputs": {"<name>": [[...nested arrays...]]}}  (dims taken from the nesting),
+ *   with an optional "encoding": "json" | "base64" for the answer's tensors (core/tensor/wire-encoding.ts).
  *
  * Work is bounded before anything is allocated: the body's size is known without copying it
  * (and, base64, before decoding it), nested arrays deeper than the input's rank (at most
@@ -15,6 +16,7 @@
 import type { HandlerConfig, InputSpec } from './handler-config.js';
 import type { ElementArray, Tensor } from './model-session.js';
 import { shownText } from '../../core/text.js';
+import { TENSOR_ENCODINGS, type TensorEncoding } from '../../core/tensor/wire-encoding.js';
 
 /** Deepest nesting accepted for the nested-array form when the model does not fix the rank. */
 export const MAX_RANK = 32;
@@ -70,6 +72,19 @@ function byteLength(body: string | Uint8Array, limit: number): number {
 
 /** Parses the body (text, bytes or an already-parsed object) and checks its size. */
 export function parseBody(body: unknown, config: HandlerConfig): Record<string, unknown> {
+  return parseRequest(body, config).inputs;
+}
+
+/** The answer's encoding a request asks for: its "encoding" field, else the header, else JSON. */
+export function requestedEncoding(field: unknown, header?: string | null): TensorEncoding {
+  const asked = field ?? (header ? header.trim().toLowerCase() : undefined);
+  if (asked === undefined) return 'json';
+  if (typeof asked === 'string' && (TENSOR_ENCODINGS as readonly string[]).includes(asked)) return asked as TensorEncoding;
+  return bad(`unknown encoding ${echo(asked)}; use one of: ${TENSOR_ENCODINGS.join(', ')}`);
+}
+
+/** The request's inputs (still unchecked against the model) and the answer encoding it asks for. */
+export function parseRequest(body: unknown, config: HandlerConfig, header?: string | null): { inputs: Record<string, unknown>; encoding: TensorEncoding } {
   let value = body;
   if (typeof body === 'string' || body instanceof Uint8Array) {
     const size = byteLength(body, config.maxRequestBytes);
@@ -87,7 +102,7 @@ export function parseBody(body: unknown, config: HandlerConfig): Record<string, 
   if (inputs === null || typeof inputs !== 'object' || Array.isArray(inputs)) {
     bad('request body must have an "inputs" object: {"inputs": {"<name>": {"dims": [...], "data": [...]}}}');
   }
-  return inputs as Record<string, unknown>;
+  return { inputs: inputs as Record<string, unknown>, encoding: requestedEncoding((value as { encoding?: unknown }).encoding, header) };
 }
 
 function flatten(nested: unknown[], spec: InputSpec, maxElements: number): { dims: number[]; data: unknown[] } {

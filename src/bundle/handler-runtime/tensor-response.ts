@@ -1,9 +1,14 @@
 /**
- * Output tensors as JSON (inside the bundle): {"dtype", "dims", "data"} per output. int64/uint64
- * values are numbers while they are exact (|v| ≤ 2^53 − 1) and decimal strings past that;
- * NaN and ±Infinity are the strings "NaN", "Infinity", "-Infinity" (JSON has no such numbers).
+ * Output tensors (inside the bundle), in the encoding the request asked for
+ * (core/tensor/wire-encoding.ts). JSON, the default: {"dtype", "dims", "data"} per output.
+ * int64/uint64 values are numbers while they are exact (|v| ≤ 2^53 − 1) and decimal strings past
+ * that; NaN and ±Infinity are the strings "NaN", "Infinity", "-Infinity" (JSON has no such
+ * numbers). base64: {"dtype", "dims", "encoding": "base64", "data"} with the typed array's bytes
+ * (string tensors stay JSON).
  */
 import type { Tensor } from './model-session.js';
+import type { TypedArray } from '../../core/tensor/tensor.js';
+import { encodeTensorBase64, hasCompactForm, type Base64Tensor, type TensorEncoding } from '../../core/tensor/wire-encoding.js';
 
 export interface JsonTensor {
   dtype: string;
@@ -42,4 +47,10 @@ export function tensorToJson(t: Tensor): JsonTensor {
     for (const v of data as Float32Array) out.push(jsonNumber(v));
   }
   return { dtype: t.dtype, dims: [...t.dims], data: out };
+}
+
+/** One output in the requested encoding. */
+export function encodeTensor(t: Tensor, encoding: TensorEncoding): JsonTensor | Base64Tensor {
+  if (encoding === 'base64' && !Array.isArray(t.data) && hasCompactForm(t.dtype)) return encodeTensorBase64({ dtype: t.dtype, dims: t.dims, data: t.data as TypedArray });
+  return tensorToJson(t);
 }

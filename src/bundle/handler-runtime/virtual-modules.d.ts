@@ -29,6 +29,8 @@ declare module 'dlpack:handler' {
   export const preload: typeof api.preload;
   export const config: typeof api.config;
   export const base64DecodedLength: typeof api.base64DecodedLength;
+  export const encodingHeader: typeof api.encodingHeader;
+  export const ENCODING_HEADER: typeof api.ENCODING_HEADER;
   export const methodNotAllowed: typeof api.methodNotAllowed;
   export const requestBody: typeof api.requestBody;
   export const sendJson: typeof api.sendJson;

@@ -1,26 +1,18 @@
 /**
- * Reads a dlpack JSON report from disk and tells which one it is by its `schema` field
- * (dlpack.transform/1, dlpack.bundle/1, dlpack.bench/1, dlpack.check/1). Also accepts the
- * `{"result": …}` wrapper some oclif versions print with --json. Anything else is a USAGE error.
+ * Reads a dlpack JSON report from disk and tells which one it is by its `schema` field (the seven
+ * kinds of REPORT_SCHEMAS: transform, bundle, bench, check, inspect, platforms, init). Also accepts
+ * the `{"result": …}` wrapper some oclif versions print with --json. Anything else is a USAGE error.
  */
 import { promises as fs } from 'node:fs';
 import { DlpackError } from '../errors/dlpack-error.js';
-import type { AnyReport, BenchReport, BundleReport, CheckReport, TransformReport } from './schemas.js';
+import { REPORT_SCHEMAS, type AnyReport, type ReportKind, type ReportsByKind } from './schemas.js';
 
-export type ReportKind = 'transform' | 'bundle' | 'bench' | 'check';
+export type { ReportKind } from './schemas.js';
 
-export type LoadedReport =
-  | { kind: 'transform'; file: string; report: TransformReport }
-  | { kind: 'bundle'; file: string; report: BundleReport }
-  | { kind: 'bench'; file: string; report: BenchReport }
-  | { kind: 'check'; file: string; report: CheckReport };
+/** A report read from `file`, with its kind. */
+export type LoadedReport = { [K in ReportKind]: { kind: K; file: string; report: ReportsByKind[K] } }[ReportKind];
 
-const KINDS: Record<string, ReportKind> = {
-  'dlpack.transform/1': 'transform',
-  'dlpack.bundle/1': 'bundle',
-  'dlpack.bench/1': 'bench',
-  'dlpack.check/1': 'check',
-};
+const KINDS: Record<string, ReportKind> = REPORT_SCHEMAS;
 
 /** Fields each kind must have for dlpack to use it (checked so a wrong file fails with its name). */
 const REQUIRED: Record<ReportKind, string[]> = {
@@ -28,6 +20,9 @@ const REQUIRED: Record<ReportKind, string[]> = {
   bundle: ['target', 'unzippedBytes', 'files'],
   bench: ['configurations'],
   check: ['results', 'summary'],
+  inspect: ['model', 'summary'],
+  platforms: ['platforms'],
+  init: ['config', 'budgets', 'measured'],
 };
 
 export function reportKind(data: unknown): ReportKind | undefined {

@@ -2,7 +2,8 @@
  * The versioned JSON reports dlpack writes (`--json`) and reads back (`dlpack check --from`,
  * `dlpack report`). One interface per report; bump the schema string on a breaking change.
  * Producers: transform (quantize/convert) → src/transforms, bundle → src/bundle, bench → src/sim,
- * check → src/budgets, inspect → src/formats (describeModel), platforms → src/platforms.
+ * check → src/budgets, inspect → src/formats (describeModel), platforms → src/platforms, init →
+ * src/init. Every kind is rendered by src/report/kinds/<kind>.ts, for its command and `dlpack report`.
  */
 import type { Arch, PlatformId, PlatformProfile } from '../platform-facts.js';
 import { summarize, type ModelDescription, type ModelSummary } from '../model-description.js';
@@ -213,6 +214,8 @@ export interface BenchConfigResult {
   // Optional details written by dlpack bench (src/sim).
   /** Node start-up of each instance (spawn → host ready), before INIT. */
   runtimeStartMs?: Percentiles;
+  /** CPU time (user + system, all threads) of that start-up: the harness's own cost before INIT. */
+  runtimeStartCpuMs?: Percentiles;
   /** CPU time (user + system, all threads) of INIT and of each warm invocation. */
   cpuMs?: { init: Percentiles; warm: Percentiles; first?: Percentiles };
   /** Time warm invocations waited for a CPU taken by other work on the benching machine. */
@@ -282,9 +285,70 @@ export interface BenchReport {
   balanceWeight?: number;
   /** Share trimmed at each end of the per-request costs before averaging (Power Tuning: 0.2). */
   costTrim?: number;
+  /** The latency goal of the "cheapest-within-latency" recommendation (warm p90, ms), when given. */
+  maxLatencyMs?: number;
   /** Configurations whose figures were a material share run-queue wait (other work on this machine). */
   loadWarnings?: string[];
+  /** `dlpack bench --shard i/n`: which part of the configuration list this report holds. */
+  shard?: ShardInfo;
+  /** `dlpack report merge`: the shard reports this one was joined from. */
+  merged?: MergeInfo;
 }
+
+// ---------------------------------------------------------------- shards (--shard i/n, report merge)
+
+/** One configuration of a sharded run: its stable key, the cost the split used and where it ran. */
+export interface ShardConfiguration {
+  /** "<model> <target> <memory> MB" (check) or "<target> <memory> MB" (bench); "<model> <target>" for size only, "<model> accuracy". */
+  key: string;
+  /** Cost the split balanced on (ms of work). */
+  cost: number;
+  /** The cost came from a previous report (else it is an estimate). */
+  measured: boolean;
+  shard: number;
+}
+
+export interface ShardInfo {
+  /** 1-based shard number and the number of shards. */
+  index: number;
+  total: number;
+  /** sha256 (16 hex digits) of the config and the run options every shard must share. */
+  fingerprint: string;
+  /** sha256 of the whole split (every key and its shard): shards planned from different costs differ. */
+  plan: string;
+  dlpackVersion: string;
+  /** Every configuration of the run (all shards), with the shard it belongs to. */
+  configurations: ShardConfiguration[];
+  /** Where the costs came from. */
+  costs: 'measured' | 'estimated' | 'mixed';
+  /** bench: every configuration key of the whole run, in the order one unsharded run lists them. */
+  order?: string[];
+  /** check: every budget row of the whole run (without figures), in the order one unsharded run lists them. */
+  rows?: ShardRow[];
+}
+
+/** A budget row of a sharded check, as every shard knows it (what a missing shard's rows are made of). */
+export type ShardRow = Pick<BudgetResult, 'id' | 'model' | 'target' | 'memoryMb' | 'budget' | 'label' | 'unit' | 'direction' | 'level' | 'limitText' | 'limit' | 'tolerance'>;
+
+export interface MergeInfo {
+  total: number;
+  fingerprint: string;
+  plan: string;
+  dlpackVersion: string;
+  /** The shard reports joined, by shard number. */
+  shards: { index: number; file: string }[];
+  /** Shards with no report (only with --allow-partial): their configurations are not measured. */
+  missing: number[];
+  /** Keys of the configurations of the missing shards. */
+  missingConfigurations: string[];
+  configurations: number;
+}
+
+/** A measurement report carried inside a check report (sharded runs: `check --from` reads them back). */
+export type CarriedReport =
+  | { kind: 'transform'; file: string; report: TransformReport }
+  | { kind: 'bundle'; file: string; report: BundleReport }
+  | { kind: 'bench'; file: string; report: BenchReport };
 
 // ---------------------------------------------------------------- check (budgets)
 
@@ -372,6 +436,12 @@ export interface CheckReport {
   results: BudgetResult[];
   summary: { total: number; passed: number; failed: number; warned: number; missing: number; regressions: number };
   pass: boolean;
+  /** `dlpack check --shard i/n`: the part of the run this report judged. */
+  shard?: ShardInfo;
+  /** `dlpack report merge`: the shard reports this one was joined from. */
+  merged?: MergeInfo;
+  /** The bundle/bench/transform reports measured (sharded runs), so `check --from` can judge them again. */
+  measurements?: CarriedReport[];
 }
 
 // ---------------------------------------------------------------- inspect, platforms
@@ -393,4 +463,62 @@ export interface PlatformsReport {
   platforms: PlatformProfile[];
 }
 
-export type AnyReport = TransformReport | BundleReport | BenchReport | CheckReport;
+// ---------------------------------------------------------------- init
+
+/** How one starter budget was set: the measured figure, its spread and the headroom added. */
+export interface BudgetBasis {
+  measured: number;
+  /** Relative half-width of the figure's 95% CI (undefined when there were no samples). */
+  spread?: number;
+  /** Relative headroom applied (before the floor and rounding). */
+  headroom: number;
+  /** The absolute floor won over the relative headroom. */
+  floor?: boolean;
+  unit: 'bytes' | 'ms' | 'MB' | 'usd';
+}
+
+/** What `dlpack init --json` prints: what was measured, the budgets written and how each was set. */
+export interface InitReport {
+  schema: 'dlpack.init/1';
+  /** Absolute path of the config written. */
+  config: string;
+  workflow?: string;
+  /** Runners the workflow splits the check over (absent: one job). */
+  shards?: number;
+  model: string;
+  target: PlatformId;
+  memoryMb: number[];
+  /** Budget key (see config/budget-keys.ts) → the limit as written into the config. */
+  budgets: Partial<Record<string, string>>;
+  /** How each budget was set: the measured figure (at the memory size with the largest budget), its spread, the headroom. */
+  basis: Partial<Record<string, BudgetBasis & { memoryMb?: number }>>;
+  /** The estimate timing budgets were set from (and `dlpack check` will judge on). */
+  estimate: Estimate;
+  measured: { zipBytes?: number; unzippedBytes: number; configurations: { memoryMb: number; initP50Ms: number; coldP50Ms: number; warmP50Ms: number; peakMemoryMb: number; costPerMillion: number }[] };
+}
+
+export type AnyReport = TransformReport | BundleReport | BenchReport | CheckReport | InspectReport | PlatformsReport | InitReport;
+
+/** The kind of each report, keyed by its schema string. */
+export const REPORT_SCHEMAS = {
+  'dlpack.transform/1': 'transform',
+  'dlpack.bundle/1': 'bundle',
+  'dlpack.bench/1': 'bench',
+  'dlpack.check/1': 'check',
+  'dlpack.inspect/1': 'inspect',
+  'dlpack.platforms/1': 'platforms',
+  'dlpack.init/1': 'init',
+} as const;
+
+export type ReportKind = (typeof REPORT_SCHEMAS)[keyof typeof REPORT_SCHEMAS];
+
+/** The report type of a kind. */
+export interface ReportsByKind {
+  transform: TransformReport;
+  bundle: BundleReport;
+  bench: BenchReport;
+  check: CheckReport;
+  inspect: InspectReport;
+  platforms: PlatformsReport;
+  init: InitReport;
+}

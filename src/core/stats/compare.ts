@@ -7,7 +7,7 @@
  */
 import { errorFunction, sampleWithReplacement, wilcoxonRankSum } from 'simple-statistics';
 import { seededRandom } from '../seeded-random.js';
-import { nearestRank, sortedCopy } from './describe.js';
+import { percentile, sortedCopy } from './percentiles.js';
 
 export interface MannWhitney {
   u: number;
@@ -76,8 +76,8 @@ export function compareSamples(baseline: readonly number[], current: readonly nu
   const b = sortedCopy(baseline);
   const c = sortedCopy(current);
   const ratio = (cur: readonly number[], base: readonly number[]) => {
-    const denominator = nearestRank(base, pct);
-    const numerator = nearestRank(cur, pct);
+    const denominator = percentile(base, pct);
+    const numerator = percentile(cur, pct);
     return denominator !== 0 ? numerator / denominator - 1 : numerator === 0 ? 0 : Infinity;
   };
   const change = ratio(c, b);
@@ -89,8 +89,8 @@ export function compareSamples(baseline: readonly number[], current: readonly nu
   }
   draws.sort((x, y) => x - y);
   const tail = (1 - confidence) / 2;
-  const low = nearestRank(draws, tail * 100);
-  const high = nearestRank(draws, (1 - tail) * 100);
+  const low = percentile(draws, tail * 100);
+  const high = percentile(draws, (1 - tail) * 100);
   const { p } = mannWhitney(c, b);
   const significant = p < alpha && (low > 0 || high < 0);
   return { change, low, high, confidence, p, significant, baselineN: b.length, currentN: c.length };

@@ -1,22 +1,12 @@
 /**
- * Robust summaries of timing samples: nearest-rank percentiles (as Lambda Power Tuning and
- * CloudWatch report them), trimmed means (Power Tuning trims 20% at each end for cost), and
- * distribution-free confidence intervals of a percentile from order statistics (no assumption
- * about the shape of the distribution, deterministic for the same samples).
+ * Estimators beside the percentile (percentiles.ts), each named as what it is: trimmed means
+ * (Power Tuning trims 20% at each end for cost) and distribution-free confidence intervals of a
+ * percentile from order statistics (no assumption about the shape of the distribution,
+ * deterministic for the same samples). None of them is ever printed as a p50.
  * Generic arithmetic comes from simple-statistics; what is here is what it does not offer.
  */
 import { binomialDistribution, mean } from 'simple-statistics';
-
-/** Nearest-rank percentile of sorted values (p in 0..100); 0 for no values. */
-export function nearestRank(sorted: readonly number[], p: number): number {
-  if (!sorted.length) return 0;
-  const idx = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return sorted[idx];
-}
-
-export function sortedCopy(values: readonly number[]): number[] {
-  return [...values].sort((a, b) => a - b);
-}
+import { percentile, sortedCopy } from './percentiles.js';
 
 /**
  * Mean of the values left after dropping `trim` of them at each end (0.2 = the lowest and highest
@@ -58,7 +48,7 @@ function binomialCdf(n: number, q: number): (k: number) => number {
 export function percentileInterval(values: readonly number[], p = 50, confidence = 0.95): Interval {
   const s = sortedCopy(values);
   const n = s.length;
-  const value = nearestRank(s, p);
+  const value = percentile(s, p);
   if (n === 0) return { value: 0, low: 0, high: 0, confidence: 0, relHalfWidth: Infinity };
   if (n === 1) return { value, low: value, high: value, confidence: 0, relHalfWidth: Infinity };
   const q = p / 100;

@@ -3,7 +3,7 @@
  * Accepts a direct invocation (the event is the request body object), API Gateway REST (v1) and
  * HTTP API (v2) events and Function URL events (body possibly base64-encoded).
  */
-import { predict, preload, config, base64DecodedLength } from 'dlpack:handler';
+import { predict, preload, config, base64DecodedLength, ENCODING_HEADER } from 'dlpack:handler';
 
 /** The model load started at module scope (INIT); resolves when it is done (never rejects). */
 export const ready = preload();
@@ -13,6 +13,13 @@ interface HttpEvent {
   requestContext?: { http?: { method?: string } };
   body?: string | null;
   isBase64Encoded?: boolean;
+  headers?: Record<string, string | undefined> | null;
+}
+
+/** A header of an API Gateway v1 event (names as sent) or v2 / Function URL event (lower case). */
+function header(event: HttpEvent, name: string): string | undefined {
+  for (const [k, v] of Object.entries(event.headers ?? {})) if (k.toLowerCase() === name) return v;
+  return undefined;
 }
 
 function isHttpEvent(event: unknown): event is HttpEvent {
@@ -39,7 +46,7 @@ export const handler = async (event: unknown, _context?: unknown) => {
     const decoded = base64DecodedLength(raw);
     if (event.isBase64Encoded && decoded > config.maxRequestBytes) {
       result = { status: 413, body: { error: `request body is ${decoded} bytes; the limit is ${config.maxRequestBytes}` } };
-    } else result = await predict(event.isBase64Encoded ? new Uint8Array(Buffer.from(raw, 'base64')) : raw);
+    } else result = await predict(event.isBase64Encoded ? new Uint8Array(Buffer.from(raw, 'base64')) : raw, header(event, ENCODING_HEADER));
   }
   return {
     statusCode: result.status,

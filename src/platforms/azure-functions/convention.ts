@@ -4,7 +4,7 @@
  * does, by serving `@azure/functions-core` to the module so that `app.http(...)` registers it.
  */
 import { createRequire } from 'node:module';
-import { bodyOf, nameAndMessage, safeString, type Convention, type PlatformFault } from '../shared/convention.js';
+import { httpRequestOf, nameAndMessage, safeString, type Convention, type PlatformFault } from '../shared/convention.js';
 
 function azureFault(error: unknown): PlatformFault {
   const { name, message } = nameAndMessage(error);
@@ -47,6 +47,8 @@ export function installAzureCoreApi(entry: string): void {
 
 export const convention: Convention = {
   beforeImport: installAzureCoreApi,
+  // the worker's loadScriptFile: import() for `.mjs` or a `"type": "module"` package, require()
+  // otherwise (index.ts: loader 'by-type'; verify: worker source, not run here, 2026-11)
   // The Node.js language worker (azure-functions-nodejs-worker, startApp.ts) logs "Worker <id>
   // uncaught exception (learn more: https://go.microsoft.com/fwlink/?linkid=2097909 ): <stack>" and
   // exits 1; Node 15+ raises an unhandled rejection as that uncaught exception. The host answers
@@ -64,11 +66,14 @@ export const convention: Convention = {
       );
     }
     return async (event, ctx) => {
-      const url = `http://localhost:7071/api/${ctx.functionName}`;
-      const raw = bodyOf(event);
-      const web = new Request(url, { method: 'POST', body: raw, headers: { 'content-type': 'application/json' } });
+      const http = httpRequestOf(event, ctx, { host: 'localhost:7071' });
+      // the HTTP trigger's route: /api/<function name>, then what the client asked for
+      const url = ctx.http ? new URL(http.url, `http://${http.headers.host ?? 'localhost:7071'}`).href : `http://localhost:7071/api/${ctx.functionName}`;
+      const hasBody = http.method !== 'GET' && http.method !== 'HEAD';
+      const headers = Object.fromEntries(Object.entries(http.headers).filter(([k]) => k !== 'content-length' && k !== 'connection' && k !== 'transfer-encoding'));
+      const web = new Request(url, { method: http.method, body: hasBody ? (http.body as Uint8Array<ArrayBuffer>) : undefined, headers });
       const request = {
-        method: 'POST',
+        method: http.method,
         url,
         headers: web.headers,
         query: new URL(url).searchParams,

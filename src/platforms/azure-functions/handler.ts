@@ -5,7 +5,7 @@
  * the host: it takes anything with `text()` (an HttpRequest or a fetch Request).
  */
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
-import { predict, preload, config } from 'dlpack:handler';
+import { predict, preload, config, ENCODING_HEADER } from 'dlpack:handler';
 
 /** The model load started at module scope (INIT); resolves when it is done (never rejects). */
 export const ready = preload();
@@ -15,7 +15,7 @@ export async function handler(request: HttpRequest | Request, _context?: Invocat
   const result =
     declared > config.maxRequestBytes
       ? { status: 413, body: { error: `request body is ${declared} bytes; the limit is ${config.maxRequestBytes}` } }
-      : await predict(new Uint8Array(await request.arrayBuffer()));
+      : await predict(new Uint8Array(await request.arrayBuffer()), request.headers.get(ENCODING_HEADER));
   return { status: result.status, jsonBody: result.body, headers: { 'content-type': 'application/json' } };
 }
 

@@ -3,4 +3,4 @@ import { definePlatform } from '../contract.js';
 import { azureFunctions } from './facts.js';
 import { bundle } from './bundle.js';
 
-export default definePlatform(import.meta.url, azureFunctions, bundle, { loader: 'import' });
+export default definePlatform(import.meta.url, azureFunctions, bundle, { loader: 'by-type' });

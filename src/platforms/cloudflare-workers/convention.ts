@@ -2,7 +2,7 @@
  * Cloudflare Workers module syntax: `export default { fetch(request, env, ctx) }` with Web
  * Request/Response. The response body is read to the end inside the timed invocation.
  */
-import { bodyOf, nameAndMessage, safeString, type Convention } from '../shared/convention.js';
+import { httpRequestOf, nameAndMessage, safeString, type Convention } from '../shared/convention.js';
 
 export const convention: Convention = {
   // workerd logs an unhandled rejection as "Uncaught (in promise) <reason>" and an exception from
@@ -27,10 +27,12 @@ export const convention: Convention = {
         waitUntil: (p: Promise<unknown>) => void waitUntil.push(p),
         passThroughOnException: () => undefined,
       };
-      const request = new Request('https://dlpack.local/', {
-        method: 'POST',
-        body: bodyOf(event),
-        headers: { 'content-type': 'application/json', 'cf-ray': ctx.requestId },
+      const http = httpRequestOf(event, ctx, { host: 'dlpack.local', 'cf-ray': ctx.requestId });
+      const hasBody = http.method !== 'GET' && http.method !== 'HEAD';
+      const request = new Request(new URL(http.url, `https://${http.headers.host ?? 'dlpack.local'}`), {
+        method: http.method,
+        body: hasBody ? (http.body as Uint8Array<ArrayBuffer>) : undefined,
+        headers: withoutHopByHop(http.headers),
       });
       const response = (await fetchFn.call(holder, request, env, executionContext)) as Response;
       if (!(response instanceof Response)) throw new Error('fetch() did not return a Response');
@@ -42,3 +44,10 @@ export const convention: Convention = {
     };
   },
 };
+
+/** Headers a Request may not carry itself (the runtime sets them from the body). */
+function withoutHopByHop(headers: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(headers)) if (k !== 'content-length' && k !== 'transfer-encoding' && k !== 'connection') out[k] = v;
+  return out;
+}

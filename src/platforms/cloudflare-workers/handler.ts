@@ -4,7 +4,7 @@
  * (wrangler.toml rules CompiledWasm / Data) and imported by the generated `dlpack:assets`.
  * The model loads on the first request (cached per isolate).
  */
-import { predict, config } from 'dlpack:handler';
+import { predict, config, ENCODING_HEADER } from 'dlpack:handler';
 
 // No preload at global scope: Workers limit start-up to 1 s and restrict work there. The model
 // promise is still cached at module scope, so it loads once per isolate, on the first request.
@@ -20,7 +20,7 @@ export default {
     if (declared > config.maxRequestBytes) {
       return json(413, { error: `request body is ${declared} bytes; the limit is ${config.maxRequestBytes}` });
     }
-    const result = await predict(new Uint8Array(await request.arrayBuffer()));
+    const result = await predict(new Uint8Array(await request.arrayBuffer()), request.headers.get(ENCODING_HEADER));
     return json(result.status, result.body);
   },
 };

@@ -3,4 +3,4 @@ import { definePlatform } from '../contract.js';
 import { gcpFunctions } from './facts.js';
 import { bundle } from './bundle.js';
 
-export default definePlatform(import.meta.url, gcpFunctions, bundle, { loader: 'import' });
+export default definePlatform(import.meta.url, gcpFunctions, bundle, { loader: 'by-type' });

@@ -18,6 +18,29 @@ export interface InvokeContext {
   memoryMb: number;
   timeoutMs: number;
   startedAt: number;
+  /** The HTTP request as a client sent it (`dlpack serve`); without it, HTTP targets get `POST /` with the event as a JSON body. */
+  http?: HttpRequestData;
+}
+
+/** An HTTP request as it arrived at the platform's front door (`dlpack serve`). */
+export interface HttpRequestData {
+  method: string;
+  /** Path and query string, e.g. `/predict?x=1`. */
+  url: string;
+  /** Lower-case names; repeated headers joined with ", " (set-cookie: the first). */
+  headers: Record<string, string>;
+  /** The body as received. */
+  body: Uint8Array;
+}
+
+/**
+ * The request an HTTP target receives: the client's request when there is one, else `POST /` with
+ * the event as a JSON body and the platform's usual headers (`host` is filled in by the caller).
+ */
+export function httpRequestOf(event: unknown, ctx: InvokeContext, defaults: Record<string, string>): HttpRequestData {
+  if (ctx.http) return ctx.http;
+  const body = new TextEncoder().encode(bodyOf(event));
+  return { method: 'POST', url: '/', headers: { 'content-type': 'application/json', 'content-length': String(body.byteLength), ...defaults }, body };
 }
 
 export interface Convention {

@@ -5,7 +5,7 @@
  */
 // a module binding: Workers bundles run in the emulator with globalThis.process hidden
 import process from 'node:process';
-import { bodyOf, findFunction, nameAndMessage, safeString, type Convention, type FaultBehaviour, type InvokeOutcome } from './convention.js';
+import { bodyOf, findFunction, httpRequestOf, nameAndMessage, safeString, type Convention, type FaultBehaviour, type InvokeContext, type InvokeOutcome } from './convention.js';
 
 /**
  * How the platform's framework hands the body to the function: the Functions Framework (express +
@@ -16,14 +16,12 @@ import { bodyOf, findFunction, nameAndMessage, safeString, type Convention, type
  */
 type BodyStyle = 'functions-framework' | 'vercel-helpers';
 
-function makeRequest(event: unknown, requestId: string, style: BodyStyle) {
-  const raw = bodyOf(event);
-  const headers: Record<string, string> = {
-    'content-type': 'application/json',
-    'content-length': String(Buffer.byteLength(raw)),
-    host: 'localhost:8080',
-    'x-request-id': requestId,
-  };
+function makeRequest(event: unknown, ctx: InvokeContext, style: BodyStyle) {
+  const http = httpRequestOf(event, ctx, { host: 'localhost:8080', 'x-request-id': ctx.requestId });
+  const raw = new TextDecoder().decode(http.body);
+  const headers = http.headers;
+  const target = new URL(http.url, 'http://localhost');
+  const query = Object.fromEntries(target.searchParams);
   const parse = (): unknown => {
     if (raw === '') return {};
     try {
@@ -34,12 +32,12 @@ function makeRequest(event: unknown, requestId: string, style: BodyStyle) {
     }
   };
   const req = {
-    method: 'POST',
-    url: '/',
-    path: '/',
-    originalUrl: '/',
+    method: http.method,
+    url: http.url,
+    path: target.pathname,
+    originalUrl: http.url,
     headers,
-    query: {} as Record<string, string>,
+    query: query as Record<string, string>,
     params: {} as Record<string, string>,
     get(name: string) {
       return headers[name.toLowerCase()];
@@ -53,7 +51,7 @@ function makeRequest(event: unknown, requestId: string, style: BodyStyle) {
     Object.defineProperty(req, 'body', { enumerable: true, get: () => (parsed ??= { value: parse() }).value });
     return req;
   }
-  return Object.assign(req, { body: parse(), rawBody: Buffer.from(raw) });
+  return Object.assign(req, { body: parse(), rawBody: Buffer.from(http.body) });
 }
 
 function makeResponse(resolve: (o: InvokeOutcome) => void) {
@@ -115,7 +113,7 @@ function makeResponse(resolve: (o: InvokeOutcome) => void) {
 }
 
 /** What the platform's framework answers itself, before the function runs (undefined: the function runs). */
-type FrameworkAnswer = (raw: string) => InvokeOutcome | undefined;
+type FrameworkAnswer = (raw: string, contentType?: string) => InvokeOutcome | undefined;
 
 function nodeHttpConvention(names: string[], what: string, faults: FaultBehaviour, style: BodyStyle, framework?: FrameworkAnswer): Convention {
   return {
@@ -124,11 +122,11 @@ function nodeHttpConvention(names: string[], what: string, faults: FaultBehaviou
       const fn = findFunction(mod, exportName ? [exportName] : names, what);
       return (event, ctx) =>
         new Promise<InvokeOutcome>((resolve, reject) => {
-          const answered = framework?.(bodyOf(event));
+          const answered = framework?.(ctx.http ? new TextDecoder().decode(ctx.http.body) : bodyOf(event), ctx.http?.headers['content-type']);
           if (answered) return resolve(answered);
           const res = makeResponse(resolve);
           try {
-            const r = fn(makeRequest(event, ctx.requestId, style), res) as Promise<unknown> | undefined;
+            const r = fn(makeRequest(event, ctx, style), res) as Promise<unknown> | undefined;
             // An async function that rejects before responding is an error (500 on the platform).
             if (r && typeof r.then === 'function') r.then(() => undefined, reject);
           } catch (err) {
@@ -173,9 +171,10 @@ const vercelFaults: FaultBehaviour = {
  * is answered 400 by express's final handler with an HTML page — "Bad Request" with NODE_ENV=production,
  * as on Cloud Run — and the function never sees it. An empty body parses as {} (the raw body stays empty).
  */
-export function functionsFrameworkJson(raw: string): InvokeOutcome | undefined {
+export function functionsFrameworkJson(raw: string, contentType = 'application/json'): InvokeOutcome | undefined {
   const first = raw.trimStart()[0];
-  if (raw.length === 0) return undefined;
+  // body-parser's json() reads only JSON media types; other bodies reach the function as text or bytes
+  if (raw.length === 0 || !/^application\/([\w.+-]*\+)?json\b/i.test(contentType.trim())) return undefined;
   let ok = first === '{' || first === '[';
   if (ok) {
     try {

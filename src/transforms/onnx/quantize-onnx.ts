@@ -79,8 +79,9 @@ export async function quantizeOnnx(options: QuantizeOptions): Promise<TransformO
   const nodesBefore = countNodes(model.proto.graph);
   const notes: string[] = [];
   // int8-weights, int8-static and fp16 start from ORT's basic optimization by default, as ORT's
-  // quant_pre_process does (BatchNormalization folded into Conv, Constant nodes into initializers)
-  const optimize = options.optimize ?? (options.mode === 'int8-dynamic' ? 'none' : 'auto');
+  // quant_pre_process does (BatchNormalization folded into Conv, Constant nodes into initializers);
+  // not int4-weights: basic fusion turns MatMul + Add into Gemm, which MatMulNBits cannot replace
+  const optimize = options.optimize ?? (options.mode === 'int8-dynamic' || options.mode === 'int4-weights' ? 'none' : 'auto');
   if (optimize !== 'none') {
     progress('optimizing with onnxruntime (basic)');
     const opt = await optimizeOnnx(options.input, 'basic').catch((err: unknown) => {
