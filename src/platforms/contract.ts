@@ -6,6 +6,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import type { Arch, PlatformProfile } from '../core/platform-facts.js';
+import type { HttpFront } from './shared/http-front.js';
 
 export type { Convention, FaultBehaviour, InvokeContext, InvokeOutcome, Invoker, PlatformFault } from './shared/convention.js';
 
@@ -78,6 +79,8 @@ export interface EmulatorSpec {
    *   promises the module exports are part of INIT.
    */
   loader: 'ric' | 'by-type' | 'import';
+  /** The platform's HTTP front door under `dlpack serve`/`invoke` (its error answers; Lambda: function URL and Invoke API); absent: shared/http-front.ts genericFront. */
+  front?: HttpFront;
   /** Globals the function does not have (Workers without nodejs_compat: `process`), deleted before the handler loads. */
   hideGlobals?: string[];
   /** `node --import` modules the runtime host starts with for a bundle (Workers: the module rules for its wasm and model files). */

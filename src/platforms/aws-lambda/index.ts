@@ -2,5 +2,6 @@
 import { definePlatform } from '../contract.js';
 import { awsLambda } from './facts.js';
 import { bundle } from './bundle.js';
+import { front } from './front.js';
 
-export default definePlatform(import.meta.url, awsLambda, bundle, { loader: 'ric' });
+export default definePlatform(import.meta.url, awsLambda, bundle, { loader: 'ric', front });

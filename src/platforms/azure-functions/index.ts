@@ -2,5 +2,6 @@
 import { definePlatform } from '../contract.js';
 import { azureFunctions } from './facts.js';
 import { bundle } from './bundle.js';
+import { front } from './front.js';
 
-export default definePlatform(import.meta.url, azureFunctions, bundle, { loader: 'by-type' });
+export default definePlatform(import.meta.url, azureFunctions, bundle, { loader: 'by-type', front });

@@ -2,5 +2,6 @@
 import { definePlatform } from '../contract.js';
 import { gcpFunctions } from './facts.js';
 import { bundle } from './bundle.js';
+import { front } from './front.js';
 
-export default definePlatform(import.meta.url, gcpFunctions, bundle, { loader: 'by-type' });
+export default definePlatform(import.meta.url, gcpFunctions, bundle, { loader: 'by-type', front });

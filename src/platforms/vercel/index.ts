@@ -2,5 +2,6 @@
 import { definePlatform } from '../contract.js';
 import { vercel } from './facts.js';
 import { bundle } from './bundle.js';
+import { front } from './front.js';
 
-export default definePlatform(import.meta.url, vercel, bundle, { loader: 'import' });
+export default definePlatform(import.meta.url, vercel, bundle, { loader: 'import', front });
