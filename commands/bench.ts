@@ -1,5 +1,6 @@
 import { Args, Flags } from '@oclif/core';
 import { DlpackCommand } from '../src/cli/base-command.js';
+import { platformsHelp } from '../src/cli/platform-flags.js';
 import { createProgress } from '../src/cli/progress.js';
 import { DlpackError } from '../src/core/errors/dlpack-error.js';
 import { parseDuration } from '../src/core/units.js';
@@ -26,7 +27,7 @@ export default class Bench extends DlpackCommand {
   };
   static flags = {
     handler: Flags.string({ description: 'bench your own handler module (.mjs/.js/.cjs) instead; needs --target' }),
-    target: Flags.string({ description: 'platform(s): aws-lambda, gcp-functions, azure-functions, cloudflare-workers, vercel (repeat or comma list)', multiple: true }),
+    target: Flags.string({ description: `${platformsHelp('platform(s)')} (repeat or comma list)`, multiple: true }),
     memory: Flags.string({ description: 'memory sizes in MB (comma list), "sweep" or "default"', default: 'sweep' }),
     cold: Flags.integer({ description: 'cold starts per configuration', default: 5, min: 1 }),
     warm: Flags.integer({ description: 'warm invocations per configuration', default: 20, min: 0 }),

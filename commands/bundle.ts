@@ -1,5 +1,6 @@
 import { Args, Flags } from '@oclif/core';
 import { DlpackCommand } from '../src/cli/base-command.js';
+import { platformsHelp } from '../src/cli/platform-flags.js';
 import { createProgress } from '../src/cli/progress.js';
 import { bundleModel } from '../src/bundle/index.js';
 import { renderForTerminal } from '../src/cli/render.js';
@@ -23,7 +24,7 @@ export default class Bundle extends DlpackCommand {
   static flags = {
     target: Flags.string({
       char: 't',
-      description: 'platform to bundle for: aws-lambda, gcp-functions, azure-functions, vercel, cloudflare-workers',
+      description: platformsHelp('platform to bundle for'),
       required: true,
     }),
     runtime: Flags.string({

@@ -1,5 +1,6 @@
 import { Flags } from '@oclif/core';
 import { DlpackCommand } from '../src/cli/base-command.js';
+import { platformsHelp } from '../src/cli/platform-flags.js';
 import { createProgress } from '../src/cli/progress.js';
 import { runInit, type InitReport } from '../src/init/run-init.js';
 import { renderForTerminal } from '../src/cli/render.js';
@@ -18,7 +19,7 @@ export default class Init extends DlpackCommand {
   ];
   static flags = {
     model: Flags.string({ char: 'm', description: 'model file (.onnx or TF.js model.json)' }),
-    target: Flags.string({ char: 't', description: 'platform: aws-lambda, gcp-functions, azure-functions, cloudflare-workers, vercel' }),
+    target: Flags.string({ char: 't', description: platformsHelp('platform') }),
     memory: Flags.string({ description: 'memory size(s) in MB, comma-separated (default 1024 where allowed)' }),
     runtime: Flags.string({ description: 'runtime (default: per target and model)' }),
     arch: Flags.string({ description: 'CPU architecture', options: ['x64', 'arm64'] }),

@@ -1,5 +1,6 @@
 import { Args, Flags } from '@oclif/core';
 import { DlpackCommand } from '../src/cli/base-command.js';
+import { platformsHelp } from '../src/cli/platform-flags.js';
 import { getPlatform } from '../src/platforms/index.js';
 import { buildPlatformsReport } from '../src/platforms/render-platforms.js';
 import { renderForTerminal } from '../src/cli/render.js';
@@ -15,7 +16,7 @@ export default class Platforms extends DlpackCommand {
     '<%= config.bin %> <%= command.id %> --json',
   ];
   static args = {
-    platform: Args.string({ description: 'only this platform (aws-lambda, gcp-functions, azure-functions, cloudflare-workers, vercel)' }),
+    platform: Args.string({ description: platformsHelp('only this platform') }),
   };
   static flags = {
     sources: Flags.boolean({ description: 'list every figure with its source address', default: false }),

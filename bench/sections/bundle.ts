@@ -34,7 +34,7 @@ const section: BenchSection = {
   async run(ctx) {
     const { bundleModel, writeDeterministicZip } = await import('../../src/bundle/index.js');
     const { buildHandler, PACKAGE_ROOT } = await import('../../src/bundle/build-handler.js');
-    const { TARGETS } = await import('../../src/bundle/target-registry.js');
+    const { platformModule } = await import('../../src/platforms/index.js');
     const { runtimeFiles } = await import('../../src/bundle/runtime-files.js');
     const model = join(ctx.root, 'fixtures', 'models', 'mlp.onnx');
     const work = mkdtempSync(join(tmpdir(), 'dlpack-bench-bundle-'));
@@ -55,7 +55,7 @@ const section: BenchSection = {
       copyFileSync(model, join(unbundled, 'model', 'mlp.onnx'));
       symlinkSync(join(PACKAGE_ROOT, 'node_modules'), join(unbundled, 'node_modules'), 'dir');
       const built = await buildHandler({
-        target: TARGETS['aws-lambda'],
+        target: platformModule('aws-lambda').bundle,
         runtime: 'onnxruntime-node',
         config: {
           target: 'aws-lambda',

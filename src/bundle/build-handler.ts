@@ -4,10 +4,9 @@
  * in memory with the metafile's bytes per input. esbuild is imported lazily.
  */
 import { fileURLToPath } from 'node:url';
-import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DlpackError } from '../core/errors/dlpack-error.js';
-import type { TargetDefinition } from './target-registry.js';
+import type { BundleTarget } from '../platforms/index.js';
 import type { RuntimeId } from './runtime-registry.js';
 import type { HandlerConfig } from './handler-runtime/handler-config.js';
 import { ortNodeBindingPlugin, virtualModulesPlugin } from './esbuild-plugins.js';
@@ -16,7 +15,7 @@ import { ortNodeBindingPlugin, virtualModulesPlugin } from './esbuild-plugins.js
 export const PACKAGE_ROOT = fileURLToPath(new URL('../..', import.meta.url)).replace(/[\\/]dist[\\/]?$/, '');
 
 export interface BuildOptions {
-  target: TargetDefinition;
+  target: BundleTarget;
   runtime: RuntimeId;
   config: HandlerConfig;
   /** The platform's Node major version (esbuild target). */
@@ -38,16 +37,10 @@ export interface BuildResult {
   inputPaths: string[];
 }
 
-export function templateFile(target: TargetDefinition): string {
-  const dir = fileURLToPath(new URL('./targets/', import.meta.url));
-  const ts = join(dir, `${target.template}.ts`);
-  return existsSync(ts) ? ts : join(dir, `${target.template}.js`);
-}
-
 export async function buildHandler(options: BuildOptions): Promise<BuildResult> {
   const esbuild = await import('esbuild');
   const { target } = options;
-  const entry = options.handler ? resolve(options.handler) : templateFile(target);
+  const entry = options.handler ? resolve(options.handler) : target.handler;
   const outfile = join(PACKAGE_ROOT, '.dlpack-bundle', target.entry);
   const worker = target.build === 'worker-esm';
   const common = {

@@ -6,10 +6,9 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, extname, resolve } from 'node:path';
 import { DlpackError } from '../core/errors/dlpack-error.js';
 import { assertNotInput } from '../core/io/atomic-output.js';
-import { checkMemory, getPlatform, vcpuFor } from '../platforms/index.js';
+import { checkMemory, platformModule, vcpuFor, type BundleTarget } from '../platforms/index.js';
 import type { Arch, PlatformProfile } from '../core/platform-facts.js';
 import { getRuntime, ORT_NODE_INSTALL, packageDir, type RuntimeDefinition, type ModelKind } from './runtime-registry.js';
-import { targetFor, type TargetDefinition } from './target-registry.js';
 
 export interface BundleOptions {
   /** The model file (.onnx, or a TF.js model .json). */
@@ -35,7 +34,7 @@ export interface BundleOptions {
 
 export interface ResolvedBundle {
   profile: PlatformProfile;
-  target: TargetDefinition;
+  target: BundleTarget;
   arch: Arch;
   memoryMb: number;
   vcpu: number;
@@ -45,8 +44,7 @@ export interface ResolvedBundle {
 }
 
 export function resolveTarget(options: BundleOptions): ResolvedBundle {
-  const profile = getPlatform(options.target);
-  const target = targetFor(profile.id);
+  const { facts: profile, bundle: target } = platformModule(options.target);
   const arch = options.arch ?? 'x64';
   if (arch !== 'x64' && arch !== 'arm64') {
     throw new DlpackError('USAGE', `unknown architecture "${arch}"`, { hint: 'use --arch x64 or --arch arm64' });

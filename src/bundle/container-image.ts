@@ -12,7 +12,7 @@ import { gzipSync } from 'node:zlib';
 import { DlpackError } from '../core/errors/dlpack-error.js';
 import type { Arch, PlatformProfile } from '../core/platform-facts.js';
 import type { BundleFile } from '../core/reports/schemas.js';
-import type { TargetDefinition } from './target-registry.js';
+import type { BundleTarget } from '../platforms/index.js';
 
 export interface ImagePlan {
   baseImage: string;
@@ -31,64 +31,13 @@ const OCI = 'oci-image';
 const APP_LAYER_NOTE =
   'the OCI layout holds the app layer only (no Docker engine or registry access here): it names its base image in org.opencontainers.image.base.name; build the Dockerfile to get a runnable image';
 
-export function imagePlanFor(profile: PlatformProfile, target: TargetDefinition, arch: Arch): ImagePlan {
+export function imagePlanFor(profile: PlatformProfile, target: BundleTarget, arch: Arch): ImagePlan {
+  if (!target.image) throw new DlpackError('UNSUPPORTED', `${profile.id} does not deploy container images`, { hint: 'use --format zip' });
   const node = profile.runtime.node.value;
   const platform = `linux/${arch === 'x64' ? 'amd64' : 'arm64'}`;
   const header = `# Written by dlpack bundle --format image: ${profile.name}, Node.js ${node}, ${platform}.\n`;
-  switch (profile.id) {
-    case 'aws-lambda': {
-      const baseImage = `public.ecr.aws/lambda/nodejs:${node}`;
-      return {
-        baseImage,
-        imageDir: '/var/task',
-        appFolder: APP,
-        ociFolder: OCI,
-        arch,
-        dockerfile: `${header}FROM --platform=${platform} ${baseImage}\nCOPY ${APP}/ \${LAMBDA_TASK_ROOT}/\nCMD ["index.${target.export}"]\n`,
-        config: { Env: ['LAMBDA_TASK_ROOT=/var/task'], Entrypoint: ['/lambda-entrypoint.sh'], Cmd: [`index.${target.export}`], WorkingDir: '/var/task' },
-        notes: [APP_LAYER_NOTE],
-      };
-    }
-    case 'gcp-functions': {
-      const baseImage = `node:${node}-slim`;
-      return {
-        baseImage,
-        imageDir: '/app',
-        appFolder: APP,
-        ociFolder: OCI,
-        arch,
-        dockerfile:
-          `${header}# For Cloud Run: the Functions Framework serves handler(req, res) on $PORT.\n` +
-          `FROM --platform=${platform} ${baseImage}\nWORKDIR /app\nCOPY ${APP}/ /app/\n` +
-          `RUN npm install --no-save --omit=dev @google-cloud/functions-framework@^3\nENV PORT=8080\n` +
-          `CMD ["npx", "functions-framework", "--target=handler", "--signature-type=http"]\n`,
-        config: { Env: ['PORT=8080'], Cmd: ['npx', 'functions-framework', '--target=handler', '--signature-type=http'], WorkingDir: '/app' },
-        notes: [APP_LAYER_NOTE, 'the Functions Framework is installed by the Dockerfile’s RUN step (network needed at docker build); it is not in the OCI app layer'],
-      };
-    }
-    case 'azure-functions': {
-      const baseImage = `mcr.microsoft.com/azure-functions/node:4-node${node}`;
-      return {
-        baseImage,
-        imageDir: '/home/site/wwwroot',
-        appFolder: APP,
-        ociFolder: OCI,
-        arch,
-        dockerfile:
-          `${header}FROM --platform=${platform} ${baseImage}\n` +
-          `ENV AzureWebJobsScriptRoot=/home/site/wwwroot AzureFunctionsJobHost__Logging__Console__IsEnabled=true\n` +
-          `COPY ${APP}/ /home/site/wwwroot/\n`,
-        config: {
-          Env: ['AzureWebJobsScriptRoot=/home/site/wwwroot', 'AzureFunctionsJobHost__Logging__Console__IsEnabled=true'],
-          Cmd: [],
-          WorkingDir: '/home/site/wwwroot',
-        },
-        notes: [APP_LAYER_NOTE],
-      };
-    }
-    default:
-      throw new DlpackError('UNSUPPORTED', `${profile.id} does not deploy container images`, { hint: 'use --format zip' });
-  }
+  const recipe = target.image({ node, platform, arch, header, app: APP, exportName: target.export, appLayerNote: APP_LAYER_NOTE });
+  return { ...recipe, appFolder: APP, ociFolder: OCI, arch };
 }
 
 const sha256 = (data: Uint8Array) => createHash('sha256').update(data).digest('hex');

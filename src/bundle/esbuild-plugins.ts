@@ -67,6 +67,8 @@ export function virtualModulesPlugin(options: VirtualModulesOptions): Plugin {
     name: 'dlpack-virtual-modules',
     setup(build) {
       build.onResolve({ filter: /^dlpack:(config|runtime|assets)$/ }, (args) => ({ path: args.path, namespace: 'dlpack' }));
+      // the handler runtime's API for the platforms' templates (src/platforms/<id>/handler.ts)
+      build.onResolve({ filter: /^dlpack:handler$/ }, () => ({ path: handlerRuntimeModule('handler-api') }));
       build.onLoad({ filter: /.*/, namespace: 'dlpack' }, (args) => {
         let contents: string;
         if (args.path === 'dlpack:config') contents = `export default ${JSON.stringify(options.config)};`;

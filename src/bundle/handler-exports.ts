@@ -6,7 +6,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { DlpackError } from '../core/errors/dlpack-error.js';
-import type { TargetDefinition } from './target-registry.js';
+import type { BundleTarget } from '../platforms/index.js';
 
 export interface HandlerCheck {
   exports: string[];
@@ -14,7 +14,7 @@ export interface HandlerCheck {
   note?: string;
 }
 
-export async function checkHandlerExports(file: string, target: TargetDefinition): Promise<HandlerCheck> {
+export async function checkHandlerExports(file: string, target: BundleTarget): Promise<HandlerCheck> {
   const path = resolve(file);
   if (!existsSync(path)) throw new DlpackError('FILE_NOT_FOUND', 'no such handler file', { file });
   if (!statSync(path).isFile()) throw new DlpackError('USAGE', 'the handler must be a file (.ts, .mts, .js, .mjs)', { file });

@@ -28,9 +28,7 @@ import { RUNTIMES } from './runtime-registry.js';
 export type { BundleOptions } from './bundle-options.js';
 export type { BundleManifest } from './bundle-manifest.js';
 export type { HandlerConfig } from './handler-runtime/handler-config.js';
-export { workersModuleHooksImport } from './workers-module-hooks.js';
 export { writeDeterministicZip } from './deterministic-zip.js';
-export { TARGETS } from './target-registry.js';
 export { RUNTIMES, RUNTIME_IDS } from './runtime-registry.js';
 
 function dlpackVersion(): string {
@@ -87,7 +85,7 @@ export async function bundleModel(options: BundleOptions): Promise<BundleReport>
         : rule.kind === 'tiers'
           ? { kind: 'tiers', tiers: rule.tiers.value }
           : { kind: 'fixed', vcpu: rule.vcpu.value },
-    memoryEnv: profile.id === 'aws-lambda' ? 'AWS_LAMBDA_FUNCTION_MEMORY_SIZE' : undefined,
+    memoryEnv: profile.launch?.memoryEnv,
     maxRequestBytes: profile.payload.requestBytes.value,
     maxElements: Math.floor(profile.payload.requestBytes.value / 2),
   };

@@ -3,12 +3,12 @@
  * is published as schema/dlpack.config.schema.json for editor completion (`"$schema"` in the config);
  * test/config/schema-file.test.ts keeps the two identical.
  */
+import { DEFAULT_PLATFORM_ID, PLATFORM_IDS } from '../platforms/index.js';
 
 const SIZE = '^\\s*\\d+(\\.\\d+)?\\s*([bB]|[kKmMgG][bB]|[kKmMgG][iI][bB])?\\s*$';
 const DURATION = '^\\s*\\d+(\\.\\d+)?\\s*(us|µs|ms|s|m|min)?\\s*$';
 const PERCENT = '^\\s*\\d+(\\.\\d+)?\\s*%\\s*$';
 const MONEY = '^\\s*\\$?\\s*\\d+(\\.\\d+)?\\s*$';
-const PLATFORMS = ['aws-lambda', 'gcp-functions', 'azure-functions', 'cloudflare-workers', 'vercel'];
 
 function budget(value: object, description: string, example: string): object {
   return {
@@ -113,8 +113,8 @@ export const CONFIG_SCHEMA = {
         targets: {
           type: 'array',
           minItems: 1,
-          items: { enum: PLATFORMS },
-          description: 'Platforms to bundle and bench for. Default ["aws-lambda"].',
+          items: { enum: [...PLATFORM_IDS] },
+          description: `Platforms to bundle and bench for. Default ["${DEFAULT_PLATFORM_ID}"].`,
         },
         memory: {
           type: 'array',

@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import { DlpackError, isDlpackError } from '../core/errors/dlpack-error.js';
 import { parseBytes, parseDuration, parseMemoryMb, parsePercent, parseUsd } from '../core/units.js';
 import type { Arch, PlatformId } from '../core/platform-facts.js';
+import { DEFAULT_PLATFORM_ID } from '../platforms/index.js';
 import type { BudgetLevel, BudgetValue, DlpackConfig, LoadedConfig } from './config-types.js';
 import { buildSpec, type PreprocessSpec } from '../accuracy/samples/preprocess-spec.js';
 import { BUDGETS, BUDGET_KEYS, type BudgetKey, type BudgetSpec } from './budget-keys.js';
@@ -104,7 +105,7 @@ export function resolveBudgets(config: DlpackConfig, file?: string, dir = '.'): 
       original: m.original ? resolve(dir, m.original) : undefined,
       samples: m.samples ? resolve(dir, m.samples) : undefined,
       preprocess: m.preprocess ? buildSpec(m.preprocess, { where: `models[${i}].preprocess`, file }) : undefined,
-      targets: m.targets ?? ['aws-lambda'],
+      targets: m.targets ?? [DEFAULT_PLATFORM_ID],
       memory: m.memory,
       runtime: m.runtime,
       arch: m.arch ?? 'x64',

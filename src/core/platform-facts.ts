@@ -1,10 +1,11 @@
 /**
  * The shape of a platform profile: every platform fact is data with the address it came from next
  * to it (and a `verify` note with the date where the figure is uncertain). The figures themselves
- * live in src/platforms/profiles/ (one file per platform); ../shared/platforms.md has the research.
+ * live in src/platforms/<id>/facts.ts (one folder per platform); ../shared/platforms.md has the research.
  */
 
-export type PlatformId = 'aws-lambda' | 'gcp-functions' | 'azure-functions' | 'cloudflare-workers' | 'vercel';
+/** A platform's id (its folder name under src/platforms/); the registry there checks it at run time. */
+export type PlatformId = string;
 export type Arch = 'x64' | 'arm64';
 
 /** A number (or other fact) with its source address; `verify` marks a figure seen only in a secondary source. */
@@ -30,6 +31,10 @@ export interface PlatformProfile {
     stepMb?: Sourced<number>;
     sizesMb?: Sourced<number[]>;
     defaultMb: Sourced<number>;
+    /** The sizes `--memory sweep` runs (default: the offered sizes up to 4 GB, or min and default). */
+    sweepMb?: Sourced<number[]>;
+    /** What the memory limit applies to: the process (default) or the isolate (Workers: JS heap + wasm, not the Node process around it). */
+    limitScope?: Sourced<'process' | 'isolate'>;
   };
   vcpu: VcpuRule;
   /** Deployment package limits in bytes (absent when the platform has none of that kind). */
@@ -57,6 +62,10 @@ export interface PlatformProfile {
   };
   billing: {
     granularityMs: Sourced<number>;
+    /** Billed duration is at least this (default: one granularity step). */
+    minimumBilledMs?: Sourced<number>;
+    /** Billed memory is rounded up to a multiple of this (default: billed as configured). */
+    memoryRoundUpMb?: Sourced<number>;
     /** Price per GB-second of configured memory, per architecture, USD. */
     pricePerGbSecond: Partial<Record<Arch, Sourced<number>>>;
     pricePerMillionRequests: Sourced<number>;
@@ -74,6 +83,8 @@ export interface PlatformProfile {
     nativeAddons: Sourced<boolean>;
     /** Requests in flight per instance. */
     maxConcurrency: Sourced<number>;
+    /** Where the function runs, as reports name it: `linux` (a Linux process on the chosen arch) or a V8 isolate. */
+    sandbox?: Sourced<'linux' | 'v8-isolate'>;
   };
   /** How the platform's runtime starts Node for a memory size: its flags and environment. */
   launch?: RuntimeLaunch;
@@ -91,6 +102,8 @@ export interface PayloadError {
 export interface RuntimeLaunch {
   source: string;
   verify?: string;
+  /** The environment variable carrying the configured memory size, which a bundle reads at start (Lambda). */
+  memoryEnv?: string;
   nodeFlags(memoryMb: number): string[];
   env(memoryMb: number, functionName: string): Record<string, string>;
 }

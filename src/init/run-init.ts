@@ -8,7 +8,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import { DlpackError } from '../core/errors/dlpack-error.js';
 import { writeFileAtomic } from '../core/io/atomic-output.js';
-import { checkMemory, getPlatform } from '../platforms/index.js';
+import { checkMemory, DEFAULT_PLATFORM_ID, getPlatform, PLATFORM_IDS } from '../platforms/index.js';
 import type { PlatformId } from '../core/platform-facts.js';
 import { BUDGETS, type BudgetKey } from '../config/budget-keys.js';
 import { parseMemoryList, parseQuantity } from '../core/units.js';
@@ -70,8 +70,8 @@ async function settle(o: InitOptions, cwd: string): Promise<{ model: string; tar
   if (!model && o.ask) model = (await o.ask('Model file (.onnx or TF.js model.json)', '')).trim();
   if (!model) throw new DlpackError('USAGE', 'which model? pass --model <file>', { hint: 'dlpack init --model model.onnx --target aws-lambda --memory 1024' });
   if (!existsSync(resolve(cwd, model))) throw new DlpackError('FILE_NOT_FOUND', 'model not found', { file: model });
-  if (!target && o.ask) target = (await o.ask('Target platform (aws-lambda, gcp-functions, azure-functions, cloudflare-workers, vercel)', 'aws-lambda')).trim() || 'aws-lambda';
-  target ??= 'aws-lambda';
+  if (!target && o.ask) target = (await o.ask(`Target platform (${PLATFORM_IDS.join(', ')})`, DEFAULT_PLATFORM_ID)).trim() || DEFAULT_PLATFORM_ID;
+  target ??= DEFAULT_PLATFORM_ID;
   const profile = getPlatform(target); // USAGE error for an unknown target
   if (!memory && o.ask) {
     const answer = (await o.ask('Memory size in MB (comma-separated for several)', String(defaultMemory(target)))).trim();

@@ -1,44 +1,87 @@
 /**
- * The platform profiles and the rules derived from them: vCPU for a memory size, the memory sizes
- * to sweep, the Node flags and environment the platform's runtime starts with, billing and price.
- * The figures live in ./profiles/ (one file per platform, every number with its source).
+ * The platform registry and the rules derived from the platforms' facts: vCPU for a memory size,
+ * the memory sizes to sweep, the Node flags and environment the platform's runtime starts with,
+ * billing and price. Each platform is a folder (./<id>/: facts, bundle target, handler template,
+ * emulator convention); ./list.ts lists the built-in ones. Every rule here reads the facts: none
+ * branches on a platform's id.
  */
 import { DlpackError } from '../core/errors/dlpack-error.js';
 import { parseMemoryList } from '../core/units.js';
-import type { Arch, PlatformId, PlatformProfile } from '../core/platform-facts.js';
-import { awsLambda } from './profiles/aws-lambda.js';
-import { gcpFunctions } from './profiles/gcp-functions.js';
-import { azureFunctions } from './profiles/azure-functions.js';
-import { cloudflareWorkers } from './profiles/cloudflare-workers.js';
-import { vercel } from './profiles/vercel.js';
+import type { Arch, PlatformProfile, Sourced } from '../core/platform-facts.js';
+import type { PlatformModule } from './contract.js';
+import { PLATFORMS } from './list.js';
 
 export type { Arch, PlatformId, PlatformProfile, Sourced, VcpuRule, RuntimeLaunch } from '../core/platform-facts.js';
+export type { PlatformModule, BundleTarget, EmulatorSpec, ImageRecipe, ImageContext } from './contract.js';
 
-const PROFILES: Record<PlatformId, PlatformProfile> = {
-  'aws-lambda': awsLambda,
-  'gcp-functions': gcpFunctions,
-  'azure-functions': azureFunctions,
-  'cloudflare-workers': cloudflareWorkers,
-  vercel,
-};
+/** The ids of the built-in platforms (flag options, the config schema's enum, help). */
+export type BuiltinPlatformId = (typeof PLATFORMS)[number]['id'];
+export const PLATFORM_IDS: readonly string[] = PLATFORMS.map((p) => p.id);
+/** The target when none is given: the first platform of the list. */
+export const DEFAULT_PLATFORM_ID: string = PLATFORMS[0].id;
 
-export const PLATFORM_IDS = Object.keys(PROFILES) as PlatformId[];
+const registry = new Map<string, PlatformModule>(PLATFORMS.map((p) => [p.id, p]));
 
-export function isPlatformId(id: string): id is PlatformId {
-  return Object.hasOwn(PROFILES, id);
+export function isPlatformId(id: string): boolean {
+  return registry.has(id);
 }
 
-/** The profile of a platform; a USAGE error naming the known ids otherwise. */
+/** The platform module of `id`; a USAGE error naming the known ids otherwise. */
+export function platformModule(id: string): PlatformModule {
+  const p = registry.get(id);
+  if (!p) throw new DlpackError('USAGE', `unknown target "${id}"`, { hint: `use one of: ${[...registry.keys()].join(', ')}` });
+  return p;
+}
+
+/** The facts of a platform; a USAGE error naming the known ids otherwise. */
 export function getPlatform(id: string): PlatformProfile {
-  if (!isPlatformId(id)) {
-    throw new DlpackError('USAGE', `unknown target "${id}"`, { hint: `use one of: ${PLATFORM_IDS.join(', ')}` });
-  }
-  return PROFILES[id];
+  return platformModule(id).facts;
 }
 
 export function listPlatforms(): PlatformProfile[] {
-  return PLATFORM_IDS.map((id) => PROFILES[id]);
+  return [...registry.values()].map((p) => p.facts);
 }
+
+/** Every registered platform module: the built-in ones, then those added with registerPlatform. */
+export function listPlatformModules(): PlatformModule[] {
+  return [...registry.values()];
+}
+
+const ID = /^[a-z][a-z0-9-]*$/;
+
+/**
+ * Adds a platform (a folder loaded with loadPlatformFolder: tests, later plugins) after checking
+ * its id is new and well-formed and every number of its facts has a source. Returns `unregister`.
+ */
+export function registerPlatform(p: PlatformModule): () => void {
+  const bad = (message: string) => new DlpackError('USAGE', `platform "${p.id}": ${message}`);
+  if (typeof p.id !== 'string' || !ID.test(p.id)) throw bad('the id must be lower-case letters, digits and dashes, starting with a letter');
+  if (registry.has(p.id)) throw bad('a platform with this id is already registered');
+  if (p.facts?.id !== p.id || p.bundle?.id !== p.id) throw bad('facts.id and bundle.id must equal the id');
+  const unsourced = unsourcedNumbers(p.facts);
+  if (unsourced.length) throw bad(`${unsourced[0]} is a number without a source (write { value, source })`);
+  registry.set(p.id, p);
+  return () => {
+    if (registry.get(p.id) === p) registry.delete(p.id);
+  };
+}
+
+/** Paths of numbers in `facts` not held in a `{ value, source }` (the vCPU rule's `minVcpu` is a bound, not a fact). */
+function unsourcedNumbers(facts: PlatformProfile): string[] {
+  const out: string[] = [];
+  const walk = (v: unknown, path: string): void => {
+    if (typeof v === 'number') out.push(path);
+    else if (Array.isArray(v)) v.forEach((x, i) => walk(x, `${path}[${i}]`));
+    else if (v && typeof v === 'object') {
+      if (isSourced(v)) return;
+      for (const [k, x] of Object.entries(v)) if (k !== 'minVcpu') walk(x, path ? `${path}.${k}` : k);
+    }
+  };
+  walk(facts, '');
+  return out;
+}
+
+const isSourced = (v: object): v is Sourced<unknown> => 'value' in v && typeof (v as { source?: unknown }).source === 'string';
 
 /** vCPU share the platform gives a function of `memoryMb` (Lambda: memory / 1,769 MB, up to 6). */
 export function vcpuFor(profile: PlatformProfile, memoryMb: number): number {
@@ -54,8 +97,6 @@ export function vcpuFor(profile: PlatformProfile, memoryMb: number): number {
   return vcpu;
 }
 
-/** Lambda sizes in the manner of Lambda Power Tuning's defaults, plus 1,769 MB (one full vCPU). */
-const LAMBDA_SWEEP = [128, 256, 512, 1024, 1769, 3008];
 /** Sweeps stop at 4 GB: larger tiers need more cores than a laptop has to emulate faithfully. */
 const SWEEP_MAX_MB = 4096;
 
@@ -63,7 +104,7 @@ const SWEEP_MAX_MB = 4096;
 export function memorySizes(profile: PlatformProfile, spec: 'sweep' | 'default' | number[] | string): number[] {
   if (spec === 'default') return [profile.memory.defaultMb.value];
   if (spec === 'sweep') {
-    if (profile.id === 'aws-lambda') return [...LAMBDA_SWEEP];
+    if (profile.memory.sweepMb) return [...profile.memory.sweepMb.value];
     const sizes = profile.memory.sizesMb?.value ?? [profile.memory.minMb.value, profile.memory.defaultMb.value];
     const within = sizes.filter((mb) => mb <= SWEEP_MAX_MB);
     return within.length ? within : [sizes[0]];
@@ -96,11 +137,11 @@ export function runtimeEnv(profile: PlatformProfile, memoryMb: number, functionN
   return profile.launch?.env(memoryMb, functionName) ?? {};
 }
 
-/** Billed duration: rounded up to the platform's granularity (Azure Consumption: at least 100 ms). */
+/** Billed duration: rounded up to the platform's granularity, at least its minimum (Azure Consumption: 100 ms). */
 export function billedDuration(profile: PlatformProfile, ms: number): number {
   const g = profile.billing.granularityMs.value;
   const billed = Math.ceil(Math.max(0, ms) / g - 1e-9) * g;
-  return profile.id === 'azure-functions' ? Math.max(100, billed) : Math.max(g, billed);
+  return Math.max(profile.billing.minimumBilledMs?.value ?? g, billed);
 }
 
 export interface PriceInput {
@@ -118,7 +159,8 @@ export function priceFor(profile: PlatformProfile, input: PriceInput): number {
   const seconds = input.billedMs / 1000;
   const gbPrice = priceForArch(b.pricePerGbSecond, input.arch)?.value ?? 0;
   const vcpuPrice = priceForArch(b.pricePerVcpuSecond ?? {}, input.arch)?.value ?? 0;
-  const memoryGb = (profile.id === 'azure-functions' ? Math.ceil(input.memoryMb / 128) * 128 : input.memoryMb) / 1024;
+  const roundUp = b.memoryRoundUpMb?.value ?? 1;
+  const memoryGb = (Math.ceil(input.memoryMb / roundUp) * roundUp) / 1024;
   let usd = memoryGb * seconds * gbPrice + vcpuFor(profile, input.memoryMb) * seconds * vcpuPrice;
   if (b.pricePerCpuSecond) usd += ((input.cpuMs ?? input.billedMs) / 1000) * b.pricePerCpuSecond.value;
   return usd + b.pricePerMillionRequests.value / 1e6;

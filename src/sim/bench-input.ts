@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { DlpackError, toDlpackError } from '../core/errors/dlpack-error.js';
 import { resolveContained } from '../core/io/contained-path.js';
-import { isPlatformId } from '../platforms/index.js';
+import { isPlatformId, platformModule } from '../platforms/index.js';
 import type { Arch, PlatformId } from '../core/platform-facts.js';
 import { extractZip } from './extract-zip.js';
 import type { InputLike } from './bench-event.js';
@@ -107,11 +107,7 @@ async function bundleFolder(dir: string, shown: string, cleanup: () => void): Pr
     const { describeModel } = await import('../formats/load-model.js');
     inputs = (await describeModel(model)).inputs;
   }
-  const nodeFlags: string[] = [];
-  if (manifest.target === 'cloudflare-workers' && manifest.modules?.length) {
-    const bundler = await import('../bundle/index.js');
-    nodeFlags.push('--import', bundler.workersModuleHooksImport());
-  }
+  const nodeFlags = (platformModule(manifest.target).emulator.nodeImports?.(manifest) ?? []).flatMap((m) => ['--import', m]);
   return {
     kind: 'bundle',
     entry,

@@ -16,11 +16,9 @@ import type { PayloadLimits } from './protocol.js';
 
 const MIB = 1024 * 1024;
 
-/** Platforms whose memory limit is per isolate, not per process (developers.cloudflare.com/workers/platform/limits/). */
-const ISOLATE_PLATFORMS = new Set(['cloudflare-workers']);
-
+/** Whether the platform's memory limit is per isolate, not per process (its facts' memory.limitScope; Workers). */
 export function isIsolatePlatform(profile: PlatformProfile): boolean {
-  return ISOLATE_PLATFORMS.has(profile.id);
+  return profile.memory.limitScope?.value === 'isolate';
 }
 
 export type CpuMode = 'cgroup' | 'scale' | 'off';

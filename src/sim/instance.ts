@@ -16,7 +16,9 @@ import { startWatchdog, type Watchdog } from './memory-watchdog.js';
 import { track, untrack } from './instance-registry.js';
 import { INSTANCE_MARKER_ENV, killInstance, type InstanceScope } from './instance-processes.js';
 import type { PlatformId } from '../core/platform-facts.js';
-import type { HttpRequestData } from './conventions/convention.js';
+import { platformModule, type EmulatorSpec } from '../platforms/index.js';
+import { conventionScript } from './host-script.js';
+import type { HttpRequestData } from '../platforms/shared/convention.js';
 
 export type FailureKind = 'oom' | 'timeout' | 'error' | 'crash';
 
@@ -116,8 +118,12 @@ export class RuntimeInstance {
   /** Marks every process of this instance (inherited through the environment). */
   private readonly marker = `${process.pid}-${randomBytes(6).toString('hex')}`;
 
+  /** How the platform loads and calls the handler (its convention module is the host's argument). */
+  private readonly emulator: EmulatorSpec;
+
   constructor(private readonly opts: InstanceOptions) {
-    const node = [opts.nodePath ?? process.execPath, '--expose-gc', ...opts.nodeFlags, opts.hostScript];
+    this.emulator = platformModule(opts.convention).emulator;
+    const node = [opts.nodePath ?? process.execPath, '--expose-gc', ...opts.nodeFlags, opts.hostScript, conventionScript(opts.convention)];
     const procs = opts.cgroup?.procsFiles ?? [];
     const env: Record<string, string> = {
       PATH: process.env.PATH ?? '/usr/bin:/bin',
@@ -268,7 +274,7 @@ export class RuntimeInstance {
     }
     const { reply, parentMs } = await this.request(
       'init-done',
-      { type: 'init', entry: o.entry, convention: o.convention, exportName: o.exportName, event: o.event, memoryMb: o.memoryMb, timeoutMs: o.timeoutMs, functionName: o.functionName, payload: o.payload, runtimeModules: o.runtimeModules },
+      { type: 'init', entry: o.entry, convention: o.convention, loader: this.emulator.loader, hideGlobals: this.emulator.hideGlobals, exportName: o.exportName, event: o.event, memoryMb: o.memoryMb, timeoutMs: o.timeoutMs, functionName: o.functionName, payload: o.payload, runtimeModules: o.runtimeModules },
       o.initTimeoutMs,
     );
     if (!reply || reply.type !== 'init-done') return { ...(await this.failure(parentMs, 'init')), bootMs };

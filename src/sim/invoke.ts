@@ -7,14 +7,14 @@
  */
 import type { PlatformId, PlatformProfile } from '../core/platform-facts.js';
 import { DlpackError } from '../core/errors/dlpack-error.js';
-import { checkMemory, getPlatform, vcpuFor } from '../platforms/index.js';
+import { checkMemory, getPlatform, platformModule, vcpuFor } from '../platforms/index.js';
 import { resolveBenchInput, type ResolvedInput } from './bench-input.js';
 import { eventFromInputs, readEventFile, readEventStream } from './bench-event.js';
 import { hostScript } from './host-script.js';
 import { findLocalHosts } from './local-hosts.js';
 import { resolveModes } from './run-bench.js';
 import { phaseMs, startEmulatedInstance, stopAndNote, type CpuMode, type MemoryLimitMode } from './emulated-instance.js';
-import { HTTP_FRONTS, newRequestId, type HttpAnswer } from './http-front.js';
+import { genericFront, newRequestId, type HttpAnswer } from '../platforms/shared/http-front.js';
 import { invocationReport, type InvocationReport } from './report-line.js';
 import type { PhaseResult } from './instance.js';
 
@@ -169,7 +169,7 @@ export async function prepareFunction(opts: { input: string; platform?: string; 
 
 /** The platform's answer: Lambda's invoke response (a direct invocation), the HTTP answer elsewhere. */
 function shapeResponse(profile: PlatformProfile, r: PhaseResult, requestId: string, functionName: string): InvokeResponse {
-  const front = HTTP_FRONTS[profile.id];
+  const front = (platformModule(profile.id).emulator.front ?? genericFront);
   const direct = front.directInvoke?.(r, requestId);
   if (direct) return { kind: 'lambda', ...direct };
   return httpResponse(front.toAnswer(r, { requestId, functionName, time: Date.now(), sourceIp: '127.0.0.1' }, profile));

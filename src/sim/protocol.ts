@@ -8,7 +8,7 @@
 // a module binding: Workers bundles run in the emulator with globalThis.process hidden
 import process from 'node:process';
 import type { PlatformId } from '../core/platform-facts.js';
-import type { HttpRequestData } from './conventions/convention.js';
+import type { HttpRequestData } from '../platforms/shared/convention.js';
 
 /**
  * A clock both processes read alike: `process.hrtime` is CLOCK_MONOTONIC on Linux (libuv's
@@ -24,7 +24,12 @@ export type HostRequest =
       type: 'init';
       /** Absolute path of the handler module. */
       entry: string;
+      /** The platform (its calling convention is the module the host was started with). */
       convention: PlatformId;
+      /** How the handler module loads and when INIT ends (the platform's EmulatorSpec.loader). */
+      loader: 'ric' | 'by-type' | 'import';
+      /** Globals deleted before the handler module loads (the platform's EmulatorSpec.hideGlobals). */
+      hideGlobals?: string[];
       /** Export to call (default: the convention's usual export). */
       exportName?: string;
       /** The event (Lambda) or request body (HTTP targets), sent once and reused per invocation. */

@@ -280,6 +280,8 @@ export class RealHost {
       }
       case 'azure-functions':
         throw new Error('Azure Functions has no local host installable from npm: it stays emulated');
+      default:
+        throw new Error(`${this.opts.profile.name} has no local host installable from npm: it stays emulated`);
     }
   }
 

@@ -6,13 +6,12 @@
 import { availableParallelism } from 'node:os';
 import type { BenchConfigResult } from '../core/reports/schemas.js';
 import type { Arch, PlatformProfile } from '../core/platform-facts.js';
-import { billedDuration, nodeFlags, priceFor, runtimeEnv, vcpuFor } from '../platforms/index.js';
+import { billedDuration, nodeFlags, priceFor, runtimeEnv, vcpuFor, platformModule } from '../platforms/index.js';
 import { detectCgroups } from './cgroup.js';
 import type { PhaseResult } from './instance.js';
 import { RealInstance } from './real-instance.js';
 import type { LocalHosts } from './local-hosts.js';
 import { isIsolatePlatform, makeCgroup, payloadLimits, startEmulatedInstance, type CpuMode, type MemoryLimitMode } from './emulated-instance.js';
-import { CONVENTIONS } from './conventions/index.js';
 import { projectMs } from './cpu-projection.js';
 import { percentiles, round } from '../core/stats/percentiles.js';
 import type { ResolvedInput } from './bench-input.js';
@@ -289,9 +288,9 @@ export async function runConfiguration(plan: ConfigPlan): Promise<ConfigResult> 
   if (queued >= QUEUED_NOTE_MS && queuedBusy >= QUEUED_BUSY_NOTE_MS) {
     const ownHandler = plan.input.kind !== 'handler' && plan.input.runtime !== undefined;
     notes.push(
-      CONVENTIONS[profile.id].loader === 'ric' && ownHandler
+      platformModule(profile.id).emulator.loader === 'ric' && ownHandler
         ? `dlpack's handler loads the model in the first invocation (${queued.toFixed(0)} ms p50 of it): ${profile.name}'s runtime starts the first event once a CommonJS module has loaded, without awaiting the load it started, so it counts there, as on ${profile.name}`
-        : CONVENTIONS[profile.id].loader === 'ric'
+        : platformModule(profile.id).emulator.loader === 'ric'
         ? `the first invocation waited ${queued.toFixed(0)} ms (p50) for main-thread work the handler module left running after INIT (e.g. a model load it started): ` +
             `counted in the first invocation, as on ${profile.name}, whose runtime starts the first event once the module has loaded; a top-level await in an ES module entry (.mjs) makes such work INIT`
         : `the first invocation waited ${queued.toFixed(0)} ms (p50) for main-thread work the handler module left running after INIT (not awaited or exported): ` +

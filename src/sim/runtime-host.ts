@@ -12,8 +12,10 @@
  * the platform that delay is part of the invocation. Its CPU time counts too: CPU and run-queue
  * accounting start where the previous phase ended (the host is otherwise idle in between).
  *
- * Run as a script only (dist/src/sim/runtime-host.js, or an esbuild bundle of this file when
- * dlpack runs from its TypeScript sources). Handler output goes to this process's stdout/stderr.
+ * Run as a script only (one CommonJS bundle of this file: dist/runtime-host.cjs, or a cached one in
+ * the temp folder when dlpack runs from its TypeScript sources; see host-script.ts), with the platform's calling convention module as its
+ * argument (src/platforms/<id>/convention.ts, made a CommonJS file by host-script.ts): it is
+ * required while the host boots, before `ready`. Handler output goes to this process's stdout/stderr.
  */
 // a module binding: the host keeps its process object when a Workers handler runs with it hidden
 import process from 'node:process';
@@ -23,10 +25,11 @@ import { pathToFileURL } from 'node:url';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { monotonicMs, type HostReply, type HostRequest, type PhaseSample } from './protocol.js';
-import { CONVENTIONS, type Invoker } from './conventions/index.js';
-import { bodyOf, nameAndMessage, safeString, type PlatformFault } from './conventions/convention.js';
+import { bodyOf, nameAndMessage, safeString, type Convention, type Invoker, type PlatformFault } from '../platforms/shared/convention.js';
 import { ownCpuStat } from './cgroup.js';
-import { installAzureCoreApi } from './conventions/azure-functions.js';
+
+/** The platform's calling convention (the module named by the first argument). */
+const convention = (createRequire(process.argv[2])(process.argv[2]) as { convention: Convention }).convention;
 
 type InitRequest = Extract<HostRequest, { type: 'init' }>;
 
@@ -42,7 +45,7 @@ function send(msg: HostReply): Promise<void> {
 
 /**
  * Faults no handler caught (unhandled rejections, exceptions thrown from callbacks) go the
- * platform's way (conventions/*: `faults`): the phases in flight fail with the platform's error
+ * platform's way (the convention's `faults`): the phases in flight fail with the platform's error
  * type and message, then the runtime exits with the platform's status — or, where the platform
  * lives on (Workers), the fault is reported with the phase in flight (or the next one).
  */
@@ -52,7 +55,7 @@ let exiting = false;
 
 function onFault(kind: 'unhandledRejection' | 'uncaughtException', reason: unknown): void {
   if (exiting) return;
-  const behaviour = config ? CONVENTIONS[config.convention].faults : undefined;
+  const behaviour = config ? convention.faults : undefined;
   // before INIT: Node's own behaviour (print and exit 1)
   const fault: PlatformFault = behaviour?.[kind](reason) ?? { errorType: nameAndMessage(reason).name, errorMessage: nameAndMessage(reason).message, exitCode: 1 };
   console.error(`${kind === 'unhandledRejection' ? 'Unhandled Promise Rejection' : 'Uncaught Exception'}: ${safeString(reason instanceof Error ? reason.stack ?? reason : reason)}`);
@@ -287,17 +290,17 @@ async function init(req: InitRequest): Promise<void> {
   };
   let mod: Record<string, unknown>;
   try {
-    if (req.convention === 'azure-functions') installAzureCoreApi(req.entry);
+    convention.beforeImport?.(req.entry);
     // the platform runtime's own code first (Lambda's Init Duration includes the runtime's start)
     for (const m of req.runtimeModules ?? []) {
       if (m.endsWith('.node')) createRequire(m)(m);
       else await import(pathToFileURL(m).href);
     }
-    const loader = CONVENTIONS[req.convention].loader ?? 'import';
+    const loader = req.loader ?? 'import';
     if (loader === 'import') {
-      // Workers without nodejs_compat have no `process`: libraries that detect Node by it (TF.js) must
-      // take their web path, as they do on workerd
-      if (req.convention === 'cloudflare-workers') delete (globalThis as { process?: unknown }).process;
+      // globals the platform's function does not have (Workers without nodejs_compat: `process`, so
+      // libraries that detect Node by it, TF.js, take their web path, as they do on workerd)
+      for (const name of req.hideGlobals ?? []) delete (globalThis as Record<string, unknown>)[name];
       mod = (await import(pathToFileURL(req.entry).href)) as Record<string, unknown>;
     } else {
       // as the platform's runtime loads it: require() for CommonJS, import() for ES modules
@@ -310,7 +313,7 @@ async function init(req: InitRequest): Promise<void> {
     return;
   }
   try {
-    invoker = CONVENTIONS[req.convention].prepare(mod, req.exportName);
+    invoker = convention.prepare(mod, req.exportName);
   } catch (err) {
     done({ ok: false, errorType: 'Runtime.HandlerNotFound', errorMessage: (err as Error).message });
     return;

@@ -1,6 +1,6 @@
 /**
  * `dlpack serve` as a function: a local HTTP endpoint that behaves like the platform's function URL
- * / HTTP trigger (http-front.ts), backed by one emulated instance (emulated-instance.ts: the memory
+ * / HTTP trigger (the platform's `emulator.front`, src/platforms/<id>/front.ts), backed by one emulated instance (emulated-instance.ts: the memory
  * limit and CPU share of --memory, the platform's flags, environment, timeout and payload limits).
  * The instance starts cold on the first request and stays warm for the next ones; when it dies (out
  * of memory, a crash, a timeout) the next request starts a new one, as on the platform. Requests are
@@ -11,15 +11,15 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { PlatformId } from '../core/platform-facts.js';
 import { DlpackError } from '../core/errors/dlpack-error.js';
-import { vcpuFor } from '../platforms/index.js';
+import { platformModule, vcpuFor } from '../platforms/index.js';
 import { hostScript } from './host-script.js';
 import { findLocalHosts } from './local-hosts.js';
 import { resolveModes } from './run-bench.js';
 import { phaseMs, startEmulatedInstance, stopAndNote, type CpuMode, type MemoryLimitMode } from './emulated-instance.js';
-import { HTTP_FRONTS, newRequestId, type HttpAnswer } from './http-front.js';
+import { genericFront, newRequestId, type HttpAnswer } from '../platforms/shared/http-front.js';
 import { invocationReport, reportLine } from './report-line.js';
 import { prepareFunction } from './invoke.js';
-import type { HttpRequestData } from './conventions/convention.js';
+import type { HttpRequestData } from '../platforms/shared/convention.js';
 import type { PhaseResult, RuntimeInstance } from './instance.js';
 
 export interface ServeOptions {
@@ -66,7 +66,7 @@ export async function serveBundle(opts: ServeOptions): Promise<ServeHandle> {
   const setup = await prepareFunction(opts);
   const { profile, input, memoryMb } = setup;
   const log = opts.log ?? (() => undefined);
-  const front = HTTP_FRONTS[profile.id];
+  const front = (platformModule(profile.id).emulator.front ?? genericFront);
   const vcpu = vcpuFor(profile, memoryMb);
   const script = await hostScript();
   const hosts = findLocalHosts();

@@ -19,6 +19,9 @@
  *                  BUILD_SCRIPTS excepted): never loaded at CLI start-up
  *   R8 cycles      no file-level import cycle
  *   R9 readme      every folder under src/ holding .ts files has a README.md
+ *   R10 platforms  a platform's id (a folder src/platforms/<id>/ with an index.ts) is written as a
+ *                  string literal only in its own folder and in src/platforms/list.ts: elsewhere
+ *                  the code reads the platform's data instead of branching on its id
  *   folder         every file lives in a folder of the tier table; a relative import resolves
  */
 import { builtinModules } from 'node:module';
@@ -159,6 +162,31 @@ export function importsOf(file: string, text: string, files: ReadonlyMap<string,
   return edges;
 }
 
+/** The platform ids of a tree: folders src/platforms/<id>/ holding an index.ts (shared/ is not a platform). */
+export function platformIdsOf(files: ReadonlyMap<string, string>): string[] {
+  const ids = new Set<string>();
+  for (const f of files.keys()) {
+    const m = /^src\/platforms\/([^/]+)\/index\.ts$/.exec(f);
+    if (m && m[1] !== 'shared') ids.add(m[1]);
+  }
+  return [...ids].sort();
+}
+
+/** String literals (and template texts without substitutions) of `text` equal to one of `ids`, with their lines. */
+export function platformLiteralsOf(file: string, text: string, ids: readonly string[]): { id: string; line: number }[] {
+  const sf = ts.createSourceFile(file, text, ts.ScriptTarget.ES2022, true);
+  const wanted = new Set(ids);
+  const out: { id: string; line: number }[] = [];
+  const visit = (n: ts.Node) => {
+    if (ts.isStringLiteralLike(n) && wanted.has(n.text) && !(n.parent && (ts.isImportDeclaration(n.parent) || ts.isExportDeclaration(n.parent)))) {
+      out.push({ id: n.text, line: sf.getLineAndCharacterOfPosition(n.getStart(sf)).line + 1 });
+    }
+    ts.forEachChild(n, visit);
+  };
+  visit(sf);
+  return out;
+}
+
 /** Strongly connected components of size > 1 (Tarjan), each sorted. */
 function cycles(adj: Map<string, Set<string>>): string[][] {
   let index = 0;
@@ -272,6 +300,18 @@ export function checkArchitecture(files: ReadonlyMap<string, string>): Violation
       const rt = TIERS[target];
       if (rt > rf) flag('R1 tiers', file, e.line, `${edgeText}: ${from} (tier ${rf}) may not import ${target} (tier ${rt})`, key);
       else if (rt === rf) flag('R1 tiers', file, e.line, `${edgeText}: ${from} and ${target} are both tier ${rf}; folders on one tier do not import each other`, key);
+    }
+  }
+
+  // R10: platform ids only in their own folder and the list
+  const platformIds = platformIdsOf(files);
+  for (const file of sources) {
+    if (file === 'src/platforms/list.ts') continue;
+    const seen = new Set<string>();
+    for (const { id, line } of platformLiteralsOf(file, files.get(file)!, platformIds)) {
+      if (file.startsWith(`src/platforms/${id}/`) || seen.has(id)) continue;
+      seen.add(id);
+      flag('R10 platforms', file, line, `${file}:${line} names the platform '${id}': platform ids are written only in src/platforms/${id}/ and src/platforms/list.ts; read the platform's data instead`, `${file} names '${id}'`);
     }
   }
 

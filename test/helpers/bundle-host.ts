@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve, sep } from 'node:path';
 import yauzl from 'yauzl';
 import { spawnNode } from './cli.js';
-import { workersModuleHooksImport } from '../../src/bundle/workers-module-hooks.js';
+import { workersModuleHooksImport } from '../../src/platforms/cloudflare-workers/emulator-hooks.js';
 
 /** Fails when any folder above `dir` has a node_modules (the bundle must not find packages there). */
 export function assertNoNodeModulesAbove(dir: string): void {

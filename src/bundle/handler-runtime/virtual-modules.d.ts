@@ -21,3 +21,19 @@ declare module 'dlpack:assets' {
   /** The wasm binary as the platform provides it: bytes (Node) or a compiled module (Workers). */
   export function wasmSource(path: string): Promise<Uint8Array | WebAssembly.Module>;
 }
+
+declare module 'dlpack:handler' {
+  /** The handler runtime's API for templates (./handler-api.ts, which esbuild bundles in its place). */
+  import type * as api from './handler-api.js';
+  export const predict: typeof api.predict;
+  export const preload: typeof api.preload;
+  export const config: typeof api.config;
+  export const base64DecodedLength: typeof api.base64DecodedLength;
+  export const encodingHeader: typeof api.encodingHeader;
+  export const ENCODING_HEADER: typeof api.ENCODING_HEADER;
+  export const methodNotAllowed: typeof api.methodNotAllowed;
+  export const requestBody: typeof api.requestBody;
+  export const sendJson: typeof api.sendJson;
+  export type PredictResult = api.PredictResult;
+  export type NodeRequest = api.NodeRequest;
+}

@@ -7,15 +7,16 @@
 import type { BundleReport } from '../../core/reports/schemas.js';
 import { escapeXml as esc } from '../../core/text.js';
 import { formatBytes, formatBytesCompact } from '../../core/units.js';
+import { getPlatform, isPlatformId } from '../../platforms/index.js';
 import { fitNote, fitTable, type Column } from '../fit-table.js';
 import { htmlTable } from '../html/page-parts.js';
 import { barChart, PALETTE, type Reference } from '../html/svg-charts.js';
 import { table } from '../markdown.js';
 import type { Annotation, HtmlContext, HumanOptions, JunitSuite, KindRenderer } from '../render-types.js';
 
-/** Where the bundle runs: a V8 isolate for Workers, else the Linux CPU architecture. */
+/** Where the bundle runs: a V8 isolate (the platform's `runtime.sandbox`, Workers), else the Linux CPU architecture. */
 function sandbox(r: BundleReport): string {
-  return r.target === 'cloudflare-workers' ? 'V8 isolate (wasm)' : `linux/${r.arch}`;
+  return isPlatformId(r.target) && getPlatform(r.target).runtime.sandbox?.value === 'v8-isolate' ? 'V8 isolate (wasm)' : `linux/${r.arch}`;
 }
 
 function bundleHuman(r: BundleReport, o: HumanOptions = {}): string {

@@ -12,7 +12,7 @@ import { getPlatform, nodeFlags, runtimeEnv } from '../../../src/platforms/index
 import type { PlatformId } from '../../../src/core/platform-facts.js';
 import { payloadLimits } from '../../../src/sim/run-config.js';
 import { nodeVersionNote } from '../../../src/sim/run-bench.js';
-import { functionsFrameworkJson } from '../../../src/sim/conventions/node-http.js';
+import { functionsFrameworkJson } from '../../../src/platforms/shared/node-http-convention.js';
 import { findLocalHosts } from '../../../src/sim/local-hosts.js';
 import { benchHandler, fixture, FIXTURES } from '../../helpers/sim-helpers.js';
 

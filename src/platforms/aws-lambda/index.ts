@@ -1,0 +1,7 @@
+/** The aws-lambda platform module: facts, bundle target and emulator (see README.md). */
+import { definePlatform } from '../contract.js';
+import { awsLambda } from './facts.js';
+import { bundle } from './bundle.js';
+import { front } from './front.js';
+
+export default definePlatform(import.meta.url, awsLambda, bundle, { loader: 'ric', front });

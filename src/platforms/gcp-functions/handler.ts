@@ -1,0 +1,16 @@
+/**
+ * Google Cloud Run functions (Functions Framework, HTTP signature): `handler(req, res)`.
+ * Deploy with `--entry-point handler`. Also works with a plain Node http server.
+ */
+import { predict, preload, config, encodingHeader, methodNotAllowed, requestBody, sendJson, type NodeRequest } from 'dlpack:handler';
+import type { ServerResponse } from 'node:http';
+
+/** The model load started at module scope (INIT); resolves when it is done (never rejects). */
+export const ready = preload();
+
+export async function handler(req: NodeRequest, res: ServerResponse): Promise<void> {
+  if (req.method && req.method !== 'POST') return sendJson(res, methodNotAllowed(req.method));
+  sendJson(res, await predict(await requestBody(req, config.maxRequestBytes), encodingHeader(req)));
+}
+
+export { config as dlpackConfig };

@@ -1,0 +1,7 @@
+/** The gcp-functions platform module: facts, bundle target and emulator (see README.md). */
+import { definePlatform } from '../contract.js';
+import { gcpFunctions } from './facts.js';
+import { bundle } from './bundle.js';
+import { front } from './front.js';
+
+export default definePlatform(import.meta.url, gcpFunctions, bundle, { loader: 'by-type', front });
