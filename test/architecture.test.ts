@@ -19,20 +19,6 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
  */
 const KNOWN_VIOLATIONS: Record<string, string> = {
   // Commands reach into the engines instead of going through src/index.ts (WP4: the facade).
-  // The real local hosts (issue 17: aws-lambda-ric, Functions Framework, @vercel/node, workerd/wrangler)
-  // still choose their launch by platform id: each platform's `localHost` recipe belongs in its folder
-  // (WP2 left; see PLAN-12 §3.5).
-  "src/sim/local-hosts.ts names 'aws-lambda'": 'WP2',
-  "src/sim/local-hosts.ts names 'gcp-functions'": 'WP2',
-  "src/sim/local-hosts.ts names 'vercel'": 'WP2',
-  "src/sim/local-hosts.ts names 'cloudflare-workers'": 'WP2',
-  "src/sim/local-hosts.ts names 'azure-functions'": 'WP2',
-  "src/sim/real-host.ts names 'aws-lambda'": 'WP2',
-  "src/sim/real-host.ts names 'cloudflare-workers'": 'WP2',
-  "src/sim/real-host.ts names 'gcp-functions'": 'WP2',
-  "src/sim/real-host.ts names 'vercel'": 'WP2',
-  "src/sim/real-host.ts names 'azure-functions'": 'WP2',
-  "src/sim/real-instance.ts names 'aws-lambda'": 'WP2',
   'commands/bench.ts -> src/core/errors/dlpack-error.ts': 'WP4',
   'commands/bench.ts -> src/core/units.ts': 'WP4',
   'commands/bench.ts -> src/sim/run-bench.ts': 'WP4',

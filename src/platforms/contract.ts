@@ -7,7 +7,9 @@
 import { fileURLToPath } from 'node:url';
 import type { Arch, PlatformProfile } from '../core/platform-facts.js';
 import type { HttpFront } from './shared/http-front.js';
+import type { LocalHostRecipe } from './shared/local-host.js';
 
+export type { HostLaunch, HostPackage, HostPackageSpec, LaunchContext, LocalHostRecipe, LocalHosts } from './shared/local-host.js';
 export type { Convention, FaultBehaviour, InvokeContext, InvokeOutcome, Invoker, PlatformFault } from './shared/convention.js';
 
 export interface PlatformModule {
@@ -16,6 +18,8 @@ export interface PlatformModule {
   facts: PlatformProfile;
   bundle: BundleTarget;
   emulator: EmulatorSpec;
+  /** The platform's own local runtime from npm (`bench --host real`, host parity), or why it stays emulated; absent: none. */
+  localHost?: LocalHostRecipe;
 }
 
 export interface BundleTarget {
@@ -98,13 +102,15 @@ export function sibling(base: string, name: string): string {
 
 /**
  * A platform module from its folder's parts: the id is the facts' id, the convention is
- * `convention.ts` (or `.js`) beside `base` (the index module's import.meta.url) unless given.
+ * `convention.ts` (or `.js`) beside `base` (the index module's import.meta.url) unless given;
+ * `localHost` is the folder's local-host.ts recipe, when it has one.
  */
 export function definePlatform(
   base: string,
   facts: PlatformProfile,
   bundle: BundleTarget,
   emulator: Omit<EmulatorSpec, 'convention'> & { convention?: string },
+  localHost?: LocalHostRecipe,
 ): PlatformModule {
-  return { id: facts.id, facts, bundle, emulator: { ...emulator, convention: emulator.convention ?? sibling(base, 'convention') } };
+  return { id: facts.id, facts, bundle, emulator: { ...emulator, convention: emulator.convention ?? sibling(base, 'convention') }, ...(localHost ? { localHost } : {}) };
 }

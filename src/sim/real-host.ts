@@ -1,14 +1,15 @@
 /**
- * A bundle running in its platform's own local runtime (local-hosts.ts): the real Runtime Interface
- * Client polling dlpack's Lambda Runtime API, the Functions Framework, the server `vercel dev` forks
- * (@vercel/node dev-server.mjs, started the way its `startDevServer` forks it), `wrangler dev`, or
- * workerd on a config written from the bundle's manifest. The host is spawned in the bundle's folder
+ * A bundle running in its platform's own local runtime (local-hosts.ts), launched by the platform's
+ * recipe (src/platforms/<id>/local-host.ts: the real Runtime Interface Client polling dlpack's Lambda
+ * Runtime API, the Functions Framework, the server `vercel dev` forks, `wrangler dev`, or workerd on
+ * a config written from the bundle's manifest). The host is spawned in the bundle's folder
  * with the platform's environment and Node flags, placed in its cgroup before it starts (the `sh`
  * wrapper of instance.ts), and every process it leaves is killed at stop().
  *
  * Node hosts are started with a one-line `--import` that writes the monotonic clock to fd 3 when
  * Node is up, so start-up splits into boot (spawn → Node ready) and INIT (→ the runtime asks for its
- * first event, or its server listens). workerd has no such hook: its start-up is counted as INIT.
+ * first event, or its server listens). A host without that hook (workerd) names an empty function
+ * (`bootProbe`) whose measured start-up is its boot.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -16,23 +17,22 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { connect, createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import type { PlatformId, PlatformProfile } from '../core/platform-facts.js';
-import { getPlatform } from '../platforms/index.js';
+import type { PlatformProfile } from '../core/platform-facts.js';
+import type { HostLaunch, LocalHostRecipe } from '../platforms/shared/local-host.js';
 import type { InstanceCgroup } from './cgroup.js';
 import { INSTANCE_MARKER_ENV, killInstance } from './instance-processes.js';
 import { PLACE_AND_EXEC } from './instance.js';
 import { track, untrack } from './instance-registry.js';
 import { LambdaRuntimeApi, type InvocationOutcome } from './lambda-runtime-api.js';
-import { nodeFor, type LocalHosts } from './local-hosts.js';
+import { localHostOf, nodeFor, type LocalHosts } from './local-hosts.js';
 import { monotonicMs } from './protocol.js';
-import { workerdConfig } from './workerd-config.js';
 
 export interface RealHostOptions {
   profile: PlatformProfile;
   /** The unpacked bundle folder (manifest.json inside). */
   dir: string;
   entry: string;
-  /** Workers: the modules beside the entry (manifest.modules). */
+  /** The modules beside the entry (manifest.modules: Workers). */
   modules?: string[];
   memoryMb: number;
   hosts: LocalHosts;
@@ -40,8 +40,8 @@ export interface RealHostOptions {
   env: Record<string, string>;
   functionName: string;
   cgroup?: InstanceCgroup;
-  /** Workers: `wrangler dev` (reads wrangler.toml) or workerd directly (default; `workerd-calibration`: no boot split). */
-  workers?: 'wrangler' | 'workerd' | 'workerd-calibration';
+  /** Which of the platform's hosts, when it has several (Workers: `wrangler` runs `wrangler dev`; default workerd). */
+  variant?: string;
   startTimeoutMs: number;
   /** The function timeout (Lambda's deadline header). */
   timeoutMs: number;
@@ -72,7 +72,7 @@ export interface RealAnswer {
 
 export interface RealStart {
   ok: boolean;
-  /** Spawn → Node up (0 for workerd), ms. */
+  /** Spawn → Node up (a host without a stamp: its bootProbe's start-up), ms. */
   bootMs: number;
   /** Node up → the runtime ready for its first event, ms. */
   initMs: number;
@@ -94,15 +94,6 @@ async function freePort(): Promise<number> {
       s.close(() => resolve(port));
     });
   });
-}
-
-interface Launch {
-  command: string;
-  args: string[];
-  env: Record<string, string>;
-  /** A line on stdout/stderr that says the host is ready (HTTP hosts), or the Runtime API's INIT. */
-  readyLine?: RegExp;
-  stamped: boolean;
 }
 
 export class RealHost {
@@ -137,7 +128,7 @@ export class RealHost {
 
   private async launch(): Promise<RealStart> {
     const o = this.opts;
-    if (o.profile.id === 'aws-lambda') {
+    if (this.recipe().boot === 'runtime-api') {
       const tooLarge = o.profile.payload.responseTooLarge?.value;
       this.api = await LambdaRuntimeApi.start({
         functionName: o.functionName,
@@ -204,9 +195,9 @@ export class RealHost {
       if (readyAt === undefined) return failed(this.exited ? 'Runtime.ExitError' : 'Runtime.InitTimeout', this.exitReason());
     }
     this.readyAt = readyAt;
-    if (o.profile.id === 'cloudflare-workers' && (o.workers ?? 'workerd') === 'workerd') {
-      // workerd has no hook to stamp: its own start (an empty worker's, measured) is its boot
-      const boot = Math.min(await workerdBootMs(o.hosts), readyAt - this.spawnedAt);
+    if (launch.calibrateBoot) {
+      // no hook to stamp (workerd): the host's own start (an empty function's, measured) is its boot
+      const boot = Math.min(await hostBootMs(o.profile, o.hosts), readyAt - this.spawnedAt);
       return { ok: true, bootMs: boot, initMs: readyAt - this.spawnedAt - boot };
     }
     const up = launch.stamped && stamp !== undefined ? stamp : this.spawnedAt;
@@ -231,58 +222,26 @@ export class RealHost {
     });
   }
 
-  private command(): Launch {
+  private recipe(): Extract<LocalHostRecipe, { kind: 'npm' }> {
+    const recipe = localHostOf(this.opts.profile.id);
+    if (recipe.kind !== 'npm') throw new Error(`${this.opts.profile.name} has no local host installable from npm: it stays emulated`);
+    return recipe;
+  }
+
+  private command(): HostLaunch {
     const o = this.opts;
-    const hosts = o.hosts;
-    const node = nodeFor(hosts, o.profile.runtime.node.value).path;
-    const nodeArgs = (script: string, ...rest: string[]) => [...o.nodeFlags, '--import', STAMP, script, ...rest];
-    const id: PlatformId = o.profile.id;
-    switch (id) {
-      case 'aws-lambda': {
-        const handler = `${o.entry.replace(/\.[cm]?js$/, '')}.handler`;
-        return {
-          command: node,
-          args: nodeArgs(hosts.ric!.script, handler),
-          env: { AWS_LAMBDA_RUNTIME_API: this.api!.address, LAMBDA_TASK_ROOT: o.dir, _HANDLER: handler, LAMBDA_RUNTIME_DIR: o.dir },
-          stamped: true,
-        };
-      }
-      case 'gcp-functions':
-        return {
-          command: node,
-          args: nodeArgs(hosts.functionsFramework!.script, '--target=handler', '--signature-type=http', `--port=${this.port}`, `--source=${o.dir}`),
-          // it listens once the function is loaded (it prints nothing with NODE_ENV=production)
-          env: { PORT: String(this.port) },
-          stamped: true,
-        };
-      case 'vercel':
-        // as @vercel/node's startDevServer forks it: the entry relative to the folder, config as JSON
-        return {
-          command: node,
-          args: ['--no-warnings', ...nodeArgs(hosts.vercelDevServer!.script)],
-          env: { VERCEL_DEV_ENTRYPOINT: o.entry, VERCEL_DEV_CONFIG: '{}', VERCEL_DEV_BUILD_ENV: '{}', VERCEL_DEV_PUBLIC_DIR: '', VERCEL_DEV_PORT: String(this.port) },
-          readyLine: /Dev server listening/,
-          stamped: true,
-        };
-      case 'cloudflare-workers': {
-        if (o.workers === 'wrangler') {
-          const node22 = hosts.nodes['22'] ?? node;
-          return {
-            command: node22,
-            args: [hosts.wrangler!.script, 'dev', '--port', String(this.port), '--ip', '127.0.0.1', '--show-interactive-dev-session=false', '--log-level', 'warn'],
-            env: { WRANGLER_SEND_METRICS: 'false', NO_UPDATE_NOTIFIER: '1', CI: 'true', XDG_CONFIG_HOME: this.scratch() },
-            stamped: false,
-          };
-        }
-        const config = join(this.scratch(), 'workerd.capnp');
-        writeFileSync(config, workerdConfig({ dir: o.dir, configDir: this.scratch(), entry: o.entry, modules: o.modules ?? [], port: this.port, compatibilityDate: '2025-10-01' }));
-        return { command: hosts.workerd!.binary, args: ['serve', config, '--experimental'], env: {}, stamped: false };
-      }
-      case 'azure-functions':
-        throw new Error('Azure Functions has no local host installable from npm: it stays emulated');
-      default:
-        throw new Error(`${this.opts.profile.name} has no local host installable from npm: it stays emulated`);
-    }
+    return this.recipe().launch({
+      hosts: o.hosts,
+      dir: o.dir,
+      entry: o.entry,
+      modules: o.modules ?? [],
+      port: this.port,
+      runtimeApi: this.api?.address,
+      node: nodeFor(o.hosts, o.profile.runtime.node.value).path,
+      nodeArgs: (script, ...rest) => [...o.nodeFlags, '--import', STAMP, script, ...rest],
+      scratch: () => this.scratch(),
+      variant: o.variant,
+    });
   }
 
   private scratchDir?: string;
@@ -346,21 +305,26 @@ export class RealHost {
   }
 }
 
-let workerdBoot: Promise<number> | undefined;
+const bootOf = new Map<string, Promise<number>>();
 
 /**
- * workerd's own start-up, the counterpart of Node's boot in the emulator: the median of three starts
- * of an empty worker (spawn → listening), measured once per process.
+ * The start-up of a host without a Node stamp (workerd), the counterpart of Node's boot in the
+ * emulator: the median of three starts of its recipe's empty function (spawn → listening), measured
+ * once per platform and process.
  */
-export function workerdBootMs(hosts: LocalHosts): Promise<number> {
-  workerdBoot ??= (async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'dlpack-workerd-boot-'));
+export function hostBootMs(profile: PlatformProfile, hosts: LocalHosts): Promise<number> {
+  let boot = bootOf.get(profile.id);
+  if (boot) return boot;
+  boot = (async () => {
+    const recipe = localHostOf(profile.id);
+    const probe = recipe.kind === 'npm' ? recipe.bootProbe : undefined;
+    if (!probe) return 0;
+    const dir = mkdtempSync(join(tmpdir(), 'dlpack-host-boot-'));
     try {
-      writeFileSync(join(dir, 'index.mjs'), 'export default { fetch() { return new Response(""); } };\n');
+      for (const [name, text] of Object.entries(probe.files)) writeFileSync(join(dir, name), text);
       const times: number[] = [];
-      const profile = getPlatform('cloudflare-workers');
       for (let i = 0; i < 3; i++) {
-        const { host, start } = await RealHost.start({ profile, dir, entry: 'index.mjs', modules: [], memoryMb: 128, hosts, nodeFlags: [], env: {}, functionName: 'boot', workers: 'workerd-calibration', startTimeoutMs: 10_000, timeoutMs: 1000 });
+        const { host, start } = await RealHost.start({ profile, dir, entry: probe.entry, modules: [], memoryMb: 128, hosts, nodeFlags: [], env: {}, functionName: 'boot', variant: probe.variant, startTimeoutMs: 10_000, timeoutMs: 1000 });
         if (start.ok) times.push(start.initMs);
         await host.stop();
       }
@@ -370,7 +334,8 @@ export function workerdBootMs(hosts: LocalHosts): Promise<number> {
       rmSync(dir, { recursive: true, force: true });
     }
   })();
-  return workerdBoot;
+  bootOf.set(profile.id, boot);
+  return boot;
 }
 
 function lambdaAnswer(o: InvocationOutcome): RealAnswer {

@@ -12,7 +12,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import type { PlatformProfile } from '../core/platform-facts.js';
 import type { InstanceCgroup } from './cgroup.js';
 import type { PhaseResult } from './instance.js';
-import type { LocalHosts } from './local-hosts.js';
+import { localHostOf, type LocalHosts } from './local-hosts.js';
 import type { PhaseSample } from './protocol.js';
 import { RealHost, type RealRequest } from './real-host.js';
 
@@ -114,8 +114,13 @@ export class RealInstance {
   cgroupPeak?: number;
   readonly watchdogPeakBytes = undefined;
   private ended = false;
+  /** The host polls dlpack's Runtime API for events (Lambda's RIC) rather than serving HTTP. */
+  private readonly eventHost: boolean;
 
-  constructor(private readonly opts: RealInstanceOptions) {}
+  constructor(private readonly opts: RealInstanceOptions) {
+    const recipe = localHostOf(opts.profile.id);
+    this.eventHost = recipe.kind === 'npm' && recipe.boot === 'runtime-api';
+  }
 
   get alive(): boolean {
     return !this.ended && !!this.host?.alive;
@@ -145,7 +150,6 @@ export class RealInstance {
       env: o.env,
       functionName: o.functionName,
       cgroup: o.cgroup,
-      workers: 'workerd',
       startTimeoutMs: o.initTimeoutMs + 10_000,
       timeoutMs: o.timeoutMs,
     });
@@ -180,7 +184,8 @@ export class RealInstance {
     // after INIT (a model load it started) happens before the event arrives and is this phase's
     const from = this.last;
     const body = typeof this.opts.event === 'string' ? this.opts.event : JSON.stringify(this.opts.event ?? {});
-    const req: RealRequest = this.opts.profile.id === 'aws-lambda' ? { event: this.opts.event } : { body, headers: { 'content-type': 'application/json' } };
+    // a Runtime API host takes the event itself, an HTTP host the event as a JSON body
+    const req: RealRequest = this.eventHost ? { event: this.opts.event } : { body, headers: { 'content-type': 'application/json' } };
     try {
       const answer = await host.send(req);
       const to = processCounters(host.pid, this.opts.cgroup);

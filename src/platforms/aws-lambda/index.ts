@@ -1,7 +1,8 @@
-/** The aws-lambda platform module: facts, bundle target and emulator (see README.md). */
+/** The aws-lambda platform module: facts, bundle target, emulator and local host (see README.md). */
 import { definePlatform } from '../contract.js';
 import { awsLambda } from './facts.js';
 import { bundle } from './bundle.js';
 import { front } from './front.js';
+import { localHost } from './local-host.js';
 
-export default definePlatform(import.meta.url, awsLambda, bundle, { loader: 'ric', front });
+export default definePlatform(import.meta.url, awsLambda, bundle, { loader: 'ric', front }, localHost);

@@ -1,8 +1,9 @@
-/** The cloudflare-workers platform module: facts, bundle target and emulator (see README.md). */
+/** The cloudflare-workers platform module: facts, bundle target, emulator and local host (see README.md). */
 import { definePlatform } from '../contract.js';
 import { cloudflareWorkers } from './facts.js';
 import { bundle } from './bundle.js';
 import { front } from './front.js';
+import { localHost } from './local-host.js';
 import { workersModuleHooksImport } from './emulator-hooks.js';
 
 export default definePlatform(import.meta.url, cloudflareWorkers, bundle, {
@@ -12,4 +13,4 @@ export default definePlatform(import.meta.url, cloudflareWorkers, bundle, {
   hideGlobals: ['process'],
   // wrangler.toml's module rules (wasm, model files), installed as Node module hooks
   nodeImports: (b) => (b.modules?.length ? [workersModuleHooksImport()] : []),
-});
+}, localHost);

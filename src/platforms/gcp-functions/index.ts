@@ -1,7 +1,8 @@
-/** The gcp-functions platform module: facts, bundle target and emulator (see README.md). */
+/** The gcp-functions platform module: facts, bundle target, emulator and local host (see README.md). */
 import { definePlatform } from '../contract.js';
 import { gcpFunctions } from './facts.js';
 import { bundle } from './bundle.js';
 import { front } from './front.js';
+import { localHost } from './local-host.js';
 
-export default definePlatform(import.meta.url, gcpFunctions, bundle, { loader: 'by-type', front });
+export default definePlatform(import.meta.url, gcpFunctions, bundle, { loader: 'by-type', front }, localHost);

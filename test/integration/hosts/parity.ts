@@ -145,7 +145,7 @@ export async function realAnswers(target: PlatformId, b: Bundled, requests: Pari
     nodeFlags: nodeFlags(profile, memoryMb),
     env: runtimeEnv(profile, memoryMb, 'dlpack-parity'),
     functionName: 'dlpack-parity',
-    workers: 'wrangler',
+    variant: 'wrangler',
     startTimeoutMs: 60_000,
     timeoutMs: 30_000,
   });
