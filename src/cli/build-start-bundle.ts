@@ -3,7 +3,7 @@
  * help paths (`dlpack --help`, `dlpack <command> --help`) load one file through a V8 code cache
  * instead of ~150 CommonJS files (src/cli/start.ts). The installed @oclif/core's version is recorded
  * beside it; start.ts uses the bundle only while the installed version still matches.
- * Two changes to oclif's code, each giving the same result for dlpack (test/cli-start.test.ts
+ * Two changes to oclif's code, each giving the same result for dlpack (test/integration/cli-conventions.test.ts
  * compares the bundled help with the installed oclif's, and the build fails when the patched text
  * is not found):
  * - Plugin.load sorts command ids with localeCompare, whose first call initializes ICU collation

@@ -1,7 +1,7 @@
 /**
  * The JSON Schema of dlpack.config.json (and of the `dlpack` key in package.json). The same object
  * is published as schema/dlpack.config.schema.json for editor completion (`"$schema"` in the config);
- * test/config/schema-file.test.ts keeps the two identical.
+ * test/unit/config/config-schema.test.ts keeps the two identical.
  */
 import { DEFAULT_PLATFORM_ID, PLATFORM_IDS } from '../platforms/index.js';
 
