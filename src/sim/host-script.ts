@@ -109,10 +109,10 @@ let building: Promise<void> = Promise.resolve();
 /** Bundles modules into cached .cjs files, one esbuild run at a time. */
 function bundleAll(sources: string[]): Promise<void> {
   const run = building.then(async () => {
-    const todo = sources.filter((s) => !runnable.has(s));
-    if (!todo.length) return;
-    const codes = await bundleHostScripts(todo);
-    for (const [i, source] of todo.entries()) {
+    const unbuilt = sources.filter((s) => !runnable.has(s));
+    if (!unbuilt.length) return;
+    const codes = await bundleHostScripts(unbuilt);
+    for (const [i, source] of unbuilt.entries()) {
       const hash = createHash('sha256').update(codes[i]).digest('hex').slice(0, 16);
       const out = join(tmpdir(), `dlpack-runtime-host-${hash}.cjs`);
       writeHostScript(out, codes[i]);
