@@ -286,16 +286,7 @@ export async function runConfiguration(plan: ConfigPlan): Promise<ConfigResult> 
   const queued = percentiles(firstQueuedMs).p50;
   const queuedBusy = firstQueuedBusyMs.length ? percentiles(firstQueuedBusyMs).p50 : Infinity;
   if (queued >= QUEUED_NOTE_MS && queuedBusy >= QUEUED_BUSY_NOTE_MS) {
-    const ownHandler = plan.input.kind !== 'handler' && plan.input.runtime !== undefined;
-    notes.push(
-      platformModule(profile.id).emulator.loader === 'ric' && ownHandler
-        ? `dlpack's handler loads the model in the first invocation (${queued.toFixed(0)} ms p50 of it): ${profile.name}'s runtime starts the first event once a CommonJS module has loaded, without awaiting the load it started, so it counts there, as on ${profile.name}`
-        : platformModule(profile.id).emulator.loader === 'ric'
-        ? `the first invocation waited ${queued.toFixed(0)} ms (p50) for main-thread work the handler module left running after INIT (e.g. a model load it started): ` +
-            `counted in the first invocation, as on ${profile.name}, whose runtime starts the first event once the module has loaded; a top-level await in an ES module entry (.mjs) makes such work INIT`
-        : `the first invocation waited ${queued.toFixed(0)} ms (p50) for main-thread work the handler module left running after INIT (not awaited or exported): ` +
-            'counted in the first invocation, as on the platform; export its promise (e.g. `export const ready = load()`) to make it INIT',
-    );
+    notes.push(deferredInitNote(queued, profile.name, platformModule(profile.id).emulator.loader === 'ric', plan.input.kind !== 'handler' && plan.input.runtime !== undefined));
   }
   if (isolate && baseline) notes.push(`memory limit applies to the isolate: Node's own ${(baseline / MIB).toFixed(0)} MB before INIT is not counted`);
   const durations = (pick: (m: Measured) => number): PhaseDurations => ({
@@ -346,4 +337,19 @@ export async function runConfiguration(plan: ConfigPlan): Promise<ConfigResult> 
     sampling: { coldStarts: bootMs.length, warmInvocations: warms.length, stoppedBy, warmStoppedBy, elapsedMs: Math.round(elapsed()), precision: sampling.precision, maxTimeMs: sampling.maxTimeMs },
   };
   return result;
+}
+
+/**
+ * The note when the first invocation waited for work the module left running after INIT: stated as
+ * the platform's behaviour for dlpack's own handler, as advice for a user's.
+ */
+function deferredInitNote(queuedMs: number, platform: string, ricLoader: boolean, ownHandler: boolean): string {
+  const waited = `the first invocation waited ${queuedMs.toFixed(0)} ms (p50) for main-thread work the handler module left running after INIT`;
+  if (ricLoader && ownHandler) {
+    return `dlpack's handler loads the model in the first invocation (${queuedMs.toFixed(0)} ms p50 of it): ${platform}'s runtime starts the first event once a CommonJS module has loaded, without awaiting the load it started, so it counts there, as on ${platform}`;
+  }
+  if (ricLoader) {
+    return `${waited} (e.g. a model load it started): counted in the first invocation, as on ${platform}, whose runtime starts the first event once the module has loaded; a top-level await in an ES module entry (.mjs) makes such work INIT`;
+  }
+  return `${waited} (not awaited or exported): counted in the first invocation, as on the platform; export its promise (e.g. \`export const ready = load()\`) to make it INIT`;
 }
